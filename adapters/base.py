@@ -1,0 +1,30 @@
+"""The one small protocol every ISO adapter implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from .model import MarketInfo, MarketRun, Node, PriceRecord, Window
+
+
+class Adapter(Protocol):
+    market: MarketInfo
+
+    async def nodes(self) -> Sequence[Node]:
+        """Every node the ISO prices, with the ISO's own ids and names."""
+        ...
+
+    async def prices(
+        self, run: MarketRun, codes: Sequence[str], window: Window
+    ) -> dict[str, list[PriceRecord]]:
+        """Prices of `run` at the nodes `codes` for intervals starting in `window`.
+
+        One call serves a whole batch of nodes: the adapter makes as few upstream requests as the
+        ISO's limits allow (one per file, page or window chunk), never one per node. Result lists
+        are ordered by start with no duplicates; a node with no data maps to an empty list.
+        Raises `UnsupportedRun` for a run the ISO does not publish, `UpstreamError` on failure.
+        """
+        ...
+
+    async def aclose(self) -> None: ...

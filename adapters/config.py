@@ -1,0 +1,56 @@
+"""Settings from the environment. Secrets are wrapped so that no repr, log or error shows them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+class Secret:
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+def _secret(name: str) -> Secret:
+    return Secret(os.environ.get(name, ""))
+
+
+@dataclass(frozen=True)
+class Settings:
+    sandbox: bool = False
+    cache_ttl: float = 300.0  # seconds normalized records stay cached
+    http_timeout: float = 30.0
+    retries: int = 4
+    sandbox_latency: float = 0.0  # seconds each sandbox upstream response is held back
+    pjm_api_key: Secret = field(default_factory=lambda: Secret(""))
+    ercot_api_key: Secret = field(default_factory=lambda: Secret(""))
+    ercot_username: Secret = field(default_factory=lambda: Secret(""))
+    ercot_password: Secret = field(default_factory=lambda: Secret(""))
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "sandbox": env.get("GRIDQL_SANDBOX", "").lower() in ("1", "true", "yes"),
+            "cache_ttl": float(env.get("GRIDQL_CACHE_TTL", "300")),
+            "http_timeout": float(env.get("GRIDQL_HTTP_TIMEOUT", "30")),
+            "retries": int(env.get("GRIDQL_RETRIES", "4")),
+            "sandbox_latency": float(env.get("GRIDQL_SANDBOX_LATENCY", "0")),
+            "pjm_api_key": _secret("GRIDQL_PJM_API_KEY"),
+            "ercot_api_key": _secret("GRIDQL_ERCOT_API_KEY"),
+            "ercot_username": _secret("GRIDQL_ERCOT_USERNAME"),
+            "ercot_password": _secret("GRIDQL_ERCOT_PASSWORD"),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,38 @@
+"""Upstream failures, each with the code the API reports for it.
+
+Messages name the ISO and what failed, never a credential or a full URL with its query string.
+"""
+
+from __future__ import annotations
+
+from .model import ISO
+
+
+class UpstreamError(Exception):
+    code = "UPSTREAM_UNAVAILABLE"
+
+    def __init__(self, iso: ISO, message: str) -> None:
+        super().__init__(f"{iso.value}: {message}")
+        self.iso = iso
+
+
+class UpstreamUnavailable(UpstreamError):
+    code = "UPSTREAM_UNAVAILABLE"
+
+
+class UpstreamTimeout(UpstreamError):
+    code = "UPSTREAM_TIMEOUT"
+
+
+class UpstreamThrottled(UpstreamError):
+    code = "UPSTREAM_THROTTLED"
+
+
+class UpstreamBadResponse(UpstreamError):
+    """The ISO answered, but not with data we can trust: never cached, never served."""
+
+    code = "UPSTREAM_BAD_RESPONSE"
+
+
+class UnsupportedRun(ValueError):
+    """The ISO does not publish this market run."""

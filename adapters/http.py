@@ -1,0 +1,169 @@
+"""The one HTTP client every adapter uses: spacing per ISO, retries with backoff, coded errors.
+
+Transports are pluggable (httpx's own mechanism): the sandbox and the tests pass an
+`httpx.MockTransport`, production passes none and reaches the ISO.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from . import stats
+from .errors import (
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamThrottled,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from .model import ISO
+
+log = logging.getLogger("gridql.upstream")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4  # total tries, the first included
+    backoff: float = 0.5  # seconds; doubles each retry, with full jitter
+    max_backoff: float = 20.0
+    max_retry_after: float = 60.0  # a longer Retry-After fails now rather than hold the request
+
+
+class RateLimiter:
+    """Spaces requests to one ISO at least `interval` seconds apart, in arrival order."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._lock = asyncio.Lock()
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            if delay > 0:
+                await asyncio.sleep(delay)
+                now += delay
+            self._next = now + self.interval
+
+    def hold(self, seconds: float) -> None:
+        """Push the next slot back, e.g. after a 429 told us to wait."""
+        self._next = max(self._next, time.monotonic() + seconds)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class Upstream:
+    """An ISO's HTTP endpoint: one `httpx.AsyncClient`, its rate limiter and retry policy."""
+
+    def __init__(
+        self,
+        iso: ISO,
+        *,
+        min_interval: float,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.iso = iso
+        self.retry = retry or RetryPolicy()
+        self.limiter = RateLimiter(min_interval)
+        self.client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            headers=dict(headers or {}),
+            follow_redirects=True,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        ok_statuses: Collection[int] = (),
+    ) -> httpx.Response:
+        return await self.request("GET", url, params=params, headers=headers, ok_statuses=ok_statuses)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        ok_statuses: Collection[int] = (),
+    ) -> httpx.Response:
+        """Send one logical request; return a 2xx response or raise a coded `UpstreamError`.
+
+        Connect errors, timeouts, 429 and 5xx are retried; other 4xx are not. A status in
+        `ok_statuses` (say 404 for a file not yet published) is returned for the caller to judge.
+        """
+        what = f"{method} {httpx.URL(url).copy_with(query=None)}"  # never the query: it may hold a key
+        failure: UpstreamError | None = None
+        for attempt in range(self.retry.attempts):
+            if attempt:
+                await asyncio.sleep(self._backoff(attempt))
+            await self.limiter.wait()
+            stats.count_request(self.iso)
+            try:
+                response = await self.client.request(method, url, params=params, headers=headers, data=data)
+            except httpx.TimeoutException:
+                failure = UpstreamTimeout(self.iso, f"{what} timed out")
+            except httpx.TransportError as exc:
+                failure = UpstreamUnavailable(self.iso, f"{what} failed: {type(exc).__name__}")
+            else:
+                if response.is_success or response.status_code in ok_statuses:
+                    return response
+                status = response.status_code
+                if status == 429:
+                    wait = _retry_after(response)
+                    failure = UpstreamThrottled(self.iso, f"{what} was throttled (HTTP 429)")
+                    if wait is not None:
+                        if wait > self.retry.max_retry_after:
+                            raise UpstreamThrottled(
+                                self.iso, f"{what} was throttled; the ISO asks to wait {wait:.0f} s"
+                            )
+                        self.limiter.hold(wait)
+                elif status >= 500:
+                    failure = UpstreamUnavailable(self.iso, f"{what} answered HTTP {status}")
+                else:
+                    raise UpstreamBadResponse(self.iso, f"{what} answered HTTP {status}")
+            log.warning("%s (attempt %d of %d)", failure, attempt + 1, self.retry.attempts)
+        assert failure is not None
+        raise failure
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.retry.max_backoff, self.retry.backoff * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)

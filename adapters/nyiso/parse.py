@@ -1,0 +1,130 @@
+"""NYISO LBMP CSVs (daily files, or the monthly zip of them) -> PriceRecords.
+
+Layout: "Time Stamp","Name","PTID","LBMP ($/MWHr)","Marginal Cost Losses ($/MWHr)",
+"Marginal Cost Congestion ($/MWHr)". Stamps are Eastern wall time with no zone marker, so the
+repeated fall-back hour is told apart by row order (`FoldByOrder`).
+
+NYISO prints congestion with the opposite sign to the other ISOs (LBMP = energy + losses -
+congestion as printed). We flip it so that lmp = energy + loss + congestion everywhere, and
+derive energy, which the files do not carry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ..errors import UpstreamBadResponse
+from ..model import ISO, PriceRecord
+from ..timeutil import FoldByOrder, parse_us_stamp
+
+EASTERN = ZoneInfo("America/New_York")
+FIVE_MINUTES = timedelta(minutes=5)
+HOUR = timedelta(hours=1)
+
+
+def _bad(message: str) -> UpstreamBadResponse:
+    return UpstreamBadResponse(ISO.NYISO, message)
+
+
+def csv_members(body: bytes) -> list[bytes]:
+    """The CSV bodies in a response: the body itself, or each CSV of a monthly zip, in name order."""
+    if body[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
+                if not names:
+                    raise _bad("archive holds no CSV file")
+                return [archive.read(name) for name in names]
+        except zipfile.BadZipFile as exc:
+            raise _bad(f"archive is not a readable zip ({exc})") from None
+    return [body]
+
+
+def _columns(header: list[str]) -> tuple[int, int, int, int, int]:
+    def find(prefix: str) -> int:
+        for i, name in enumerate(header):
+            if name.strip().startswith(prefix):
+                return i
+        raise _bad(f"LBMP file has no {prefix!r} column (header: {', '.join(header)})")
+
+    # Files before mid-2016 truncate the last header to "($/MWH": match on the prefix.
+    return (
+        find("Time Stamp"),
+        find("PTID"),
+        find("LBMP"),
+        find("Marginal Cost Losses"),
+        find("Marginal Cost Congestion"),
+    )
+
+
+def _number(text: str, what: str, stamp: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise _bad(f"non-numeric {what} {text!r} at {stamp}") from None
+
+
+def parse_lbmp(body: bytes, *, interval_ending: bool, length: timedelta) -> list[PriceRecord]:
+    """Parse one LBMP body (CSV or zip of CSVs).
+
+    `interval_ending`: real-time 5-minute files stamp the end of each interval (first row 00:05,
+    last row 00:00 of the next day) and add off-cycle RTD intervals (01:57:48); an interval then
+    runs from the previous stamp of the same node, at most `length` back. Day-ahead and hourly
+    files stamp the hour beginning.
+    """
+    records: list[PriceRecord] = []
+    for member in csv_members(body):
+        records.extend(_parse_csv(member, interval_ending, length))
+    return records
+
+
+def _parse_csv(body: bytes, interval_ending: bool, length: timedelta) -> list[PriceRecord]:
+    try:
+        text = body.decode("ascii")
+    except UnicodeDecodeError:
+        text = body.decode("latin-1")
+    rows = csv.reader(io.StringIO(text))
+    header = next((row for row in rows if row), None)
+    if header is None:
+        raise _bad("LBMP file is empty")
+    ts_at, ptid_at, lmp_at, loss_at, cong_at = _columns(header)
+    width = max(ts_at, ptid_at, lmp_at, loss_at, cong_at) + 1
+    folds = FoldByOrder(EASTERN)
+    previous_end: dict[str, datetime] = {}
+    stamps: dict[str, datetime] = {}  # a day's file repeats each stamp once per node
+    records: list[PriceRecord] = []
+    for row in rows:
+        if not row:
+            continue
+        if len(row) < width:
+            raise _bad(f"LBMP row has {len(row)} fields, expected {width}: {row!r}")
+        stamp, ptid = row[ts_at], row[ptid_at]
+        naive = stamps.get(stamp)
+        if naive is None:
+            try:
+                naive = stamps[stamp] = parse_us_stamp(stamp)
+            except ValueError:
+                raise _bad(f"unreadable time stamp {stamp!r}") from None
+        instant = folds.to_utc(ptid, naive)
+        lmp = _number(row[lmp_at], "LBMP", stamp)
+        loss = _number(row[loss_at], "losses", stamp)
+        congestion = -_number(row[cong_at], "congestion", stamp)
+        if interval_ending:
+            end = instant
+            start = end - length
+            before = previous_end.get(ptid)
+            if before is not None and start < before < end:
+                start = before
+            previous_end[ptid] = end
+        else:
+            start = instant
+            end = start + length
+        # +0.0 turns -0.0 into 0.0; rounding keeps the cents NYISO prints.
+        energy = round(lmp - loss - congestion, 2) + 0.0
+        records.append(PriceRecord(ptid, start, end, lmp, energy, congestion + 0.0, loss))
+    return records
+

@@ -1,0 +1,70 @@
+"""Per-request accounting of upstream work, reported in `extensions.gridql`.
+
+A ContextVar carries the current request's stats down to the shared HTTP client and cache, so
+adapters need no extra parameters; tasks started inside the request inherit it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from .model import ISO
+
+
+@dataclass(slots=True)
+class IsoStats:
+    upstream_requests: int = 0
+    cache_hits: int = 0
+    first_start: float | None = None
+    last_end: float | None = None
+
+    @property
+    def elapsed_ms(self) -> float:
+        if self.first_start is None or self.last_end is None:
+            return 0.0
+        return round((self.last_end - self.first_start) * 1000, 2)
+
+
+@dataclass(slots=True)
+class RequestStats:
+    isos: dict[ISO, IsoStats] = field(default_factory=dict)
+
+    def of(self, iso: ISO) -> IsoStats:
+        stats = self.isos.get(iso)
+        if stats is None:
+            stats = self.isos[iso] = IsoStats()
+        return stats
+
+
+current: ContextVar[RequestStats | None] = ContextVar("gridql_request_stats", default=None)
+
+
+def count_request(iso: ISO) -> None:
+    stats = current.get()
+    if stats is not None:
+        stats.of(iso).upstream_requests += 1
+
+
+def count_cache_hit(iso: ISO) -> None:
+    stats = current.get()
+    if stats is not None:
+        stats.of(iso).cache_hits += 1
+
+
+@contextmanager
+def timed(iso: ISO) -> Iterator[None]:
+    """Widen the ISO's elapsed span to cover this block."""
+    stats = current.get()
+    begin = time.perf_counter()
+    try:
+        yield
+    finally:
+        if stats is not None:
+            s = stats.of(iso)
+            s.first_start = begin if s.first_start is None else min(s.first_start, begin)
+            end = time.perf_counter()
+            s.last_end = end if s.last_end is None else max(s.last_end, end)

@@ -1,0 +1,52 @@
+"""Local wall-clock stamps -> UTC instants, including the repeated hour of a fall-back day."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+
+def parse_us_stamp(text: str) -> datetime:
+    """`MM/DD/YYYY HH:MM[:SS]` (NYISO, ERCOT MIS) as a naive datetime; faster than strptime."""
+    text = text.strip()
+    second = int(text[17:19]) if len(text) >= 19 else 0
+    return datetime(int(text[6:10]), int(text[0:2]), int(text[3:5]), int(text[11:13]), int(text[14:16]), second)
+
+
+def is_ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
+    """True for a wall time that occurs twice (the repeated hour of a fall-back day)."""
+    return naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset()
+
+
+def to_utc(naive: datetime, tz: ZoneInfo, fold: int = 0) -> datetime:
+    return naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
+
+
+class FoldByOrder:
+    """Tells the first from the second pass through a repeated hour when a file marks neither.
+
+    Per series (a node, a zone): once an ambiguous wall time is not later than the previous
+    stamp of that series, the clock has gone back, and every ambiguous stamp after it is the
+    second (standard-time) pass. Works for hour-beginning files that print `01:00` twice and for
+    5-minute files that run 01:55 -> 01:00.
+    """
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._last: dict[Hashable, datetime] = {}
+        self._second_pass: set[Hashable] = set()
+        self._ambiguous: dict[datetime, bool] = {}
+
+    def to_utc(self, series: Hashable, naive: datetime) -> datetime:
+        ambiguous = self._ambiguous.get(naive)
+        if ambiguous is None:
+            ambiguous = self._ambiguous[naive] = is_ambiguous(naive, self.tz)
+        fold = 0
+        if ambiguous:
+            last = self._last.get(series)
+            if series in self._second_pass or (last is not None and naive <= last):
+                self._second_pass.add(series)
+                fold = 1
+        self._last[series] = naive
+        return naive.replace(tzinfo=self.tz, fold=fold).astimezone(UTC)

@@ -1,0 +1,129 @@
+"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser) and /healthz."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from adapters import registry
+from adapters.base import Adapter
+from adapters.config import Settings
+from adapters.model import ISO
+from resolvers.context import Context, build_context
+
+from .schema import schema
+
+log = logging.getLogger("gridql")
+
+EXAMPLE_QUERY = """# Day-ahead prices at one hub or zone in each ISO, for the 2025 spring-forward day
+# (23 hourly intervals everywhere). extensions.gridql shows one upstream request per ISO.
+{
+  nodes(ids: ["PJM:51288", "ERCOT:HB_HOUSTON", "CAISO:TH_NP15_GEN-APND", "NYISO:61761"]) {
+    id
+    name
+    prices(run: DAY_AHEAD_HOURLY, date: "2025-03-09") { start end lmp energy congestion loss }
+  }
+}
+"""
+
+
+def _code(error: GraphQLError) -> str:
+    """Every error leaves with a code; an unexpected exception's message is not shown."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.original_error is not None:
+        return "INTERNAL_SERVER_ERROR"
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, adapters: Mapping[ISO, Adapter], *, sandbox: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.adapters = adapters
+        self.sandbox = sandbox
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        context = build_context(self.adapters, sandbox=self.sandbox)
+        request.state.gridql = context
+        return context
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        html = self.graphql_ide_html.replace(
+            "defaultEditorToolsVisibility: true,",
+            f"defaultEditorToolsVisibility: true, defaultQuery: {json.dumps(EXAMPLE_QUERY)},",
+        )
+        return Response(html, media_type="text/html")
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            errors = []
+            for error in result.errors:
+                formatted: dict[str, Any] = dict(error.formatted)
+                code = _code(error)
+                if code == "INTERNAL_SERVER_ERROR":
+                    log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+                    formatted["message"] = "Internal error"
+                formatted["extensions"] = {**(error.extensions or {}), "code": code}
+                errors.append(formatted)
+            response["errors"] = errors
+        context: Context | None = getattr(request.state, "gridql", None)
+        if context is not None:
+            response["extensions"] = {"gridql": _report(context)}
+        return response
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+def _report(context: Context) -> dict[str, Any]:
+    return {
+        "sandbox": context.sandbox,
+        "upstream": {
+            iso.value: {
+                "requests": s.upstream_requests,
+                "cacheHits": s.cache_hits,
+                "elapsedMs": s.elapsed_ms,
+            }
+            for iso, s in context.stats.isos.items()
+        },
+    }
+
+
+def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter] | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    adapters = adapters if adapters is not None else registry.build(settings)
+    view = GraphQLView(adapters, sandbox=settings.sandbox)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters]})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        for adapter in adapters.values():
+            await adapter.aclose()
+
+    return Starlette(
+        routes=[Route("/graphql", view, methods=["GET", "POST"]), Route("/healthz", healthz)],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,49 @@
+"""The Query root and the schema; `python -m graph.schema` prints the SDL checked in as schema.graphql."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from adapters import model
+from resolvers import nodes as node_resolvers
+
+from .types import Info, Market, Node
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Every market gridql serves")
+    def markets(self, info: Info) -> list[Market]:
+        return [Market.of(info.context.market(iso)) for iso in model.ISO]
+
+    @strawberry.field
+    def market(self, info: Info, iso: model.ISO) -> Market:
+        return Market.of(info.context.market(iso))
+
+    @strawberry.field(description='A node by id, "<ISO>:<the ISO\'s own node id>", e.g. "NYISO:61761"')
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return Node.of(await node_resolvers.find(info.context, id))
+
+    @strawberry.field(description="Nodes by id, in order; null entries for unknown ids, each with an error")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        found = await node_resolvers.find_many(info.context, ids)
+        # An error in place of an item nulls that entry and reports the error with its path.
+        return [item if isinstance(item, GraphQLError) else Node.of(item) for item in found]  # type: ignore[misc]
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Coded errors are answers, not incidents: the app logs only unexpected ones."""
+
+
+schema = Schema(query=Query)
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"
+
+
+if __name__ == "__main__":
+    print(sdl(), end="")

@@ -1,0 +1,1 @@
+"""Resolvers: GraphQL arguments -> validated requests -> batched adapter calls through DataLoaders."""

@@ -1,0 +1,67 @@
+"""Per-request DataLoaders: every node's `prices` in one query collapse into one adapter call per
+(ISO, run, window), and the node catalog of each ISO is read once per request.
+
+aiodataloader binds the running event loop when a loader is built, so loaders are built per request,
+inside the async context getter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from aiodataloader import DataLoader
+
+from adapters import stats
+from adapters.base import Adapter
+from adapters.model import ISO, MarketRun, Node, PriceRecord, Window
+
+PriceKey = tuple[ISO, MarketRun, Window, str]
+Catalog = dict[str, Node]
+
+
+class CatalogLoader(DataLoader):  # type: ignore[misc]
+    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+        super().__init__()
+        self.adapters = adapters
+
+    async def batch_load_fn(self, isos: Sequence[ISO]) -> list[Catalog | BaseException]:
+        async def one(iso: ISO) -> Catalog:
+            with stats.timed(iso):
+                return {node.code: node for node in await self.adapters[iso].nodes()}
+
+        return await asyncio.gather(*(one(iso) for iso in isos), return_exceptions=True)
+
+
+class PriceLoader(DataLoader):  # type: ignore[misc]
+    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+        super().__init__()
+        self.adapters = adapters
+
+    async def batch_load_fn(self, keys: Sequence[PriceKey]) -> list[list[PriceRecord] | BaseException]:
+        groups: dict[tuple[ISO, MarketRun, Window], list[str]] = {}
+        for iso, run, window, code in keys:
+            codes = groups.setdefault((iso, run, window), [])
+            if code not in codes:
+                codes.append(code)
+
+        async def one(iso: ISO, run: MarketRun, window: Window, codes: list[str]) -> dict[str, list[PriceRecord]]:
+            with stats.timed(iso):
+                return await self.adapters[iso].prices(run, codes, window)
+
+        group_keys = list(groups)
+        outcomes = await asyncio.gather(
+            *(one(*group, groups[group]) for group in group_keys), return_exceptions=True
+        )
+        by_group = dict(zip(group_keys, outcomes, strict=True))
+        results: list[list[PriceRecord] | BaseException] = []
+        for iso, run, window, code in keys:
+            outcome = by_group[(iso, run, window)]
+            results.append(outcome if isinstance(outcome, BaseException) else outcome.get(code, []))
+        return results
+
+
+class Loaders:
+    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+        self.catalog = CatalogLoader(adapters)
+        self.prices = PriceLoader(adapters)

@@ -1,0 +1,35 @@
+"""`Node.prices`: validate the run and window, then load through the batching PriceLoader."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from adapters.errors import UnsupportedRun, UpstreamError
+from adapters.model import MarketRun, Node, PriceRecord
+
+from .context import Context
+from .errors import bad_input, from_upstream
+from .windows import resolve_window
+
+
+async def node_prices(
+    context: Context,
+    node: Node,
+    run: MarketRun,
+    start: datetime | None,
+    end: datetime | None,
+    day: date | None,
+    days: int,
+) -> list[PriceRecord]:
+    market = context.market(node.iso)
+    if run not in market.runs:
+        published = ", ".join(r.name for r in market.runs)
+        raise bad_input(f"{node.iso.value} does not publish {run.name}; it publishes {published}")
+    window = resolve_window(market, start, end, day, days)
+    try:
+        records: list[PriceRecord] = await context.loaders.prices.load((node.iso, run, window, node.code))
+    except UnsupportedRun as exc:
+        raise bad_input(str(exc)) from exc
+    except UpstreamError as exc:
+        raise from_upstream(exc) from exc
+    return records
