@@ -9,15 +9,19 @@ from .model import MarketInfo, MarketRun, Node, PriceRecord, Window
 
 
 class Adapter(Protocol):
-    market: MarketInfo
+    @property
+    def market(self) -> MarketInfo: ...
+
+    @property
+    def fixed_nodes(self) -> Sequence[Node]:
+        """Nodes known without asking the ISO (its hubs and zones): looking one up costs no request."""
+        ...
 
     async def nodes(self) -> Sequence[Node]:
         """Every node the ISO prices, with the ISO's own ids and names."""
         ...
 
-    async def prices(
-        self, run: MarketRun, codes: Sequence[str], window: Window
-    ) -> dict[str, list[PriceRecord]]:
+    async def prices(self, run: MarketRun, codes: Sequence[str], window: Window) -> dict[str, list[PriceRecord]]:
         """Prices of `run` at the nodes `codes` for intervals starting in `window`.
 
         One call serves a whole batch of nodes: the adapter makes as few upstream requests as the

@@ -47,8 +47,6 @@ class RateLimiter:
         self._next = 0.0
 
     async def wait(self) -> None:
-        if self.interval <= 0:
-            return
         async with self._lock:
             now = time.monotonic()
             delay = self._next - now

@@ -26,27 +26,35 @@ def to_utc(naive: datetime, tz: ZoneInfo, fold: int = 0) -> datetime:
 class FoldByOrder:
     """Tells the first from the second pass through a repeated hour when a file marks neither.
 
-    Per series (a node, a zone): once an ambiguous wall time is not later than the previous
-    stamp of that series, the clock has gone back, and every ambiguous stamp after it is the
+    Per series (a node, a zone): once a repeated wall time is not later than the previous repeated
+    wall time of that series, the clock has gone back, and every repeated stamp after it is the
     second (standard-time) pass. Works for hour-beginning files that print `01:00` twice and for
-    5-minute files that run 01:55 -> 01:00.
+    5-minute files that run 01:55 -> 01:00. Conversions are memoized: a file repeats each stamp
+    once per node.
     """
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
+        self._plain: dict[datetime, datetime] = {}  # unambiguous wall time -> UTC
+        self._folded: dict[tuple[datetime, int], datetime] = {}
         self._last: dict[Hashable, datetime] = {}
         self._second_pass: set[Hashable] = set()
-        self._ambiguous: dict[datetime, bool] = {}
 
     def to_utc(self, series: Hashable, naive: datetime) -> datetime:
-        ambiguous = self._ambiguous.get(naive)
-        if ambiguous is None:
-            ambiguous = self._ambiguous[naive] = is_ambiguous(naive, self.tz)
-        fold = 0
-        if ambiguous:
-            last = self._last.get(series)
-            if series in self._second_pass or (last is not None and naive <= last):
-                self._second_pass.add(series)
-                fold = 1
+        instant = self._plain.get(naive)
+        if instant is not None:
+            return instant
+        if (naive, 0) not in self._folded:
+            if not is_ambiguous(naive, self.tz):
+                instant = self._plain[naive] = to_utc(naive, self.tz)
+                return instant
+            self._folded[(naive, 0)] = to_utc(naive, self.tz, 0)
+            self._folded[(naive, 1)] = to_utc(naive, self.tz, 1)
+        last = self._last.get(series)
+        if series in self._second_pass or (last is not None and naive <= last):
+            self._second_pass.add(series)
+            fold = 1
+        else:
+            fold = 0
         self._last[series] = naive
-        return naive.replace(tzinfo=self.tz, fold=fold).astimezone(UTC)
+        return self._folded[(naive, fold)]

@@ -76,7 +76,7 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            errors = []
+            errors: list[object] = []
             for error in result.errors:
                 formatted: dict[str, Any] = dict(error.formatted)
                 code = _code(error)

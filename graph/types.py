@@ -20,9 +20,7 @@ NodeType = strawberry.enum(model.NodeType, description="Each ISO's own node type
 
 Info = strawberry.Info[Context, None]
 
-START = Annotated[
-    datetime | None, strawberry.argument(description="Window start, an instant with offset (inclusive)")
-]
+START = Annotated[datetime | None, strawberry.argument(description="Window start, an instant with offset (inclusive)")]
 END = Annotated[datetime | None, strawberry.argument(description="Window end, an instant with offset (exclusive)")]
 DATE = Annotated[
     date | None,
@@ -182,9 +180,7 @@ class Market:
         first: int | None = 100,
         after: str | None = None,
     ) -> NodeConnection:
-        found = await node_resolvers.page(
-            info.context, self.iso, type, search, 100 if first is None else first, after
-        )
+        found = await node_resolvers.page(info.context, self.iso, type, search, 100 if first is None else first, after)
         edges = [NodeEdge(cursor=node_resolvers.cursor_of(n), node=Node.of(n)) for n in found.nodes]
         return NodeConnection(
             edges=edges,

@@ -20,12 +20,15 @@ PriceKey = tuple[ISO, MarketRun, Window, str]
 Catalog = dict[str, Node]
 
 
-class CatalogLoader(DataLoader):  # type: ignore[misc]
+class CatalogLoader(DataLoader[ISO, Catalog]):
+    """ISO -> its whole node list, fetched (or read from cache) once per request."""
+
     def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
         super().__init__()
         self.adapters = adapters
 
-    async def batch_load_fn(self, isos: Sequence[ISO]) -> list[Catalog | BaseException]:
+    # aiodataloader takes an exception in place of a value: that key fails, the others do not.
+    async def batch_load_fn(self, isos: Sequence[ISO]) -> list[Catalog | BaseException]:  # type: ignore[override]
         async def one(iso: ISO) -> Catalog:
             with stats.timed(iso):
                 return {node.code: node for node in await self.adapters[iso].nodes()}
@@ -33,12 +36,39 @@ class CatalogLoader(DataLoader):  # type: ignore[misc]
         return await asyncio.gather(*(one(iso) for iso in isos), return_exceptions=True)
 
 
-class PriceLoader(DataLoader):  # type: ignore[misc]
+class NodeLoader(DataLoader[tuple[ISO, str], Node | None]):
+    """(ISO, node code) -> Node or None. Hubs and zones resolve from the adapter's fixed list; only
+    other codes need the ISO's node list."""
+
+    def __init__(self, adapters: Mapping[ISO, Adapter], catalog: CatalogLoader) -> None:
+        super().__init__()
+        self.fixed = {iso: {n.code: n for n in adapter.fixed_nodes} for iso, adapter in adapters.items()}
+        self.catalog = catalog
+
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[tuple[ISO, str]]
+    ) -> list[Node | BaseException | None]:
+        results: list[Node | BaseException | None] = []
+        for iso, code in keys:
+            node = self.fixed[iso].get(code)
+            if node is None:
+                try:
+                    node = (await self.catalog.load(iso)).get(code)
+                except Exception as exc:
+                    results.append(exc)
+                    continue
+            results.append(node)
+        return results
+
+
+class PriceLoader(DataLoader[PriceKey, list[PriceRecord]]):
     def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
         super().__init__()
         self.adapters = adapters
 
-    async def batch_load_fn(self, keys: Sequence[PriceKey]) -> list[list[PriceRecord] | BaseException]:
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[PriceKey]
+    ) -> list[list[PriceRecord] | BaseException]:
         groups: dict[tuple[ISO, MarketRun, Window], list[str]] = {}
         for iso, run, window, code in keys:
             codes = groups.setdefault((iso, run, window), [])
@@ -50,9 +80,7 @@ class PriceLoader(DataLoader):  # type: ignore[misc]
                 return await self.adapters[iso].prices(run, codes, window)
 
         group_keys = list(groups)
-        outcomes = await asyncio.gather(
-            *(one(*group, groups[group]) for group in group_keys), return_exceptions=True
-        )
+        outcomes = await asyncio.gather(*(one(*group, groups[group]) for group in group_keys), return_exceptions=True)
         by_group = dict(zip(group_keys, outcomes, strict=True))
         results: list[list[PriceRecord] | BaseException] = []
         for iso, run, window, code in keys:
@@ -64,4 +92,5 @@ class PriceLoader(DataLoader):  # type: ignore[misc]
 class Loaders:
     def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
         self.catalog = CatalogLoader(adapters)
+        self.node = NodeLoader(adapters, self.catalog)
         self.prices = PriceLoader(adapters)

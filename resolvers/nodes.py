@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from collections.abc import Sequence
@@ -40,7 +41,10 @@ async def catalog(context: Context, iso: ISO) -> dict[str, Node]:
 
 async def find(context: Context, node_id: str) -> Node:
     iso, code = split_id(node_id)
-    node = (await catalog(context, iso)).get(code)
+    try:
+        node: Node | None = await context.loaders.node.load((iso, code))
+    except UpstreamError as exc:
+        raise from_upstream(exc) from exc
     if node is None:
         raise not_found(f"Unknown node id {node_id!r}: {iso.value} has no node {code!r}")
     return node
@@ -48,13 +52,14 @@ async def find(context: Context, node_id: str) -> Node:
 
 async def find_many(context: Context, node_ids: Sequence[str]) -> list[Node | GraphQLError]:
     """One entry per id, in order; unknown ids become an error in place (null in the response)."""
-    found: list[Node | GraphQLError] = []
-    for node_id in node_ids:
+
+    async def one(node_id: str) -> Node | GraphQLError:
         try:
-            found.append(await find(context, node_id))
+            return await find(context, node_id)
         except GraphQLError as error:
-            found.append(error)
-    return found
+            return error
+
+    return list(await asyncio.gather(*(one(node_id) for node_id in node_ids)))
 
 
 @dataclass(frozen=True, slots=True)

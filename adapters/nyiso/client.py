@@ -49,6 +49,7 @@ def file_url(dataset: str, variant: str, unit: date, *, monthly: bool) -> str:
 
 class NyisoAdapter:
     market = MARKET
+    fixed_nodes = tuple(nyiso_nodes.zonal_nodes())
 
     def __init__(
         self,
@@ -69,7 +70,7 @@ class NyisoAdapter:
 
     async def _fetch_nodes(self) -> list[Node]:
         response = await self.upstream.get(GENERATORS_URL)
-        return nyiso_nodes.zonal_nodes() + nyiso_nodes.parse_generators(response.content)
+        return [*self.fixed_nodes, *nyiso_nodes.parse_generators(response.content)]
 
     async def prices(self, run: MarketRun, codes: Sequence[str], window: Window) -> ByNode:
         dataset = DATASETS.get(run)

@@ -127,4 +127,3 @@ def _parse_csv(body: bytes, interval_ending: bool, length: timedelta) -> list[Pr
         energy = round(lmp - loss - congestion, 2) + 0.0
         records.append(PriceRecord(ptid, start, end, lmp, energy, congestion + 0.0, loss))
     return records
-

@@ -21,10 +21,13 @@ GENERATORS: dict[str, tuple[str, str]] = {
     for i, (zone, k) in enumerate((zone, k) for zone in ZONES.values() for k in range(5))
 }
 
-RUNS = {"damlbmp": MarketRun.DAY_AHEAD_HOURLY, "realtime": MarketRun.REAL_TIME_5_MIN, "rtlbmp": MarketRun.REAL_TIME_HOURLY}
+RUNS = {
+    "damlbmp": MarketRun.DAY_AHEAD_HOURLY,
+    "realtime": MarketRun.REAL_TIME_5_MIN,
+    "rtlbmp": MarketRun.REAL_TIME_HOURLY,
+}
 HEADER = (
-    '"Time Stamp","Name","PTID","LBMP ($/MWHr)","Marginal Cost Losses ($/MWHr)",'
-    '"Marginal Cost Congestion ($/MWHr)"\r\n'
+    '"Time Stamp","Name","PTID","LBMP ($/MWHr)","Marginal Cost Losses ($/MWHr)","Marginal Cost Congestion ($/MWHr)"\r\n'
 )
 FILE = re.compile(r"^/public/csv/(damlbmp|realtime|rtlbmp)/(\d{8})\1_(zone|gen)(\.csv|_csv\.zip)$")
 

@@ -1,0 +1,58 @@
+"""The whole stack, adapters included, over sandbox transports that count what reaches them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from types import ModuleType
+
+import httpx
+from starlette.applications import Starlette
+
+from adapters import caiso, ercot, nyiso, pjm
+from adapters.base import Adapter
+from adapters.config import Settings
+from adapters.model import ISO
+from graph.app import create_app
+
+PACKAGES: dict[ISO, ModuleType] = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Counting(httpx.AsyncBaseTransport):
+    """Counts every request that reaches the (sandbox or failing) upstream."""
+
+    def __init__(self, iso: ISO, inner: httpx.AsyncBaseTransport, counts: Counter[ISO]) -> None:
+        self.iso, self.inner, self.counts = iso, inner, counts
+        self.urls: list[httpx.URL] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.counts[self.iso] += 1
+        self.urls.append(request.url)
+        return await self.inner.handle_async_request(request)
+
+
+class Stack:
+    def __init__(self, failing: dict[ISO, Handler] | None = None) -> None:
+        self.settings = Settings(sandbox=True, retries=2)
+        self.counts: Counter[ISO] = Counter()
+        self.transports: dict[ISO, Counting] = {}
+        adapters: dict[ISO, Adapter] = {}
+        for iso, package in PACKAGES.items():
+            inner: httpx.AsyncBaseTransport = (
+                httpx.MockTransport(failing[iso]) if failing and iso in failing else package.sandbox.transport()
+            )
+            self.transports[iso] = Counting(iso, inner, self.counts)
+            adapters[iso] = package.create(self.settings, transport=self.transports[iso], min_interval=0)
+        self.app: Starlette = create_app(self.settings, adapters=adapters)
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://gridql.test")
+
+    async def query(self, query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
+        async with self.client() as client:
+            response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+        assert response.status_code == 200, response.text
+        body: dict[str, object] = response.json()
+        return body

@@ -1,0 +1,83 @@
+"""schema.graphql is the code's SDL, and it holds every name of the public contract."""
+
+from __future__ import annotations
+
+from graphql import (
+    EnumTypeDefinitionNode,
+    GraphQLEnumType,
+    GraphQLObjectType,
+    ObjectTypeDefinitionNode,
+    ScalarTypeDefinitionNode,
+    build_schema,
+    parse,
+    print_ast,
+)
+
+from graph.schema import sdl
+
+from .conftest import REPO
+
+TIME_SELECTION = "start: DateTime, end: DateTime, date: Date, days: Int = 1"
+
+
+def contract_document() -> str:
+    text = (REPO.parent / "shared" / "contract.graphql").read_text()
+    # The contract abbreviates the shared time selection arguments as "...".
+    return text.replace("...", TIME_SELECTION)
+
+
+def test_checked_in_schema_matches_the_code() -> None:
+    checked_in = (REPO / "schema.graphql").read_text()
+    assert checked_in == sdl(), "schema.graphql is stale: run `gridql schema > schema.graphql`"
+
+
+def test_schema_contains_the_public_contract() -> None:
+    ours = build_schema((REPO / "schema.graphql").read_text())
+    missing: list[str] = []
+    for definition in parse(contract_document()).definitions:
+        if isinstance(definition, ScalarTypeDefinitionNode):
+            if definition.name.value not in ours.type_map:
+                missing.append(f"scalar {definition.name.value}")
+        elif isinstance(definition, EnumTypeDefinitionNode):
+            enum = ours.type_map.get(definition.name.value)
+            values = [v.name.value for v in definition.values or ()]
+            if not isinstance(enum, GraphQLEnumType) or not set(values) <= set(enum.values):
+                missing.append(f"enum {definition.name.value} {values}")
+        elif isinstance(definition, ObjectTypeDefinitionNode):
+            obj = ours.type_map.get(definition.name.value)
+            if not isinstance(obj, GraphQLObjectType):
+                missing.append(f"type {definition.name.value}")
+                continue
+            for field in definition.fields or ():
+                name = f"{definition.name.value}.{field.name.value}"
+                mine = obj.fields.get(field.name.value)
+                if mine is None or str(mine.type) != print_ast(field.type):
+                    missing.append(f"{name}: {print_ast(field.type)}")
+                    continue
+                for arg in field.arguments or ():
+                    my_arg = mine.args.get(arg.name.value)
+                    if my_arg is None or str(my_arg.type) != print_ast(arg.type):
+                        missing.append(f"{name}({arg.name.value}: {print_ast(arg.type)})")
+                    elif arg.default_value is not None:
+                        mine_default = my_arg.ast_node.default_value if my_arg.ast_node else None
+                        if mine_default is None or print_ast(mine_default) != print_ast(arg.default_value):
+                            missing.append(f"{name}({arg.name.value} = {print_ast(arg.default_value)})")
+    assert missing == []
+
+
+def test_node_connection_follows_relay() -> None:
+    ours = build_schema((REPO / "schema.graphql").read_text())
+    shapes = {
+        "NodeConnection": {"edges": "[NodeEdge!]!", "pageInfo": "PageInfo!"},
+        "NodeEdge": {"cursor": "String!", "node": "Node!"},
+        "PageInfo": {
+            "hasNextPage": "Boolean!",
+            "hasPreviousPage": "Boolean!",
+            "startCursor": "String",
+            "endCursor": "String",
+        },
+    }
+    for type_name, fields in shapes.items():
+        obj = ours.type_map[type_name]
+        assert isinstance(obj, GraphQLObjectType)
+        assert {name: str(obj.fields[name].type) for name in fields} == fields

@@ -1,0 +1,152 @@
+"""The shared machinery every adapter relies on: retries, Retry-After, coded errors, cache, spacing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from adapters import stats
+from adapters.cache import RecordCache
+from adapters.config import Secret, Settings
+from adapters.errors import UpstreamBadResponse, UpstreamThrottled, UpstreamTimeout, UpstreamUnavailable
+from adapters.http import RetryPolicy, Upstream
+from adapters.model import ISO
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def scripted(*responses: httpx.Response | Exception) -> tuple[Handler, list[httpx.Request]]:
+    """A handler that answers with the given responses (or raises the given errors) in turn."""
+    seen: list[httpx.Request] = []
+    queue = list(responses)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        item = queue.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    return handler, seen
+
+
+def upstream(handler: Handler, *, attempts: int = 3, min_interval: float = 0.0) -> Upstream:
+    return Upstream(
+        ISO.PJM,
+        min_interval=min_interval,
+        retry=RetryPolicy(attempts=attempts, backoff=0.001),
+        transport=httpx.MockTransport(handler),
+    )
+
+
+async def test_5xx_is_retried_then_succeeds() -> None:
+    handler, seen = scripted(httpx.Response(503), httpx.Response(502), httpx.Response(200, text="ok"))
+    response = await upstream(handler).get("https://api.example/feed")
+    assert response.text == "ok" and len(seen) == 3
+
+
+async def test_5xx_every_time_is_upstream_unavailable() -> None:
+    handler, seen = scripted(*(httpx.Response(500) for _ in range(3)))
+    with pytest.raises(UpstreamUnavailable, match=r"PJM: GET https://api.example/feed answered HTTP 500"):
+        await upstream(handler).get("https://api.example/feed")
+    assert len(seen) == 3
+
+
+async def test_retry_after_is_honoured() -> None:
+    handler, seen = scripted(httpx.Response(429, headers={"Retry-After": "0.3"}), httpx.Response(200))
+    began = time.monotonic()
+    await upstream(handler).get("https://api.example/feed")
+    assert len(seen) == 2
+    assert time.monotonic() - began >= 0.3
+
+
+async def test_a_long_retry_after_fails_at_once_as_throttled() -> None:
+    handler, seen = scripted(httpx.Response(429, headers={"Retry-After": "3600"}))
+    with pytest.raises(UpstreamThrottled, match="asks to wait 3600 s") as caught:
+        await upstream(handler).get("https://api.example/feed")
+    assert caught.value.code == "UPSTREAM_THROTTLED" and len(seen) == 1
+
+
+async def test_client_errors_are_not_retried() -> None:
+    handler, seen = scripted(httpx.Response(400))
+    with pytest.raises(UpstreamBadResponse, match="HTTP 400"):
+        await upstream(handler).get("https://api.example/feed")
+    assert len(seen) == 1
+
+
+async def test_timeouts_and_resets_are_coded() -> None:
+    handler, _ = scripted(*(httpx.ReadTimeout("slow") for _ in range(2)))
+    with pytest.raises(UpstreamTimeout) as timeout:
+        await upstream(handler, attempts=2).get("https://api.example/feed")
+    assert timeout.value.code == "UPSTREAM_TIMEOUT"
+    handler, _ = scripted(httpx.ConnectError("reset"), httpx.ConnectError("reset"))
+    with pytest.raises(UpstreamUnavailable, match="ConnectError"):
+        await upstream(handler, attempts=2).get("https://api.example/feed")
+
+
+async def test_error_messages_never_carry_the_query_string_or_key() -> None:
+    handler, seen = scripted(httpx.Response(403))
+    client = upstream(handler)
+    with pytest.raises(UpstreamBadResponse) as caught:
+        await client.get(
+            "https://api.example/feed",
+            params={"subscription-key": "s3cret-key"},
+            headers={"Ocp-Apim-Subscription-Key": "s3cret-key"},
+        )
+    assert seen[0].headers["Ocp-Apim-Subscription-Key"] == "s3cret-key"
+    assert "s3cret" not in str(caught.value)
+    secret = Secret("s3cret-key")
+    assert "s3cret" not in repr(secret) and "s3cret" not in str(Settings(pjm_api_key=secret))
+
+
+async def test_requests_to_one_iso_are_spaced() -> None:
+    handler, _ = scripted(*(httpx.Response(200) for _ in range(3)))
+    client = upstream(handler, min_interval=0.1)
+    began = time.monotonic()
+    await asyncio.gather(*(client.get("https://api.example/feed") for _ in range(3)))
+    assert time.monotonic() - began >= 0.2
+
+
+async def test_upstream_requests_are_counted_per_request() -> None:
+    handler, _ = scripted(httpx.Response(503), httpx.Response(200))
+    request_stats = stats.RequestStats()
+    stats.current.set(request_stats)
+    await upstream(handler).get("https://api.example/feed")
+    assert request_stats.of(ISO.PJM).upstream_requests == 2
+
+
+async def test_cache_is_single_flight_and_counts_hits() -> None:
+    cache = RecordCache(ISO.NYISO, ttl=60)
+    calls = 0
+
+    async def fetch() -> list[int]:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        return [1, 2, 3]
+
+    request_stats = stats.RequestStats()
+    stats.current.set(request_stats)
+    results = await asyncio.gather(*(cache.get("day", fetch) for _ in range(5)))
+    assert results == [[1, 2, 3]] * 5 and calls == 1
+    assert await cache.get("day", fetch) == [1, 2, 3] and calls == 1
+    assert request_stats.of(ISO.NYISO).cache_hits == 5
+
+
+async def test_a_failed_fetch_is_not_cached() -> None:
+    cache = RecordCache(ISO.NYISO, ttl=60)
+    outcomes: list[Exception | str] = [UpstreamUnavailable(ISO.NYISO, "down"), "data"]
+
+    async def fetch() -> str:
+        item = outcomes.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    with pytest.raises(UpstreamUnavailable):
+        await cache.get("day", fetch)
+    assert await cache.get("day", fetch) == "data"
