@@ -1,0 +1,778 @@
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import orjson
+import pytest
+
+from adapters import pjm, stats
+from adapters.config import Secret, Settings
+from adapters.errors import UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
+from adapters.http import RetryPolicy
+from adapters.model import ISO, MarketRun, Node, NodeType, PriceRecord, Window
+from adapters.pjm import client, sandbox
+from adapters.pjm.parse import LMP_FEEDS, parse_nodes, parse_prices
+from adapters.synthetic import price
+
+SAMPLES = Path(os.environ.get("GRIDQL_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "iso-samples"))
+PJM_SAMPLES = SAMPLES / "pjm"
+NY = ZoneInfo("America/New_York")
+KEY = "pjm-test-key-7f3a9c"
+DA = LMP_FEEDS[MarketRun.DAY_AHEAD_HOURLY]
+RT = LMP_FEEDS[MarketRun.REAL_TIME_HOURLY]
+HUB_IDS = [
+    "51217",
+    "51287",
+    "51288",
+    "4669664",
+    "33092311",
+    "33092313",
+    "33092315",
+    "34497125",
+    "34497127",
+    "34497151",
+    "35010337",
+    "116013751",
+]
+# "Now" for tests that must not depend on the day they run: 2025 is recent, 2015 archived.
+NOW = datetime(2025, 12, 1, 17, 0, tzinfo=UTC)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def by_node(records: list[PriceRecord]) -> dict[str, list[PriceRecord]]:
+    out: dict[str, list[PriceRecord]] = {}
+    for r in records:
+        out.setdefault(r.node, []).append(r)
+    return out
+
+
+def envelope(items: list[dict[str, Any]], total: int | None = None, links: list[dict[str, str]] | None = None) -> bytes:
+    return orjson.dumps(
+        {
+            "links": links or [],
+            "items": items,
+            "searchSpecification": {},
+            "totalRows": len(items) if total is None else total,
+        }
+    )
+
+
+def da_item(utc_stamp: str, pnode: int = 51288, lmp: Any = 30.5, **extra: Any) -> dict[str, Any]:
+    item = {
+        "datetime_beginning_utc": utc_stamp,
+        "pnode_id": pnode,
+        "system_energy_price_da": 30.0,
+        "total_lmp_da": lmp,
+        "congestion_price_da": 0.25,
+        "marginal_loss_price_da": 0.25,
+        "row_is_current": True,
+        "version_nbr": 1,
+    }
+    item.update(extra)
+    return item
+
+
+# --- DM2 CSV exports (recorded samples) -----------------------------------------------------------
+
+
+def test_da_csv_sample_first_last_and_counts() -> None:
+    records = parse_prices((PJM_SAMPLES / "dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes(), DA)
+
+    assert len(records) == 576
+    first, last = records[0], records[-1]
+    assert (first.node, first.start, first.end) == ("51217", utc(2025, 5, 1, 4), utc(2025, 5, 1, 5))
+    assert (first.lmp, first.energy, first.congestion, first.loss) == (24.966949, 30.98, -6.094939, 0.081888)
+    assert (last.node, last.start, last.end) == ("116013751", utc(2025, 5, 3, 3), utc(2025, 5, 3, 4))
+    assert (last.lmp, last.energy, last.congestion, last.loss) == (33.037045, 37.58, -3.816818, -0.726137)
+
+    nodes = by_node(records)
+    assert sorted(nodes, key=int) == sorted(HUB_IDS, key=int)
+    assert all(len(rows) == 48 for rows in nodes.values())
+    western = nodes["51288"]
+    assert (western[0].start, western[0].lmp, western[0].energy) == (utc(2025, 5, 1, 4), 25.504584, 30.98)
+    assert (western[0].congestion, western[0].loss) == (-5.394061, -0.081355)
+    assert (western[-1].start, western[-1].lmp, western[-1].energy) == (utc(2025, 5, 3, 3), 38.502183, 37.58)
+    assert (western[-1].congestion, western[-1].loss) == (1.157185, -0.235002)
+
+
+def test_rt_csv_sample_first_last_and_counts() -> None:
+    records = parse_prices((PJM_SAMPLES / "dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes(), RT)
+
+    assert len(records) == 576
+    first, last = records[0], records[-1]
+    assert (first.node, first.start) == ("51217", utc(2025, 5, 1, 4))
+    assert (first.lmp, first.energy, first.congestion, first.loss) == (24.065135, 23.71, 0.147564, 0.206738)
+    assert (last.node, last.start) == ("116013751", utc(2025, 5, 3, 3))
+    assert (last.lmp, last.energy, last.congestion, last.loss) == (26.753106, 27.91, 0.017027, -1.172254)
+
+    western = by_node(records)["51288"]
+    assert len(western) == 48
+    assert (western[0].lmp, western[0].energy, western[0].congestion, western[0].loss) == (
+        24.784737,
+        23.71,
+        0.949912,
+        0.123992,
+    )
+    assert (western[-1].lmp, western[-1].energy, western[-1].congestion, western[-1].loss) == (
+        28.038627,
+        27.91,
+        0.043672,
+        0.086622,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "feed", "tolerance"),
+    [
+        ("dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv", DA, 1e-6),
+        # real-time hourly values are averages of the 5-minute ones, each rounded on its own
+        ("dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv", RT, 0.006),
+    ],
+)
+def test_csv_samples_cover_every_hour_and_components_add_up(name: str, feed: Any, tolerance: float) -> None:
+    records = parse_prices((PJM_SAMPLES / name).read_bytes(), feed)
+
+    # 12-hour clock stamps (12:00:00 AM, 1:00:00 PM, ...) -> 48 consecutive UTC hours.
+    assert sorted({r.start for r in records}) == [utc(2025, 5, 1, 4) + timedelta(hours=h) for h in range(48)]
+    # Columns located by name: the components PJM prints sum to its total LMP.
+    assert all(abs(r.energy + r.congestion + r.loss - r.lmp) < tolerance for r in records)  # type: ignore[operator]
+
+
+def test_feeds_registered_and_parse_either_wire_format() -> None:
+    feeds = {f.name: f for f in pjm.FEEDS}
+    assert list(feeds) == ["da_hrl_lmps", "rt_hrl_lmps", "rt_fivemin_hrl_lmps", "pnode"]
+    assert all(f.iso is ISO.PJM for f in pjm.FEEDS)
+
+    csv_records = feeds["da_hrl_lmps"].parse(
+        (PJM_SAMPLES / "dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes()
+    )
+    json_records = feeds["da_hrl_lmps"].parse(b"  \n" + envelope([da_item("2025-05-01T04:00:00", lmp=12.5)]))
+    rt_item = {k.replace("_da", "_rt"): v for k, v in da_item("2025-05-01T04:05:00").items()}
+    five = feeds["rt_fivemin_hrl_lmps"].parse(envelope([rt_item]))
+    assert len(csv_records) == 576
+    assert [(r.node, r.start, r.lmp) for r in json_records] == [("51288", utc(2025, 5, 1, 4), 12.5)]
+    assert [(r.start, r.end, r.lmp) for r in five] == [(utc(2025, 5, 1, 4, 5), utc(2025, 5, 1, 4, 10), 30.5)]
+    with pytest.raises(UpstreamBadResponse, match="'total_lmp_rt'"):
+        feeds["rt_hrl_lmps"].parse(envelope([da_item("2025-05-01T04:00:00")]))
+
+
+# --- JSON envelope ---------------------------------------------------------------------------------
+
+
+def test_json_fall_back_stamps_fractional_seconds_and_versions() -> None:
+    items = [
+        da_item("2025-11-02T05:00:00.123", datetime_beginning_ept="2025-11-02T01:00:00"),
+        da_item("2025-11-02T06:00:00", datetime_beginning_ept="2025-11-02T01:00:00"),
+        # a superseded row, then two current versions of one interval: the highest wins
+        da_item("2025-11-02T07:00:00", lmp=99.0, row_is_current=False, version_nbr=3),
+        da_item("2025-11-02T07:00:00", lmp=41.0, version_nbr=2),
+        da_item("2025-11-02T07:00:00", lmp=40.0, version_nbr=1),
+        da_item("2025-11-02T07:00:00", pnode=51217, congestion_price_da=None),
+    ]
+    records = parse_prices(envelope(items), DA)
+
+    western = by_node(records)["51288"]
+    assert [r.start for r in western] == [utc(2025, 11, 2, 5), utc(2025, 11, 2, 6), utc(2025, 11, 2, 7)]
+    assert western[2].lmp == 41.0
+    eastern = by_node(records)["51217"]
+    assert (eastern[0].congestion, eastern[0].energy) == (None, 30.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<!DOCTYPE html><html><body>Service Unavailable</body></html>", "HTML"),
+        (b"", "empty body"),
+        (b'{"errors": [{"field": "pnode_id", "message": "Invalid filter value"}]}', "Invalid filter value"),
+        (b'{"statusCode": 401, "message": "Access denied"}', "no `items`/`totalRows`"),
+        (b'{"items": [', "not valid JSON"),
+        (envelope([{"datetime_beginning_utc": "2025-05-01T04:00:00", "pnode_id": 1}]), "'row_is_current'"),
+        (envelope([da_item("2025-05-01T04:00:00", lmp="n/a")]), "total_lmp_da 'n/a' is not a number"),
+        (envelope([da_item("2025-05-01T04:00:00", lmp=None)]), "total_lmp_da None is not a number"),
+        (envelope([da_item("yesterday")]), "'yesterday' is not a Data Miner timestamp"),
+        (
+            b"datetime_beginning_utc,pnode_id,system_energy_price_da,row_is_current,version_nbr\n"
+            b"5/1/2025 4:00:00 AM,51288,30.98,True,1\n",
+            "lacks the columns total_lmp_da, congestion_price_da, marginal_loss_price_da",
+        ),
+        (
+            b"datetime_beginning_utc,pnode_id,system_energy_price_da,total_lmp_da,congestion_price_da,"
+            b"marginal_loss_price_da,row_is_current,version_nbr\n"
+            b"5/1/2025 4:00:00 AM,51288,30.98,#N/A,1,1,True,1\n",
+            "total_lmp_da '#N/A' is not a number",
+        ),
+        (
+            b"datetime_beginning_utc,pnode_id,system_energy_price_da,total_lmp_da,congestion_price_da,"
+            b"marginal_loss_price_da,row_is_current,version_nbr\n"
+            b"5/1/2025 4:00:00 AM,51288,30.98,31.5,NaN,1,True,1\n",
+            "congestion_price_da 'NaN' is not a number",
+        ),
+    ],
+)
+def test_bad_bodies_raise_upstream_bad_response(body: bytes, message: str) -> None:
+    with pytest.raises(UpstreamBadResponse, match="PJM") as caught:
+        parse_prices(body, DA)
+    assert message in str(caught.value)
+
+
+def test_pnode_list_types_and_latest_definition() -> None:
+    items = [
+        ("51288", "WESTERN HUB OLD", "AGGREGATE", "HUB", "2017-09-08T00:00:00"),
+        ("51288", "WESTERN HUB", "AGGREGATE", "HUB", "2019-06-01T00:00:00.000"),
+        ("1", "PJM-RTO", "AGGREGATE", "ZONE", "2017-09-08T00:00:00"),
+        ("48592", "ALDENE", "BUS", "LOAD", "2017-09-08T00:00:00"),
+        ("5021703", "SOME UNIT", "BUS", "GEN", "2017-09-08T00:00:00"),
+        ("2156111904", "SOUTH", "AGGREGATE", "INTERFACE", "2017-09-08T00:00:00"),
+        ("2156119729", "AGG", "AGGREGATE", "AGGREGATE", "2017-09-08T00:00:00"),
+        ("35010365", "LOUDOUN", "BUS", "EHV", "2017-09-08T00:00:00"),
+    ]
+    columns = ("pnode_id", "pnode_name", "pnode_type", "pnode_subtype", "effective_date")
+    body = envelope([dict(zip(columns, row, strict=True)) for row in items])
+
+    nodes = {n.code: n for n in parse_nodes(body)}
+    assert len(nodes) == 7
+    assert nodes["51288"] == Node(ISO.PJM, "51288", "WESTERN HUB", NodeType.HUB)
+    assert {code: n.type for code, n in nodes.items()} == {
+        "1": NodeType.ZONE,
+        "48592": NodeType.LOAD,
+        "51288": NodeType.HUB,
+        "5021703": NodeType.GENERATOR,
+        "35010365": NodeType.OTHER,
+        "2156111904": NodeType.INTERFACE,
+        "2156119729": NodeType.AGGREGATE,
+    }
+
+    csv_body = (
+        b"pnode_id,pnode_name,pnode_type,pnode_subtype,zone,voltage_level,effective_date,termination_date\r\n"
+        b"1,PJM-RTO OLD,AGGREGATE,ZONE,,,9/8/2017 12:00:00 AM,12/31/9999 12:00:00 AM\r\n"
+        b"1,PJM-RTO,AGGREGATE,ZONE,,,6/1/2020 12:00:00 AM,12/31/9999 12:00:00 AM\r\n"
+    )
+    assert parse_nodes(csv_body) == [Node(ISO.PJM, "1", "PJM-RTO", NodeType.ZONE)]
+
+
+# --- the adapter over a mock transport ---------------------------------------------------------------
+
+
+Answer = Callable[[httpx.Request], Awaitable[httpx.Response]]
+
+
+class Recorder(httpx.AsyncBaseTransport):
+    """Records every request, then answers with `answer` (the sandbox, its clock at `now`, by default)."""
+
+    def __init__(self, answer: Answer | None = None, now: datetime = NOW) -> None:
+        self.requests: list[httpx.Request] = []
+        self.sandbox = sandbox.transport(clock=lambda: now)
+        self.answer = answer or self.from_sandbox
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return await self.answer(request)
+
+    async def from_sandbox(self, request: httpx.Request) -> httpx.Response:
+        response = await self.sandbox.handle_async_request(request)
+        await response.aread()
+        return response
+
+    def params(self, i: int = -1) -> dict[str, str]:
+        return dict(self.requests[i].url.params)
+
+
+def live(transport: httpx.AsyncBaseTransport, key: str = KEY, **settings: Any) -> client.PjmAdapter:
+    settings.setdefault("retries", 1)
+    adapter = pjm.create(Settings(pjm_api_key=Secret(key), **settings), transport=transport, min_interval=0)
+    adapter.clock = lambda: NOW
+    return adapter
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def request_stats() -> Iterator[stats.RequestStats]:
+    current = stats.RequestStats()
+    token = stats.current.set(current)
+    yield current
+    stats.current.reset(token)
+
+
+async def test_request_is_built_like_data_miner_expects(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    window = Window.days(date(2025, 5, 1), 1, NY)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], window)
+
+    assert len(recorder.requests) == 1
+    request = recorder.requests[0]
+    assert request.method == "GET"
+    assert str(request.url.copy_with(query=None)) == "https://api.pjm.com/api/v1/da_hrl_lmps"
+    assert request.headers["Ocp-Apim-Subscription-Key"] == KEY
+    assert KEY not in str(request.url)
+    params = recorder.params()
+    assert params.pop("fields").split(",") == [
+        "datetime_beginning_utc",
+        "pnode_id",
+        "row_is_current",
+        "version_nbr",
+        "total_lmp_da",
+        "system_energy_price_da",
+        "congestion_price_da",
+        "marginal_loss_price_da",
+    ]
+    assert params == {
+        "rowCount": "50000",
+        "startRow": "1",
+        "datetime_beginning_ept": "05/01/2025 00:00to05/01/2025 23:59",
+        "pnode_id": "51217;51288",
+        "row_is_current": "TRUE",
+    }
+    western = result["51288"]
+    assert len(western) == 24 and len(result["51217"]) == 24
+    energy, congestion, loss = price("51288", "DAY_AHEAD_HOURLY", utc(2025, 5, 1, 4), 0.0)
+    assert (western[0].start, western[0].end) == (utc(2025, 5, 1, 4), utc(2025, 5, 1, 5))
+    assert (western[0].energy, western[0].congestion, western[0].loss) == (energy, congestion, loss)
+    assert western[0].lmp == round(energy + congestion + loss, 2)
+    await adapter.aclose()
+
+
+async def test_one_request_for_a_batch_and_cache_hit_on_repeat(
+    recorder: Recorder, request_stats: stats.RequestStats
+) -> None:
+    adapter = live(recorder)
+    window = Window.days(date(2025, 5, 1), 2, NY)
+
+    first = await adapter.prices(MarketRun.REAL_TIME_HOURLY, HUB_IDS, window)
+    assert len(recorder.requests) == 1
+    assert recorder.params()["pnode_id"].split(";") == sorted(HUB_IDS, key=int)
+    assert all(len(first[code]) == 48 for code in HUB_IDS)
+
+    again = await adapter.prices(MarketRun.REAL_TIME_HOURLY, HUB_IDS, window)
+    # the same operating days, so the same request: the cache holds whole days
+    part = await adapter.prices(MarketRun.REAL_TIME_HOURLY, HUB_IDS, Window(utc(2025, 5, 1, 12), utc(2025, 5, 2, 15)))
+    assert len(recorder.requests) == 1
+    assert again == first
+    assert [r.start for r in part["51288"]] == [utc(2025, 5, 1, 12) + timedelta(hours=h) for h in range(27)]
+    iso_stats = request_stats.of(ISO.PJM)
+    assert (iso_stats.upstream_requests, iso_stats.cache_hits) == (1, 2)
+    await adapter.aclose()
+
+
+async def test_many_ids_split_only_at_the_filter_limit(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    codes = [*HUB_IDS, *(str(900_000 + i) for i in range(250))]
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, codes, Window.days(date(2025, 5, 1), 1, NY))
+
+    assert len(recorder.requests) == 2
+    sent = [r.url.params["pnode_id"].split(";") for r in recorder.requests]
+    assert sorted(len(ids) for ids in sent) == [62, 200]
+    assert sorted(sent[0] + sent[1], key=int) == sorted(codes, key=int)
+    assert all(len(result[code]) == 24 for code in HUB_IDS)
+    assert result["900000"] == []
+    await adapter.aclose()
+
+
+async def test_codes_that_cannot_be_pnode_ids_are_not_sent(recorder: Recorder) -> None:
+    adapter = live(recorder)
+
+    result = await adapter.prices(
+        MarketRun.DAY_AHEAD_HOURLY, ["51288", "WESTERN HUB", "51288;1"], Window.days(date(2025, 5, 1), 1, NY)
+    )
+
+    assert recorder.params()["pnode_id"] == "51288"
+    assert (len(result["51288"]), result["WESTERN HUB"], result["51288;1"]) == (24, [], [])
+    assert await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["x"], Window.days(date(2025, 5, 1), 1, NY)) == {"x": []}
+    assert len(recorder.requests) == 1
+    await adapter.aclose()
+
+
+async def test_window_is_half_open_in_utc(recorder: Recorder) -> None:
+    adapter = live(recorder)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window(utc(2025, 5, 1, 5), utc(2025, 5, 1, 7)))
+
+    assert [(r.start, r.end) for r in result["51288"]] == [
+        (utc(2025, 5, 1, 5), utc(2025, 5, 1, 6)),
+        (utc(2025, 5, 1, 6), utc(2025, 5, 1, 7)),
+    ]
+    assert recorder.params()["datetime_beginning_ept"] == "05/01/2025 00:00to05/01/2025 23:59"
+    await adapter.aclose()
+
+
+async def test_paging_follows_next_links_to_the_end(recorder: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "ROW_COUNT", 7)
+    adapter = live(recorder)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], Window.days(date(2025, 5, 1), 1, NY))
+
+    assert len(recorder.requests) == 7  # 48 rows, 7 per page
+    assert recorder.params(0)["startRow"] == "1"
+    assert [r.url.params["StartRow"] for r in recorder.requests[1:]] == ["8", "15", "22", "29", "36", "43"]
+    assert all(r.headers["Ocp-Apim-Subscription-Key"] == KEY for r in recorder.requests)
+    assert [len(result[c]) for c in ("51288", "51217")] == [24, 24]
+    starts = [r.start for r in result["51288"]]
+    assert starts == sorted(set(starts))
+    await adapter.aclose()
+
+
+async def test_paging_without_links_counts_pages_from_total_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "ROW_COUNT", 20)
+
+    recorder = Recorder()
+
+    async def no_links(request: httpx.Request) -> httpx.Response:
+        doc = orjson.loads((await recorder.from_sandbox(request)).content)
+        doc["links"] = []
+        return httpx.Response(200, content=orjson.dumps(doc))
+
+    recorder.answer = no_links
+    adapter = live(recorder)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], Window.days(date(2025, 5, 1), 1, NY))
+
+    assert [r.url.params["startRow"] for r in recorder.requests] == ["1", "21", "41"]
+    assert [len(result[c]) for c in ("51288", "51217")] == [24, 24]
+    await adapter.aclose()
+
+
+async def test_short_paging_is_a_bad_response_and_not_cached() -> None:
+    async def short(request: httpx.Request) -> httpx.Response:
+        first = request.url.params["startRow"] == "1"
+        return httpx.Response(200, content=envelope([da_item("2025-05-01T04:00:00")] if first else [], total=5))
+
+    recorder = Recorder(short)
+    adapter = live(recorder)
+    window = Window.days(date(2025, 5, 1), 1, NY)
+
+    with pytest.raises(UpstreamBadResponse, match="paging stopped after 1 of 5 rows"):
+        await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], window)
+    with pytest.raises(UpstreamBadResponse):
+        await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], window)
+    assert len(recorder.requests) == 4
+    await adapter.aclose()
+
+
+async def test_next_link_to_another_host_is_not_followed() -> None:
+    async def foreign(request: httpx.Request) -> httpx.Response:
+        links = [{"rel": "next", "href": "https://evil.example/api/v1/da_hrl_lmps?StartRow=2"}]
+        return httpx.Response(200, content=envelope([da_item("2025-05-01T04:00:00")], total=2, links=links))
+
+    recorder = Recorder(foreign)
+    adapter = live(recorder)
+
+    with pytest.raises(UpstreamBadResponse, match=r"another host: evil\.example"):
+        await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+    assert [r.url.host for r in recorder.requests] == ["api.pjm.com"]
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize(
+    ("response", "error", "message"),
+    [
+        (httpx.Response(500, text="oops"), UpstreamUnavailable, "answered HTTP 500"),
+        (
+            httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
+            UpstreamBadResponse,
+            "HTTP 401",
+        ),
+        (httpx.Response(200, text="<html>maintenance</html>"), UpstreamBadResponse, "HTML"),
+        (
+            httpx.Response(200, json={"errors": [{"message": "Invalid filter"}]}),
+            UpstreamBadResponse,
+            "Invalid filter",
+        ),
+        # PJM's error text is quoted in messages, except where it echoes the key
+        (
+            httpx.Response(200, json={"errors": [{"message": f"Bad key {KEY}"}]}),
+            UpstreamBadResponse,
+            "quoting the",
+        ),
+    ],
+)
+async def test_failures_never_show_the_key(
+    response: httpx.Response, error: type[Exception], message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def fail(request: httpx.Request) -> httpx.Response:
+        return response
+
+    adapter = live(Recorder(fail))
+    caplog.set_level(logging.DEBUG)
+
+    with pytest.raises(error) as caught:
+        await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+
+    assert message in str(caught.value)
+    assert KEY not in str(caught.value)
+    assert KEY not in caplog.text
+    await adapter.aclose()
+
+
+async def test_throttled_request_is_retried(recorder: Recorder) -> None:
+    async def throttle_once(request: httpx.Request) -> httpx.Response:
+        if len(recorder.requests) == 1:
+            return httpx.Response(429, headers={"Retry-After": "0"})
+        return await recorder.from_sandbox(request)
+
+    recorder.answer = throttle_once
+    adapter = live(recorder, retries=2)
+    adapter.upstream.retry = RetryPolicy(attempts=2, backoff=0.0)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+
+    assert len(recorder.requests) == 2
+    assert len(result["51288"]) == 24
+    await adapter.aclose()
+
+
+async def test_live_mode_without_a_key_fails_at_request_time(recorder: Recorder) -> None:
+    adapter = live(recorder, key="")
+
+    with pytest.raises(UpstreamUnavailable, match="GRIDQL_PJM_API_KEY is not set"):
+        await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+    with pytest.raises(UpstreamUnavailable, match="GRIDQL_PJM_API_KEY is not set"):
+        await adapter.nodes()
+    assert recorder.requests == []
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize(("key", "sent"), [("", None), (KEY, KEY)])
+async def test_sandbox_needs_no_key_but_sends_a_configured_one(recorder: Recorder, key: str, sent: str | None) -> None:
+    adapter = live(recorder, key=key, sandbox=True)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+
+    assert len(result["51288"]) == 24
+    assert recorder.requests[0].headers.get("Ocp-Apim-Subscription-Key") == sent
+    await adapter.aclose()
+
+
+async def test_unsupported_run_names_what_pjm_publishes(recorder: Recorder) -> None:
+    adapter = live(recorder)
+
+    with pytest.raises(UnsupportedRun) as caught:
+        await adapter.prices(MarketRun.REAL_TIME_15_MIN, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+
+    assert str(caught.value) == (
+        "PJM does not publish REAL_TIME_15_MIN; it publishes: DAY_AHEAD_HOURLY, REAL_TIME_5_MIN, REAL_TIME_HOURLY"
+    )
+    assert recorder.requests == []
+    await adapter.aclose()
+
+
+async def test_requests_do_not_cross_a_year_boundary() -> None:
+    recorder = Recorder(now=utc(2026, 1, 10))
+    adapter = live(recorder)
+    adapter.clock = lambda: utc(2026, 1, 10)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 12, 31), 2, NY))
+
+    assert sorted(r.url.params["datetime_beginning_ept"] for r in recorder.requests) == [
+        "01/01/2026 00:00to01/01/2026 23:59",
+        "12/31/2025 00:00to12/31/2025 23:59",
+    ]
+    starts = [r.start for r in result["51288"]]
+    assert len(starts) == 48 and starts[0] == utc(2025, 12, 31, 5) and starts[-1] == utc(2026, 1, 2, 4)
+    await adapter.aclose()
+
+
+async def test_archived_days_are_fetched_unfiltered_and_filtered_here(recorder: Recorder) -> None:
+    adapter = live(recorder)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], Window.days(date(2015, 3, 8), 1, NY))
+
+    params = recorder.params()
+    assert "pnode_id" not in params and "fields" not in params
+    assert params["datetime_beginning_ept"] == "03/08/2015 00:00to03/08/2015 23:59"
+    assert set(result) == {"51288", "51217"}
+    assert [len(result["51288"]), len(result["51217"])] == [23, 23]  # 2015-03-08 sprang forward
+    await adapter.aclose()
+
+
+async def test_window_across_the_archive_boundary_splits_there(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    cutoff = (NOW.astimezone(NY) - timedelta(days=186)).date()
+
+    result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["51288"], Window.days(cutoff - timedelta(days=1), 2, NY))
+
+    requests = sorted(recorder.requests, key=lambda r: r.url.params["datetime_beginning_ept"])
+    assert ["pnode_id" in r.url.params for r in requests] == [False, True]
+    assert len(result["51288"]) == 2 * 288
+    await adapter.aclose()
+
+
+# --- through the sandbox ----------------------------------------------------------------------------
+
+
+def assert_contiguous(records: list[PriceRecord], length: timedelta) -> None:
+    assert all(r.end - r.start == length for r in records)
+    assert all(a.end == b.start for a, b in itertools.pairwise(records))
+
+
+async def test_sandbox_spring_forward_is_23_hours() -> None:
+    adapter = pjm.create(Settings(sandbox=True, retries=1), min_interval=0)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 3, 9), 1, NY))
+
+    western = result["51288"]
+    assert len(western) == 23
+    assert (western[0].start, western[-1].end) == (utc(2025, 3, 9, 5), utc(2025, 3, 10, 4))
+    assert_contiguous(western, timedelta(hours=1))
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize("run", [MarketRun.DAY_AHEAD_HOURLY, MarketRun.REAL_TIME_HOURLY])
+async def test_sandbox_fall_back_is_25_distinct_hours(recorder: Recorder, run: MarketRun) -> None:
+    adapter = live(recorder, sandbox=True)
+
+    result = await adapter.prices(run, ["51288", "34964545"], Window.days(date(2025, 11, 2), 1, NY))
+
+    for code in ("51288", "34964545"):
+        records = result[code]
+        assert len(records) == 25
+        assert (records[0].start, records[-1].end) == (utc(2025, 11, 2, 4), utc(2025, 11, 3, 5))
+        assert_contiguous(records, timedelta(hours=1))
+        # both passes through 01:00 EPT, an hour apart in UTC
+        assert {utc(2025, 11, 2, 5), utc(2025, 11, 2, 6)} <= {r.start for r in records}
+    await adapter.aclose()
+
+
+async def test_sandbox_five_minute_fall_back_day(recorder: Recorder) -> None:
+    adapter = live(recorder, sandbox=True)
+
+    result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["51288"], Window.days(date(2025, 11, 2), 1, NY))
+
+    records = result["51288"]
+    assert len(records) == 25 * 12
+    assert_contiguous(records, timedelta(minutes=5))
+    assert recorder.params()["pnode_id"] == "51288"
+    await adapter.aclose()
+
+
+async def test_sandbox_node_list(recorder: Recorder) -> None:
+    adapter = live(recorder, sandbox=True)
+
+    nodes = await adapter.nodes()
+    again = await adapter.nodes()
+
+    assert again is nodes and len(recorder.requests) == 1
+    params = recorder.params()
+    assert str(recorder.requests[0].url.copy_with(query=None)) == "https://api.pjm.com/api/v1/pnode"
+    assert params["termination_date"] == "12/31/9999exact"
+    assert params["fields"] == "pnode_id,pnode_name,pnode_type,pnode_subtype,effective_date"
+    assert len(nodes) >= 50
+    by_code = {n.code: n for n in nodes}
+    assert by_code["51288"] == Node(ISO.PJM, "51288", "WESTERN HUB", NodeType.HUB)
+    assert by_code["34964545"] == Node(ISO.PJM, "34964545", "DOM", NodeType.ZONE)
+    hubs = {n.code for n in nodes if n.type is NodeType.HUB}
+    assert hubs == set(HUB_IDS)
+    zones = {n.name for n in nodes if n.type is NodeType.ZONE}
+    assert {"AECO", "BGE", "DPL", "JCPL", "METED", "PECO", "PENELEC", "PEPCO", "PPL", "PSEG", "RECO"} <= zones
+    assert {"AEP", "APS", "ATSI", "COMED", "DAY", "DEOK", "DOM", "DUQ", "EKPC", "OVEC"} <= zones
+    assert {NodeType.GENERATOR, NodeType.LOAD, NodeType.AGGREGATE, NodeType.INTERFACE} <= {n.type for n in nodes}
+    await adapter.aclose()
+
+
+async def test_fixed_nodes_are_the_hubs_and_zones_of_the_node_list(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    fixed = {n.code: n for n in adapter.fixed_nodes}
+    assert recorder.requests == []
+
+    listed = {n.code: n for n in await adapter.nodes()}
+
+    assert {code for code, n in fixed.items() if n.type is NodeType.HUB} == set(HUB_IDS)
+    assert len(fixed) == 12 + 23
+    assert fixed["51288"] == Node(ISO.PJM, "51288", "WESTERN HUB", NodeType.HUB)
+    assert fixed["1"] == Node(ISO.PJM, "1", "PJM-RTO", NodeType.ZONE)
+    assert all(listed[code] == node for code, node in fixed.items())
+    await adapter.aclose()
+
+
+async def test_sandbox_names_match_the_recorded_export() -> None:
+    exported = {}
+    for line in (PJM_SAMPLES / "dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_text().splitlines()[1:13]:
+        fields = line.split(",")
+        exported[fields[2]] = fields[3]
+    adapter = pjm.create(Settings(sandbox=True, retries=1), min_interval=0)
+
+    nodes = {n.code: n.name for n in await adapter.nodes()}
+
+    assert {code: nodes[code] for code in exported} == exported
+    await adapter.aclose()
+
+
+async def test_sandbox_answers_like_data_miner() -> None:
+    async with httpx.AsyncClient(transport=sandbox.transport(clock=lambda: NOW)) as http:
+        missing = await http.get("https://api.pjm.com/api/v1/no_such_feed")
+        archived = await http.get(
+            "https://api.pjm.com/api/v1/da_hrl_lmps",
+            params={"datetime_beginning_ept": "03/08/2015 00:00to03/08/2015 23:59", "pnode_id": "51288"},
+        )
+        unknown_field = await http.get(
+            "https://api.pjm.com/api/v1/da_hrl_lmps",
+            params={"datetime_beginning_ept": "05/01/2025 00:00to05/01/2025 23:59", "fields": "total_lmp_rt"},
+        )
+        page = await http.get(
+            "https://api.pjm.com/api/v1/rt_hrl_lmps",
+            params={
+                "rowCount": 2,
+                "startRow": 1,
+                "datetime_beginning_ept": "05/01/2025 00:00to05/01/2025 23:59",
+                "pnode_id": "51288;51217",
+            },
+        )
+        repeat = await http.get(page.request.url)
+
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"statusCode": 404, "message": "Resource not found"},
+    )
+    assert archived.status_code == 400 and "archived" in archived.json()["errors"][0]["message"]
+    assert unknown_field.status_code == 400
+    doc = page.json()
+    assert doc["totalRows"] == 48 and len(doc["items"]) == 2
+    assert doc["items"][0] == {
+        "datetime_beginning_utc": "2025-05-01T04:00:00",
+        "datetime_beginning_ept": "2025-05-01T00:00:00",
+        "pnode_id": 51217,
+        "pnode_name": "EASTERN HUB",
+        "voltage": None,
+        "equipment": None,
+        "type": "HUB",
+        "zone": None,
+        "system_energy_price_rt": doc["items"][0]["system_energy_price_rt"],
+        "total_lmp_rt": doc["items"][0]["total_lmp_rt"],
+        "congestion_price_rt": doc["items"][0]["congestion_price_rt"],
+        "marginal_loss_price_rt": doc["items"][0]["marginal_loss_price_rt"],
+        "row_is_current": True,
+        "version_nbr": 1,
+    }
+    assert [link["rel"] for link in doc["links"]] == ["self", "next", "metadata"]
+    assert repeat.content == page.content
+
+
+async def test_create_uses_the_sandbox_only_when_asked() -> None:
+    assert pjm.MARKET.iso is ISO.PJM and pjm.MARKET.timezone == "America/New_York"
+    assert pjm.MARKET.runs == (
+        MarketRun.DAY_AHEAD_HOURLY,
+        MarketRun.REAL_TIME_5_MIN,
+        MarketRun.REAL_TIME_HOURLY,
+    )
+    sandboxed = pjm.create(Settings(sandbox=True))
+    assert isinstance(sandboxed.upstream.client._transport, httpx.MockTransport)
+    assert sandboxed.upstream.limiter.interval == pjm.MIN_INTERVAL == 0.1
+    real = pjm.create(Settings())
+    assert not isinstance(real.upstream.client._transport, httpx.MockTransport)
+    await sandboxed.aclose()
+    await real.aclose()
