@@ -122,11 +122,13 @@ class Upstream:
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
         ok_statuses: Collection[int] = (),
+        auth: bool = False,
     ) -> httpx.Response:
         """Send one logical request; return a 2xx response or raise a coded `UpstreamError`.
 
         Connect errors, timeouts, 429 and 5xx are retried; other 4xx are not. A status in
         `ok_statuses` (say 404 for a file not yet published) is returned for the caller to judge.
+        `auth` marks a sign-in, counted apart from data requests.
         """
         what = f"{method} {httpx.URL(url).copy_with(query=None)}"  # never the query: it may hold a key
         failure: UpstreamError | None = None
@@ -134,7 +136,7 @@ class Upstream:
             if attempt:
                 await asyncio.sleep(self._backoff(attempt))
             await self.limiter.wait()
-            stats.count_request(self.iso)
+            stats.count_request(self.iso, auth=auth)
             try:
                 response = await self.client.request(method, url, params=params, headers=headers, data=data)
             except httpx.TimeoutException:

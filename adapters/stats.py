@@ -18,6 +18,7 @@ from .model import ISO
 @dataclass(slots=True)
 class IsoStats:
     upstream_requests: int = 0
+    auth_requests: int = 0  # sign-ins (ERCOT's id token): reported apart from data requests
     cache_hits: int = 0
     first_start: float | None = None
     last_end: float | None = None
@@ -43,9 +44,13 @@ class RequestStats:
 current: ContextVar[RequestStats | None] = ContextVar("gridql_request_stats", default=None)
 
 
-def count_request(iso: ISO) -> None:
+def count_request(iso: ISO, *, auth: bool = False) -> None:
     stats = current.get()
-    if stats is not None:
+    if stats is None:
+        return
+    if auth:
+        stats.of(iso).auth_requests += 1
+    else:
         stats.of(iso).upstream_requests += 1
 
 

@@ -1,0 +1,48 @@
+"""ERCOT's fixed settlement points: the trading hubs, load zones and DC ties.
+
+These are priced in every ERCOT price report under these ids. Resource nodes come and go with
+the network model and are read from the Settlement Points List (NP4-160-SG) instead.
+"""
+
+from __future__ import annotations
+
+from ..model import ISO, Node, NodeType
+
+HUBS: tuple[Node, ...] = tuple(
+    Node(ISO.ERCOT, code, name, NodeType.HUB)
+    for code, name in (
+        ("HB_HOUSTON", "Houston 345 kV Hub"),
+        ("HB_NORTH", "North 345 kV Hub"),
+        ("HB_SOUTH", "South 345 kV Hub"),
+        ("HB_WEST", "West 345 kV Hub"),
+        ("HB_PAN", "Panhandle 345 kV Hub"),
+        ("HB_BUSAVG", "ERCOT Bus Average 345 kV Hub"),
+        ("HB_HUBAVG", "ERCOT Hub Average 345 kV Hub"),
+    )
+)
+
+LOAD_ZONES: tuple[Node, ...] = tuple(
+    Node(ISO.ERCOT, code, name, NodeType.ZONE)
+    for code, name in (
+        ("LZ_HOUSTON", "Houston Load Zone"),
+        ("LZ_NORTH", "North Load Zone"),
+        ("LZ_SOUTH", "South Load Zone"),
+        ("LZ_WEST", "West Load Zone"),
+        ("LZ_AEN", "Austin Energy Load Zone"),
+        ("LZ_CPS", "CPS Energy Load Zone"),
+        ("LZ_LCRA", "LCRA Load Zone"),
+        ("LZ_RAYBN", "Rayburn Country Load Zone"),
+    )
+)
+
+DC_TIES: tuple[Node, ...] = tuple(
+    Node(ISO.ERCOT, code, name, NodeType.INTERFACE)
+    for code, name in (
+        ("DC_E", "East DC Tie"),
+        ("DC_L", "Laredo DC Tie"),
+        ("DC_N", "North DC Tie"),
+        ("DC_R", "Railroad DC Tie"),
+    )
+)
+
+FIXED: tuple[Node, ...] = (*HUBS, *LOAD_ZONES, *DC_TIES)

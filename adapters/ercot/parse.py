@@ -1,0 +1,353 @@
+"""ERCOT wire formats -> normalized records.
+
+Each price dataset arrives in up to three forms: a public-API JSON page (`fields` + `data` rows,
+camelCase names, booleans for DST flags), the MIS CSV (PascalCase headers, `Y`/`N` flags) and the
+MIS zip around that CSV. Columns are located by name, case-insensitively, so one reader serves all.
+
+ERCOT stamps are Central prevailing time and interval ENDING: hour ending `01:00` is
+[00:00, 01:00), `24:00` is the day's last hour. A DST flag marks the second (standard-time) pass
+through the repeated hour of a fall-back day; the spring-forward day has no hour ending 03:00.
+ERCOT publishes settlement point prices without an energy/congestion/loss split.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from operator import attrgetter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from ..errors import UpstreamBadResponse
+from ..model import ISO, Node, NodeType, PriceRecord
+from ..timeutil import parse_us_stamp, to_utc
+from .nodes import FIXED
+
+TZ = ZoneInfo("America/Chicago")
+HOUR = timedelta(hours=1)
+QUARTER = timedelta(minutes=15)
+SCED_NOMINAL = timedelta(minutes=5)  # the length given to a point's last SCED run in a response
+
+Series = dict[str, list[PriceRecord]]  # node -> records ordered by start
+
+
+def _bad(message: str) -> UpstreamBadResponse:
+    return UpstreamBadResponse(ISO.ERCOT, message)
+
+
+@dataclass(slots=True)
+class Table:
+    source: str  # the dataset, for messages
+    columns: list[str]
+    rows: list[Sequence[Any]]
+
+    def index(self, *names: str) -> int:
+        wanted = {name.lower() for name in names}
+        for i, column in enumerate(self.columns):
+            if column.strip().lower() in wanted:
+                return i
+        raise _bad(f"{self.source}: no {names[0]} column (columns: {', '.join(self.columns)})")
+
+
+# --- bodies -> tables ---------------------------------------------------------------------------
+
+
+def read_table(body: bytes, source: str) -> Table:
+    """Any form ERCOT serves a dataset in: API JSON page, MIS CSV, or the MIS zip holding the CSV."""
+    if body.startswith(b"PK\x03\x04"):
+        return csv_table(unzip(body, source), source)
+    if body.lstrip()[:1] == b"{":
+        return report_table(_json(body, source), source)
+    return csv_table(body, source)
+
+
+def report_page(body: bytes, source: str) -> tuple[Table, int]:
+    """One public-API report page and the number of pages the query has."""
+    payload = _json(body, source)
+    table = report_table(payload, source)
+    meta = payload.get("_meta")
+    pages = meta.get("totalPages") if isinstance(meta, dict) else None
+    if not isinstance(pages, int):
+        raise _bad(f"{source}: report page without _meta.totalPages")
+    return table, pages
+
+
+def report_table(payload: dict[str, Any], source: str) -> Table:
+    fields, data = payload.get("fields"), payload.get("data")
+    if not isinstance(fields, list) or not isinstance(data, list):
+        # ERCOT's error document: {timestamp, code, status, message, data}
+        detail = payload.get("message")
+        raise _bad(f"{source}: not a report page" + (f": {str(detail)[:200]}" if detail else ""))
+    try:
+        columns = [str(field["name"]) for field in fields]
+    except (KeyError, TypeError):
+        raise _bad(f"{source}: report fields without names") from None
+    return Table(source, columns, data)
+
+
+def csv_table(body: bytes, source: str) -> Table:
+    if body.lstrip()[:1] == b"<":
+        raise _bad(f"{source}: answered HTML, not data")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _bad(f"{source}: body is not UTF-8 text") from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise _bad(f"{source}: empty CSV")
+    return Table(source, header, [row for row in reader if row])
+
+
+def unzip(body: bytes, source: str, member: str = "") -> bytes:
+    """The first CSV in an MIS zip whose name contains `member`."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            for name in archive.namelist():
+                if name.lower().endswith(".csv") and member in name:
+                    return archive.read(name)
+    except zipfile.BadZipFile:
+        raise _bad(f"{source}: not a readable zip") from None
+    raise _bad(f"{source}: the zip holds no {member + ' ' if member else ''}CSV")
+
+
+def _json(body: bytes, source: str) -> dict[str, Any]:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise _bad(f"{source}: body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise _bad(f"{source}: JSON body is not an object")
+    return payload
+
+
+# --- fields -------------------------------------------------------------------------------------
+
+
+def _day(value: Any) -> date:
+    text = str(value).strip()
+    if text[4:5] == "-":  # API: 2025-11-02
+        return date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+    return date(int(text[6:10]), int(text[0:2]), int(text[3:5]))  # MIS: 11/02/2025
+
+
+def _stamp(value: Any) -> datetime:
+    text = str(value).strip()
+    if text[4:5] == "-":  # API: 2025-11-02T01:05:18
+        second = int(text[17:19]) if len(text) >= 19 else 0
+        return datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]), second)
+    return parse_us_stamp(text)  # MIS: 11/02/2025 01:05:18
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().upper() in ("Y", "TRUE")
+    raise ValueError(f"DST flag {value!r} is neither Y/N nor a boolean")
+
+
+def _utc(naive: datetime, repeated: bool) -> datetime:
+    """A Central wall time to UTC; `repeated` picks the second pass through a fall-back hour."""
+    instant = to_utc(naive, TZ, fold=1 if repeated else 0)  # fold only matters in a repeated hour
+    if instant.astimezone(TZ).replace(tzinfo=None) != naive:
+        raise ValueError(f"{naive:%m/%d/%Y %H:%M} does not exist in Central time (spring-forward gap)")
+    return instant
+
+
+def _hour(day: Any, hour_ending: Any, dst: Any) -> tuple[datetime, datetime]:
+    ending = int(str(hour_ending).strip().partition(":")[0])  # "01:00" .. "24:00"
+    if not 1 <= ending <= 24:
+        raise ValueError(f"hour ending {hour_ending!r} is out of range")
+    d = _day(day)
+    start = _utc(datetime(d.year, d.month, d.day) + (ending - 1) * HOUR, _flag(dst))
+    return start, start + HOUR
+
+
+def _quarter(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime, datetime]:
+    ending, quarter = int(hour), int(interval)  # hour ending 1..24, quarter 1..4
+    if not (1 <= ending <= 24 and 1 <= quarter <= 4):
+        raise ValueError(f"hour {hour!r} / interval {interval!r} is out of range")
+    d = _day(day)
+    naive = datetime(d.year, d.month, d.day) + (ending - 1) * HOUR + (quarter - 1) * QUARTER
+    start = _utc(naive, _flag(dst))
+    return start, start + QUARTER
+
+
+def _sced(stamp: Any, repeated: Any) -> tuple[datetime, datetime]:
+    start = _utc(_stamp(stamp), _flag(repeated))
+    return start, start + SCED_NOMINAL
+
+
+# --- tables -> records --------------------------------------------------------------------------
+
+
+class _Collector:
+    """Records by node, one per start (a later row for the same interval replaces an earlier one)."""
+
+    def __init__(self) -> None:
+        self._by_node: dict[str, list[PriceRecord]] = {}
+
+    def add(self, node: Any, span: tuple[datetime, datetime], price: Any) -> None:
+        lmp = float(price)
+        if not math.isfinite(lmp):
+            raise ValueError(f"price {price!r} is not a number")
+        code = str(node).strip()
+        records = self._by_node.get(code)
+        if records is None:
+            if not code:
+                raise ValueError("empty settlement point")
+            records = self._by_node[code] = []
+        records.append(PriceRecord(code, span[0], span[1], lmp, None, None, None))
+
+    def series(self) -> Series:
+        out: Series = {}
+        for code, records in self._by_node.items():
+            records.sort(key=attrgetter("start"))  # stable: of equal starts, the last row stays last
+            kept = out[code] = []
+            for record in records:
+                if kept and kept[-1].start == record.start:
+                    kept[-1] = record
+                else:
+                    kept.append(record)
+        return out
+
+
+def _convert(table: Table, step: Callable[[Sequence[Any]], None]) -> None:
+    for number, row in enumerate(table.rows, 1):
+        try:
+            step(row)
+        except (ValueError, TypeError, IndexError) as exc:
+            raise _bad(f"{table.source}: row {number}: {exc}") from None
+        except KeyError:  # an object row: the API's rows are lists of column values
+            raise _bad(f"{table.source}: row {number} is not a list of column values") from None
+
+
+def dam_prices(table: Table) -> Series:
+    """NP4-190-CD DAM settlement point prices, hourly."""
+    i_day, i_hour = table.index("deliveryDate"), table.index("hourEnding")
+    i_point, i_price = table.index("settlementPoint"), table.index("settlementPointPrice")
+    i_dst = table.index("DSTFlag")
+    spans: dict[tuple[Any, Any, Any], tuple[datetime, datetime]] = {}
+    out = _Collector()
+
+    def step(row: Sequence[Any]) -> None:
+        key = (row[i_day], row[i_hour], row[i_dst])
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = _hour(*key)
+        out.add(row[i_point], span, row[i_price])
+
+    _convert(table, step)
+    return out.series()
+
+
+def rt_prices(table: Table) -> Series:
+    """NP6-905-CD real-time settlement point prices, 15-minute."""
+    i_day, i_hour = table.index("deliveryDate"), table.index("deliveryHour")
+    i_interval, i_dst = table.index("deliveryInterval"), table.index("DSTFlag")
+    i_point = table.index("settlementPoint", "settlementPointName")
+    i_type, i_price = table.index("settlementPointType"), table.index("settlementPointPrice")
+    spans: dict[tuple[Any, Any, Any, Any], tuple[datetime, datetime]] = {}
+    out = _Collector()
+
+    def step(row: Sequence[Any]) -> None:
+        # Load zones come twice, as LZ and as energy-weighted LZEW under the same name; the plain
+        # zone price is the one ERCOT displays as the zone's SPP.
+        if str(row[i_type]).strip().endswith("EW"):
+            return
+        key = (row[i_day], row[i_hour], row[i_interval], row[i_dst])
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = _quarter(*key)
+        out.add(row[i_point], span, row[i_price])
+
+    _convert(table, step)
+    return out.series()
+
+
+def sced_lmps(table: Table) -> Series:
+    """NP6-788-CD LMPs of every SCED run.
+
+    A SCED LMP holds from its run's timestamp until the next run (ERCOT time-weights SCED LMPs
+    that way into the 15-minute settlement prices), so each interval ends at the point's next
+    stamp; the point's last stamp in the body gets the nominal 5 minutes.
+    """
+    i_stamp, i_point = table.index("SCEDTimestamp"), table.index("settlementPoint")
+    i_repeat, i_lmp = table.index("repeatHourFlag", "RepeatedHourFlag"), table.index("LMP")
+    spans: dict[tuple[Any, Any], tuple[datetime, datetime]] = {}
+    out = _Collector()
+
+    def step(row: Sequence[Any]) -> None:
+        key = (row[i_stamp], row[i_repeat])
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = _sced(*key)
+        out.add(row[i_point], span, row[i_lmp])
+
+    _convert(table, step)
+    series = out.series()
+    for records in series.values():
+        for current, following in itertools.pairwise(records):
+            current.end = following.start
+    return series
+
+
+def feed(source: str, build: Callable[[Table], Series]) -> Callable[[bytes], list[PriceRecord]]:
+    """A Feed parser: one body in any of the dataset's forms -> its records, node by node."""
+
+    def parse(body: bytes) -> list[PriceRecord]:
+        return [record for records in build(read_table(body, source)).values() for record in records]
+
+    return parse
+
+
+# --- settlement point list (NP4-160-SG) ---------------------------------------------------------
+
+SETTLEMENT_POINTS = "NP4-160-SG"
+
+
+def latest_document(body: bytes) -> str:
+    """The DocID of the newest posting in an MIS document list."""
+    payload = _json(body, SETTLEMENT_POINTS)
+    try:
+        newest = max(
+            (entry["Document"] for entry in payload["ListDocsByRptTypeRes"]["DocumentList"]),
+            key=lambda doc: datetime.fromisoformat(doc["PublishDate"]),
+        )
+        return str(newest["DocID"])
+    except (KeyError, TypeError, ValueError):
+        raise _bad(f"{SETTLEMENT_POINTS}: MIS document list without a dated document") from None
+
+
+def settlement_points(body: bytes) -> list[Node]:
+    """Nodes from the Settlement Points List zip (or its `Settlement_Points_*.csv`).
+
+    The file maps electrical buses to resource nodes and load zones; hubs and DC ties are ERCOT's
+    fixed set. Resource nodes are typed GENERATOR, load zones ZONE, DC ties INTERFACE.
+    """
+    if body.startswith(b"PK\x03\x04"):
+        body = unzip(body, SETTLEMENT_POINTS, member="Settlement_Points")
+    table = csv_table(body, SETTLEMENT_POINTS)
+    i_node, i_zone = table.index("RESOURCE_NODE"), table.index("SETTLEMENT_LOAD_ZONE")
+    found: dict[str, NodeType] = {}
+    for number, row in enumerate(table.rows, 1):
+        try:
+            node, zone = row[i_node].strip(), row[i_zone].strip()
+        except IndexError:
+            raise _bad(f"{SETTLEMENT_POINTS}: row {number} is short") from None
+        if zone:
+            found.setdefault(zone, NodeType.INTERFACE if zone.startswith("DC_") else NodeType.ZONE)
+        if node:
+            found.setdefault(node, NodeType.GENERATOR)
+    fixed = {node.code for node in FIXED}
+    extra = [Node(ISO.ERCOT, code, code, kind) for code, kind in sorted(found.items()) if code not in fixed]
+    return [*FIXED, *extra]
