@@ -48,10 +48,10 @@ def _code(error: GraphQLError) -> str:
         return code
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
+    if error.message.startswith("Variable '$"):  # variables that do not coerce to their types
+        return "BAD_USER_INPUT"
     if error.original_error is not None:
         return "INTERNAL_SERVER_ERROR"
-    if error.message.startswith("Variable '$"):
-        return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
 
 
@@ -101,6 +101,7 @@ def _report(context: Context) -> dict[str, Any]:
         "upstream": {
             iso.value: {
                 "requests": s.upstream_requests,
+                "authRequests": s.auth_requests,
                 "cacheHits": s.cache_hits,
                 "elapsedMs": s.elapsed_ms,
             }

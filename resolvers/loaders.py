@@ -42,22 +42,24 @@ class NodeLoader(DataLoader[tuple[ISO, str], Node | None]):
 
     def __init__(self, adapters: Mapping[ISO, Adapter], catalog: CatalogLoader) -> None:
         super().__init__()
-        self.fixed = {iso: {n.code: n for n in adapter.fixed_nodes} for iso, adapter in adapters.items()}
+        self.adapters = adapters
         self.catalog = catalog
 
     async def batch_load_fn(  # type: ignore[override]
         self, keys: Sequence[tuple[ISO, str]]
     ) -> list[Node | BaseException | None]:
+        fixed = {iso: {n.code: n for n in self.adapters[iso].fixed_nodes} for iso in {iso for iso, _ in keys}}
+        needed = sorted({iso for iso, code in keys if code not in fixed[iso]}, key=lambda iso: iso.value)
+        catalogs = dict(
+            zip(needed, await asyncio.gather(*map(self.catalog.load, needed), return_exceptions=True), strict=True)
+        )
         results: list[Node | BaseException | None] = []
         for iso, code in keys:
-            node = self.fixed[iso].get(code)
-            if node is None:
-                try:
-                    node = (await self.catalog.load(iso)).get(code)
-                except Exception as exc:
-                    results.append(exc)
-                    continue
-            results.append(node)
+            if code in fixed[iso]:
+                results.append(fixed[iso][code])
+            else:
+                catalog = catalogs[iso]
+                results.append(catalog if isinstance(catalog, BaseException) else catalog.get(code))
         return results
 
 

@@ -21,14 +21,18 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 class Counting(httpx.AsyncBaseTransport):
-    """Counts every request that reaches the (sandbox or failing) upstream."""
+    """Counts every data request that reaches the (sandbox or failing) upstream, and sign-ins apart."""
 
     def __init__(self, iso: ISO, inner: httpx.AsyncBaseTransport, counts: Counter[ISO]) -> None:
         self.iso, self.inner, self.counts = iso, inner, counts
         self.urls: list[httpx.URL] = []
+        self.sign_ins = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.counts[self.iso] += 1
+        if request.url.host == "ercotb2c.b2clogin.com":
+            self.sign_ins += 1  # ERCOT's id token: once an hour, not per query
+        else:
+            self.counts[self.iso] += 1
         self.urls.append(request.url)
         return await self.inner.handle_async_request(request)
 

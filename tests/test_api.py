@@ -71,6 +71,7 @@ async def test_cross_market_spring_forward_day() -> None:
     assert report["sandbox"] is True
     assert {iso: s["requests"] for iso, s in report["upstream"].items()} == {iso.value: 1 for iso in ISO}
     assert dict(stack.counts) == {iso: 1 for iso in ISO}
+    assert stack.transports[ISO.ERCOT].sign_ins == report["upstream"]["ERCOT"]["authRequests"] == 1
 
 
 async def test_fall_back_day_has_25_hours_everywhere() -> None:
@@ -124,7 +125,8 @@ async def test_one_failing_iso_fails_only_its_part() -> None:
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert error["extensions"]["iso"] == "ERCOT"
     assert "ERCOT" in error["message"]
-    assert stack.counts[ISO.ERCOT] == 2  # retried once (retries=2), then given up
+    # Here the sign-in already fails: tried twice (retries=2), then given up, no data request sent.
+    assert (stack.transports[ISO.ERCOT].sign_ins, stack.counts[ISO.ERCOT]) == (2, 0)
 
 
 @pytest.mark.parametrize(
@@ -193,8 +195,11 @@ async def test_markets_and_node_paging() -> None:
         after = connection["pageInfo"]["endCursor"]
     assert len(seen) == connection["totalCount"] >= 50
     assert len(set(seen)) == len(seen)
-    found = await stack.query('{ market(iso: NYISO) { nodes(search: "n.y.c") { edges { node { id type } } } } }')
-    assert found["data"]["market"]["nodes"]["edges"] == [{"node": {"id": "NYISO:61761", "type": "ZONE"}}]  # type: ignore[index]
+    found = await stack.query(
+        '{ market(iso: NYISO) { nodes(search: "n.y.c", type: ZONE) { edges { node { id type } } } } }'
+    )
+    edges = found["data"]["market"]["nodes"]["edges"]  # type: ignore[index]
+    assert edges == [{"node": {"id": "NYISO:61761", "type": "ZONE"}}]
     bad = await stack.query('{ market(iso: NYISO) { nodes(after: "not-a-cursor") { totalCount } } }')
     assert errors(bad)[0]["extensions"]["code"] == "BAD_USER_INPUT"
 

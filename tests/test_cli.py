@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from graph.cli import main
 from graph.schema import sdl
+
+from .conftest import REPO
 
 
 def test_parse_prints_normalized_records_with_offsets(samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,3 +53,42 @@ def test_parse_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_schema_command_prints_the_sdl(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     assert capsys.readouterr().out == sdl()
+
+
+QUERY = '{ node(id: "NYISO:61761") { name prices(run: DAY_AHEAD_HOURLY, date: "2025-03-09") { lmp } } }'
+
+
+def test_serve_sandbox_answers_over_http() -> None:
+    """`gridql serve --sandbox` as a user runs it: a real uvicorn process on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--sandbox", "--port", str(port), "--log-level", "warning"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert health.json() == {"status": "ok", "sandbox": True, "isos": ["PJM", "ERCOT", "CAISO", "NYISO"]}
+        answer = httpx.post(
+            f"{base}/graphql",
+            json={"query": QUERY},
+            timeout=30,
+        ).json()
+        assert answer["data"]["node"]["name"] == "N.Y.C."
+        assert len(answer["data"]["node"]["prices"]) == 23
+        assert answer["extensions"]["gridql"]["sandbox"] is True
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
