@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import httpx
 
 from . import stats
+from .config import Settings
 from .errors import (
     UpstreamBadResponse,
     UpstreamError,
@@ -98,6 +99,28 @@ class Upstream:
             timeout=httpx.Timeout(timeout),
             headers=dict(headers or {}),
             follow_redirects=True,
+        )
+
+    @classmethod
+    def configured(
+        cls,
+        iso: ISO,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None,
+        *,
+        live_spacing: float,
+        spacing: float | None = None,
+    ) -> Upstream:
+        """The ISO's client as settings ask: the ISO's own request spacing live, none in the sandbox
+        (no ISO to protect), or `spacing` when a test pins it."""
+        if spacing is None:
+            spacing = 0.0 if settings.sandbox else live_spacing
+        return cls(
+            iso,
+            min_interval=spacing,
+            timeout=settings.http_timeout,
+            retry=RetryPolicy(attempts=settings.retries),
+            transport=transport,
         )
 
     async def aclose(self) -> None:

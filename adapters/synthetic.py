@@ -6,10 +6,14 @@ request-building and parsing code runs offline.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+
+import httpx
 
 _MASK = 0xFFFFFFFFFFFFFFFF
 
@@ -46,3 +50,14 @@ def price(node: str, run: str, start_utc: datetime, local_hour: float) -> tuple[
     congestion = round(node_bias * 8.0 + (_mix((node_seed ^ run_seed) * 1_000_003 + instant) - 0.5) * 2.0, 2)
     loss = round(node_bias * 1.5, 2)
     return energy, congestion, loss
+
+
+def mock_transport(answer: Callable[[httpx.Request], httpx.Response], latency: float = 0.0) -> httpx.MockTransport:
+    """An ISO's sandbox as an httpx transport, each response held back `latency` seconds."""
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if latency > 0:
+            await asyncio.sleep(latency)
+        return answer(request)
+
+    return httpx.MockTransport(handler)

@@ -771,8 +771,9 @@ async def test_create_uses_the_sandbox_only_when_asked() -> None:
     )
     sandboxed = pjm.create(Settings(sandbox=True))
     assert isinstance(sandboxed.upstream.client._transport, httpx.MockTransport)
-    assert sandboxed.upstream.limiter.interval == pjm.MIN_INTERVAL == 0.1
+    assert sandboxed.upstream.limiter.interval == 0.0  # no ISO to protect
     real = pjm.create(Settings())
     assert not isinstance(real.upstream.client._transport, httpx.MockTransport)
+    assert real.upstream.limiter.interval == pjm.MIN_INTERVAL == 0.1
     await sandboxed.aclose()
     await real.aclose()

@@ -7,7 +7,7 @@ import httpx
 from ..cache import RecordCache
 from ..config import Settings
 from ..feeds import Feed
-from ..http import RetryPolicy, Upstream
+from ..http import Upstream
 from ..model import ISO
 from . import parse, sandbox
 from .client import CaisoAdapter
@@ -17,7 +17,7 @@ __all__ = ["FEEDS", "MARKET", "CaisoAdapter", "create"]
 
 # OASIS allows one request per 5 s (CAISO OASIS release notes, fall 2015) and answers a faster
 # caller with HTTP 429 "retry your request after 5 seconds". The seed's 0.15 s would be refused.
-LIVE_MIN_INTERVAL = 5.0
+MIN_INTERVAL = 5.0
 
 FEEDS: tuple[Feed, ...] = (
     *(Feed(ISO.CAISO, report.queryname, report.description, parse.prices) for report in REPORTS.values()),
@@ -31,17 +31,7 @@ def create(
     *,
     min_interval: float | None = None,
 ) -> CaisoAdapter:
-    sandboxed = transport is None and settings.sandbox
-    if sandboxed:
+    if transport is None and settings.sandbox:
         transport = sandbox.transport(latency=settings.sandbox_latency)
-    if min_interval is None:
-        # The sandbox has no rate limit to respect.
-        min_interval = 0.0 if sandboxed else LIVE_MIN_INTERVAL
-    upstream = Upstream(
-        ISO.CAISO,
-        min_interval=min_interval,
-        timeout=settings.http_timeout,
-        retry=RetryPolicy(attempts=settings.retries),
-        transport=transport,
-    )
+    upstream = Upstream.configured(ISO.CAISO, settings, transport, live_spacing=MIN_INTERVAL, spacing=min_interval)
     return CaisoAdapter(upstream, RecordCache(ISO.CAISO, ttl=settings.cache_ttl))

@@ -7,7 +7,6 @@ and ATL_APNODE as a zip holding the XML atlas. Values come from `adapters.synthe
 
 from __future__ import annotations
 
-import asyncio
 import io
 import math
 import re
@@ -92,12 +91,7 @@ responsibility.</m:DISCLAIMER>
 
 
 def transport(latency: float = 0.0) -> httpx.MockTransport:
-    async def handler(request: httpx.Request) -> httpx.Response:
-        if latency > 0:
-            await asyncio.sleep(latency)
-        return answer(request)
-
-    return httpx.MockTransport(handler)
+    return synthetic.mock_transport(answer, latency)
 
 
 def answer(request: httpx.Request) -> httpx.Response:

@@ -11,7 +11,7 @@ import httpx
 from ..cache import RecordCache
 from ..config import Settings
 from ..feeds import Feed
-from ..http import RetryPolicy, Upstream
+from ..http import Upstream
 from ..model import ISO
 from . import parse, sandbox
 from .client import MARKET, ErcotAdapter
@@ -60,11 +60,5 @@ def create(
         settings = sandbox.credentials(settings)  # sandbox mode never reaches ERCOT, whatever the transport
         if transport is None:
             transport = sandbox.transport(latency=settings.sandbox_latency)
-    upstream = Upstream(
-        ISO.ERCOT,
-        min_interval=MIN_INTERVAL if min_interval is None else min_interval,
-        timeout=settings.http_timeout,
-        retry=RetryPolicy(attempts=settings.retries),
-        transport=transport,
-    )
+    upstream = Upstream.configured(ISO.ERCOT, settings, transport, live_spacing=MIN_INTERVAL, spacing=min_interval)
     return ErcotAdapter(upstream, RecordCache(ISO.ERCOT, ttl=settings.cache_ttl), settings)

@@ -7,7 +7,6 @@ filters and paging the adapter sends, so the adapter's real request building and
 
 from __future__ import annotations
 
-import asyncio
 import io
 import math
 import zipfile
@@ -74,12 +73,7 @@ def credentials(settings: Settings) -> Settings:
 
 
 def transport(latency: float = 0.0) -> httpx.MockTransport:
-    async def handler(request: httpx.Request) -> httpx.Response:
-        if latency > 0:
-            await asyncio.sleep(latency)
-        return _answer(request)
-
-    return httpx.MockTransport(handler)
+    return synthetic.mock_transport(_answer, latency)
 
 
 def _answer(request: httpx.Request) -> httpx.Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 import zipfile
@@ -98,9 +97,4 @@ def respond(request: httpx.Request) -> httpx.Response:
 
 
 def transport(latency: float = 0.0) -> httpx.MockTransport:
-    async def handler(request: httpx.Request) -> httpx.Response:
-        if latency > 0:
-            await asyncio.sleep(latency)
-        return respond(request)
-
-    return httpx.MockTransport(handler)
+    return synthetic.mock_transport(respond, latency)

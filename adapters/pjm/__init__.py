@@ -7,7 +7,7 @@ import httpx
 from ..cache import RecordCache
 from ..config import Settings
 from ..feeds import Feed
-from ..http import RetryPolicy, Upstream
+from ..http import Upstream
 from ..model import ISO, MarketRun
 from . import sandbox
 from .client import MARKET, PjmAdapter
@@ -48,13 +48,7 @@ def create(
 ) -> PjmAdapter:
     if transport is None and settings.sandbox:
         transport = sandbox.transport(latency=settings.sandbox_latency)
-    upstream = Upstream(
-        ISO.PJM,
-        min_interval=MIN_INTERVAL if min_interval is None else min_interval,
-        timeout=settings.http_timeout,
-        retry=RetryPolicy(attempts=settings.retries),
-        transport=transport,
-    )
+    upstream = Upstream.configured(ISO.PJM, settings, transport, live_spacing=MIN_INTERVAL, spacing=min_interval)
     return PjmAdapter(
         upstream,
         RecordCache(ISO.PJM, ttl=settings.cache_ttl),

@@ -8,7 +8,6 @@ day has 25 hourly rows and a spring-forward day 23), pages with startRow/rowCoun
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import orjson
 
+from .. import synthetic
 from ..synthetic import price
 from ..timeutil import parse_us_stamp, to_utc
 from .client import ARCHIVE_AGE, MARKET
@@ -61,12 +61,7 @@ def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = No
     """`clock` pins "now" (what is published, what is archived); tests use it, the app does not."""
     now = clock or (lambda: datetime.now(UTC))
 
-    async def handler(request: httpx.Request) -> httpx.Response:
-        if latency > 0:
-            await asyncio.sleep(latency)
-        return _answer(request, now())
-
-    return httpx.MockTransport(handler)
+    return synthetic.mock_transport(lambda request: _answer(request, now()), latency)
 
 
 def _answer(request: httpx.Request, now: datetime) -> httpx.Response:
