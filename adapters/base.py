@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from .model import MarketInfo, MarketRun, Node, PriceRecord, Window
+from .model import DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 
 
 class Adapter(Protocol):
@@ -28,6 +28,19 @@ class Adapter(Protocol):
         ISO's limits allow (one per file, page or window chunk), never one per node. Result lists
         are ordered by start with no duplicates; a node with no data maps to an empty list.
         Raises `UnsupportedRun` for a run the ISO does not publish, `UpstreamError` on failure.
+        """
+        ...
+
+    @property
+    def datasets(self) -> Sequence[DatasetInfo]:
+        """The market-wide datasets `series` serves."""
+        ...
+
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        """One market-wide dataset over `request.window`: the records of that kind (LoadRecord,
+        FuelMixRecord, ...) for every area/fuel/product, ordered by start, starting in the window.
+
+        Raises `UnsupportedDataset` for a kind (or run) not in `datasets`, `UpstreamError` on failure.
         """
         ...
 

@@ -36,3 +36,7 @@ class UpstreamBadResponse(UpstreamError):
 
 class UnsupportedRun(ValueError):
     """The ISO does not publish this market run."""
+
+
+class UnsupportedDataset(ValueError):
+    """The adapter does not serve this dataset (or this run of it)."""

@@ -111,3 +111,132 @@ class Window:
 
     def contains(self, instant: datetime) -> bool:
         return self.start <= instant < self.end
+
+
+# --- market-wide datasets (everything beyond node prices) -------------------------------------
+
+
+class DatasetKind(Enum):
+    LOAD = "load"
+    LOAD_FORECAST = "loadForecast"
+    FUEL_MIX = "fuelMix"
+    ANCILLARY_PRICES = "ancillaryPrices"
+    CONSTRAINTS = "constraints"
+    RENEWABLES = "renewables"
+    INTERFACE_FLOWS = "interfaceFlows"
+    TRANSMISSION_RIGHTS = "transmissionRights"
+    CAPACITY_PRICES = "capacityPrices"
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """What an adapter serves of one dataset kind: shown in `Market.datasets`."""
+
+    kind: DatasetKind
+    description: str  # the ISO's feeds behind it, e.g. "Real-time actual load by zone (pal, P-58B)"
+    runs: tuple[MarketRun, ...] = ()  # for run-keyed kinds (ancillary prices, constraints)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRequest:
+    """One market-wide dataset over a window; hashable, so DataLoaders dedupe it per request."""
+
+    kind: DatasetKind
+    window: Window
+    run: MarketRun | None = None
+    published_before: datetime | None = None  # forecasts: the latest vintage published before this
+
+
+# Every record is UTC and half-open [start, end), like PriceRecord. Areas, fuels, products and
+# names are the ISO's own labels.
+
+
+@dataclass(slots=True)
+class LoadRecord:
+    area: str  # None-free: the ISO-wide total uses the ISO's own label for it (e.g. "NYISO", "RTO")
+    start: datetime
+    end: datetime
+    mw: float
+
+
+@dataclass(slots=True)
+class LoadForecastRecord:
+    area: str
+    start: datetime
+    end: datetime
+    mw: float
+    published_at: datetime | None
+
+
+@dataclass(slots=True)
+class FuelMixRecord:
+    fuel: str
+    start: datetime
+    end: datetime
+    mw: float
+
+
+@dataclass(slots=True)
+class AncillaryPriceRecord:
+    product: str  # the ISO's product name, e.g. "Regulation Capacity", "REGUP", "Spin"
+    area: str | None  # reserve zone / region, None where ISO-wide
+    start: datetime
+    end: datetime
+    price: float  # $/MW(h)
+
+
+@dataclass(slots=True)
+class ConstraintRecord:
+    name: str
+    start: datetime
+    end: datetime
+    shadow_price: float
+    limit_mw: float | None = None
+    flow_mw: float | None = None
+
+
+@dataclass(slots=True)
+class RenewableRecord:
+    source: str  # "SOLAR" or "WIND"
+    area: str | None  # region / zone, None for the whole ISO
+    start: datetime
+    end: datetime
+    mw: float
+    forecast: bool  # False: actual output; True: a forecast
+    published_at: datetime | None = None  # forecasts: when this vintage was published
+    model: str | None = None  # forecasts: the ISO's forecast product, e.g. "STWPF", "DAM"
+
+
+@dataclass(slots=True)
+class InterfaceFlowRecord:
+    interface: str
+    start: datetime
+    end: datetime
+    flow_mw: float
+    positive_limit_mw: float | None
+    negative_limit_mw: float | None
+
+
+@dataclass(slots=True)
+class TransmissionRightRecord:
+    """A cleared price from an FTR / CRR / TCC auction. start/end: the term the right covers."""
+
+    auction: str  # the ISO's auction name, e.g. "2025/2026 Annual Round 1"
+    node: str  # the ISO's node id the price is quoted at (source/sink prices), or a path "A-B"
+    start: datetime
+    end: datetime
+    price: float  # $/MW for the term, as the ISO publishes it
+    time_of_use: str | None = None  # "ONPEAK", "OFFPEAK", "24H" ...
+    hedge_type: str | None = None  # "OBLIGATION" / "OPTION"
+
+
+@dataclass(slots=True)
+class CapacityPriceRecord:
+    """A capacity auction clearing price (PJM RPM, NYISO ICAP). start/end: the delivery term."""
+
+    auction: str
+    area: str  # LDA / locality
+    start: datetime
+    end: datetime
+    price: float
+    unit: str  # "$/MW-day", "$/kW-month"

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import strawberry
-from graphql import GraphQLError
 
 from adapters import model
 from resolvers import nodes as node_resolvers
 from resolvers.context import Context
-from resolvers.errors import DATASET_NOT_SERVED
 from resolvers.prices import node_prices
+from resolvers.series import market_series, matches
 
 ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
 MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")
@@ -111,7 +113,7 @@ class Dataset:
     runs: list[model.MarketRun]
 
 
-@strawberry.type
+@strawberry.type(description="Actual load in an area; `area` is the ISO's own zone/region name")
 class LoadInterval:
     start: datetime
     end: datetime
@@ -119,7 +121,7 @@ class LoadInterval:
     mw: float
 
 
-@strawberry.type
+@strawberry.type(description="A load forecast for an interval, from the vintage published at `publishedAt`")
 class LoadForecastInterval:
     start: datetime
     end: datetime
@@ -136,28 +138,78 @@ class FuelMixInterval:
     mw: float
 
 
-@strawberry.type
+@strawberry.type(description="An ancillary service clearing price, $/MW(h)")
 class AncillaryPriceInterval:
     start: datetime
     end: datetime
-    product: str
-    area: str | None
+    product: str = strawberry.field(description="The ISO's own product name")
+    area: str | None = strawberry.field(description="Reserve zone or region; null where ISO-wide")
     price: float
 
 
-@strawberry.type
+@strawberry.type(description="A binding transmission constraint and its shadow price, $/MWh")
 class ConstraintInterval:
     start: datetime
     end: datetime
     name: str
     shadow_price: float
+    limit_mw: float | None
+    flow_mw: float | None
 
 
-def _not_served(iso: model.ISO, dataset: str) -> GraphQLError:
-    return GraphQLError(
-        f"{iso.value} {dataset} is not served yet; see `Market.datasets` for what is",
-        extensions={"code": DATASET_NOT_SERVED},
-    )
+@strawberry.type(description="Wind or solar output, actual or forecast")
+class RenewableInterval:
+    start: datetime
+    end: datetime
+    source: str = strawberry.field(description="SOLAR or WIND")
+    area: str | None = strawberry.field(description="Region or zone; null for the whole ISO")
+    mw: float
+    forecast: bool = strawberry.field(description="false: actual output; true: a forecast")
+    published_at: datetime | None = strawberry.field(description="Forecasts: when this vintage was published")
+    model: str | None = strawberry.field(description="Forecasts: the ISO's forecast product")
+
+
+@strawberry.type(description="Flow and limits on a transmission interface, MW")
+class InterfaceFlowInterval:
+    start: datetime
+    end: datetime
+    interface: str
+    flow_mw: float
+    positive_limit_mw: float | None
+    negative_limit_mw: float | None
+
+
+@strawberry.type(description="A cleared FTR / CRR / TCC auction price; start/end is the term the right covers")
+class TransmissionRightPrice:
+    start: datetime
+    end: datetime
+    auction: str
+    node: str = strawberry.field(description="The ISO's node id (or path) the price is quoted at")
+    price: float = strawberry.field(description="$/MW for the term, as the ISO publishes it")
+    time_of_use: str | None
+    hedge_type: str | None
+
+
+@strawberry.type(description="A capacity auction clearing price; start/end is the delivery term")
+class CapacityPrice:
+    start: datetime
+    end: datetime
+    auction: str
+    area: str = strawberry.field(description="LDA / locality")
+    price: float
+    unit: str = strawberry.field(description='e.g. "$/MW-day", "$/kW-month"')
+
+
+T = TypeVar("T")
+
+
+def localized(cls: type[T], records: Iterable[Any], tz: ZoneInfo) -> list[T]:
+    """Adapter records (UTC) as GraphQL objects of the same field names, in the market's offset."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in ("start", "end")]  # type: ignore[arg-type]
+    return [
+        cls(start=r.start.astimezone(tz), end=r.end.astimezone(tz), **{n: getattr(r, n) for n in names})  # type: ignore[call-arg]
+        for r in records
+    ]
 
 
 @strawberry.type(description="One ISO's market")
@@ -194,18 +246,33 @@ class Market:
         )
 
     @strawberry.field(description="What this market serves: name, description, runs")
-    def datasets(self) -> list[Dataset]:
-        return [Dataset(name="prices", description="Locational marginal prices by node (Node.prices)", runs=self.runs)]
+    def datasets(self, info: Info) -> list[Dataset]:
+        served = [
+            Dataset(name="prices", description="Locational marginal prices by node (Node.prices)", runs=self.runs)
+        ]
+        for dataset in info.context.adapters[self.iso].datasets:
+            served.append(Dataset(name=dataset.kind.value, description=dataset.description, runs=list(dataset.runs)))
+        return served
 
-    @strawberry.field
-    def load(
-        self, area: str | None = None, start: START = None, end: END = None, date: DATE = None, days: DAYS = 1
-    ) -> list[LoadInterval]:
-        raise _not_served(self.iso, "load")
-
-    @strawberry.field
-    def load_forecast(
+    @strawberry.field(description="Actual load by area; `area` filters on the ISO's own zone/region name")
+    async def load(
         self,
+        info: Info,
+        area: str | None = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> list[LoadInterval]:
+        records, tz = await _series(info, self.iso, model.DatasetKind.LOAD, start, end, date, days)
+        return localized(LoadInterval, (r for r in records if matches(r.area, area)), tz)
+
+    @strawberry.field(
+        description="Load forecasts: the latest vintage, or the latest published before `publishedBefore`"
+    )
+    async def load_forecast(
+        self,
+        info: Info,
         area: str | None = None,
         start: START = None,
         end: END = None,
@@ -213,17 +280,28 @@ class Market:
         days: DAYS = 1,
         published_before: datetime | None = None,
     ) -> list[LoadForecastInterval]:
-        raise _not_served(self.iso, "load forecast")
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.LOAD_FORECAST, start, end, date, days, published_before=published_before
+        )
+        return localized(LoadForecastInterval, (r for r in records if matches(r.area, area)), tz)
 
-    @strawberry.field
-    def fuel_mix(
-        self, start: START = None, end: END = None, date: DATE = None, days: DAYS = 1
-    ) -> list[FuelMixInterval]:
-        raise _not_served(self.iso, "fuel mix")
-
-    @strawberry.field
-    def ancillary_prices(
+    @strawberry.field(description="Generation by fuel; `fuel` filters on the ISO's own label")
+    async def fuel_mix(
         self,
+        info: Info,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+        fuel: str | None = None,
+    ) -> list[FuelMixInterval]:
+        records, tz = await _series(info, self.iso, model.DatasetKind.FUEL_MIX, start, end, date, days)
+        return localized(FuelMixInterval, (r for r in records if matches(r.fuel, fuel)), tz)
+
+    @strawberry.field(description="Ancillary service prices of one run, by product and area")
+    async def ancillary_prices(
+        self,
+        info: Info,
         run: model.MarketRun,
         product: str | None = None,
         area: str | None = None,
@@ -232,10 +310,99 @@ class Market:
         date: DATE = None,
         days: DAYS = 1,
     ) -> list[AncillaryPriceInterval]:
-        raise _not_served(self.iso, "ancillary prices")
+        records, tz = await _series(info, self.iso, model.DatasetKind.ANCILLARY_PRICES, start, end, date, days, run=run)
+        chosen = (r for r in records if matches(r.product, product) and matches(r.area, area))
+        return localized(AncillaryPriceInterval, chosen, tz)
 
-    @strawberry.field
-    def constraints(
-        self, run: model.MarketRun, start: START = None, end: END = None, date: DATE = None, days: DAYS = 1
+    @strawberry.field(description="Binding transmission constraints of one run and their shadow prices")
+    async def constraints(
+        self,
+        info: Info,
+        run: model.MarketRun,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
     ) -> list[ConstraintInterval]:
-        raise _not_served(self.iso, "constraints")
+        records, tz = await _series(info, self.iso, model.DatasetKind.CONSTRAINTS, start, end, date, days, run=run)
+        return localized(ConstraintInterval, records, tz)
+
+    @strawberry.field(description="Wind and solar output, actual and forecast")
+    async def renewables(
+        self,
+        info: Info,
+        source: str | None = None,
+        area: str | None = None,
+        forecast: bool | None = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+        published_before: datetime | None = None,
+    ) -> list[RenewableInterval]:
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.RENEWABLES, start, end, date, days, published_before=published_before
+        )
+        chosen = (
+            r
+            for r in records
+            if matches(r.source, source) and matches(r.area, area) and (forecast is None or r.forecast is forecast)
+        )
+        return localized(RenewableInterval, chosen, tz)
+
+    @strawberry.field(description="Flows and limits on transmission interfaces")
+    async def interface_flows(
+        self,
+        info: Info,
+        interface: str | None = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> list[InterfaceFlowInterval]:
+        records, tz = await _series(info, self.iso, model.DatasetKind.INTERFACE_FLOWS, start, end, date, days)
+        return localized(InterfaceFlowInterval, (r for r in records if matches(r.interface, interface)), tz)
+
+    @strawberry.field(description="FTR / CRR / TCC auction clearing prices whose term starts in the window")
+    async def transmission_rights(
+        self,
+        info: Info,
+        node: str | None = None,
+        auction: str | None = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> list[TransmissionRightPrice]:
+        records, tz = await _series(info, self.iso, model.DatasetKind.TRANSMISSION_RIGHTS, start, end, date, days)
+        chosen = (r for r in records if matches(r.node, node) and matches(r.auction, auction))
+        return localized(TransmissionRightPrice, chosen, tz)
+
+    @strawberry.field(description="Capacity auction clearing prices whose delivery term starts in the window")
+    async def capacity_prices(
+        self,
+        info: Info,
+        area: str | None = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> list[CapacityPrice]:
+        records, tz = await _series(info, self.iso, model.DatasetKind.CAPACITY_PRICES, start, end, date, days)
+        return localized(CapacityPrice, (r for r in records if matches(r.area, area)), tz)
+
+
+async def _series(
+    info: Info,
+    iso: model.ISO,
+    kind: model.DatasetKind,
+    start: datetime | None,
+    end: datetime | None,
+    day: date | None,
+    days: int | None,
+    **options: Any,
+) -> tuple[Sequence[Any], ZoneInfo]:
+    records = await market_series(
+        info.context, iso, kind, start=start, end=end, day=day, days=1 if days is None else days, **options
+    )
+    return records, info.context.market(iso).tz

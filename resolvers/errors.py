@@ -19,5 +19,9 @@ def not_found(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": NOT_FOUND})
 
 
+def dataset_not_served(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": DATASET_NOT_SERVED})
+
+
 def from_upstream(exc: UpstreamError) -> GraphQLError:
     return GraphQLError(str(exc), extensions={"code": exc.code, "iso": exc.iso.value})

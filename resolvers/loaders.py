@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aiodataloader import DataLoader
 
 from adapters import stats
 from adapters.base import Adapter
-from adapters.model import ISO, MarketRun, Node, PriceRecord, Window
+from adapters.model import ISO, MarketRun, Node, PriceRecord, SeriesRequest, Window
 
 PriceKey = tuple[ISO, MarketRun, Window, str]
 Catalog = dict[str, Node]
@@ -91,8 +92,26 @@ class PriceLoader(DataLoader[PriceKey, list[PriceRecord]]):
         return results
 
 
+class SeriesLoader(DataLoader[tuple[ISO, SeriesRequest], Sequence[Any]]):
+    """(ISO, dataset request) -> records; the same dataset asked twice in one query is fetched once."""
+
+    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+        super().__init__()
+        self.adapters = adapters
+
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[tuple[ISO, SeriesRequest]]
+    ) -> list[Sequence[Any] | BaseException]:
+        async def one(iso: ISO, request: SeriesRequest) -> Sequence[Any]:
+            with stats.timed(iso):
+                return await self.adapters[iso].series(request)
+
+        return await asyncio.gather(*(one(iso, request) for iso, request in keys), return_exceptions=True)
+
+
 class Loaders:
     def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
         self.catalog = CatalogLoader(adapters)
         self.node = NodeLoader(adapters, self.catalog)
         self.prices = PriceLoader(adapters)
+        self.series = SeriesLoader(adapters)

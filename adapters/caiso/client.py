@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..cache import RecordCache
-from ..errors import UnsupportedRun
+from ..errors import UnsupportedDataset, UnsupportedRun
 from ..http import Upstream
-from ..model import MarketRun, Node, PriceRecord, Window
+from ..model import DatasetInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 from . import parse
 from .nodes import FIXED_NODES
 from .reports import MARKET, MAX_NODES, NODE_LIST, NODE_LIST_VERSION, REPORTS, URL, Report
@@ -43,6 +44,7 @@ def batches(codes: Sequence[str]) -> list[tuple[str, ...]]:
 class CaisoAdapter:
     market = MARKET
     fixed_nodes = FIXED_NODES
+    datasets: tuple[DatasetInfo, ...] = ()
 
     def __init__(self, upstream: Upstream, cache: RecordCache) -> None:
         self.upstream = upstream
@@ -50,6 +52,9 @@ class CaisoAdapter:
 
     async def aclose(self) -> None:
         await self.upstream.aclose()
+
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        raise UnsupportedDataset(f"{self.market.iso.value} does not serve {request.kind.value} yet")
 
     async def nodes(self) -> Sequence[Node]:
         return await self.cache.get((NODE_LIST,), self._fetch_nodes)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from ..cache import RecordCache
 from ..config import Settings
-from ..errors import UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
+from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
 from ..http import Upstream
-from ..model import ISO, MarketInfo, MarketRun, Node, PriceRecord, Window
+from ..model import ISO, DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 from . import parse
 from .auth import IdToken
 from .nodes import FIXED
@@ -62,6 +63,7 @@ DATASETS: dict[MarketRun, Dataset] = {
 class ErcotAdapter:
     market = MARKET
     fixed_nodes = FIXED
+    datasets: tuple[DatasetInfo, ...] = ()
 
     def __init__(self, upstream: Upstream, cache: RecordCache, settings: Settings) -> None:
         self._upstream = upstream
@@ -71,6 +73,9 @@ class ErcotAdapter:
 
     async def aclose(self) -> None:
         await self._upstream.aclose()
+
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        raise UnsupportedDataset(f"{self.market.iso.value} does not serve {request.kind.value} yet")
 
     async def nodes(self) -> Sequence[Node]:
         return list(await self._cache.get("settlement-points", self._fetch_nodes))

@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ..cache import RecordCache
-from ..errors import UnsupportedRun
+from ..errors import UnsupportedDataset, UnsupportedRun
 from ..http import Upstream
-from ..model import ISO, RUN_LENGTH, MarketInfo, MarketRun, Node, PriceRecord, Window
+from ..model import ISO, RUN_LENGTH, DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 from . import nodes as nyiso_nodes
 from .parse import EASTERN, parse_lbmp
 
@@ -50,6 +51,7 @@ def file_url(dataset: str, variant: str, unit: date, *, monthly: bool) -> str:
 class NyisoAdapter:
     market = MARKET
     fixed_nodes = tuple(nyiso_nodes.zonal_nodes())
+    datasets: tuple[DatasetInfo, ...] = ()
 
     def __init__(
         self,
@@ -64,6 +66,9 @@ class NyisoAdapter:
 
     async def aclose(self) -> None:
         await self.upstream.aclose()
+
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        raise UnsupportedDataset(f"{self.market.iso.value} does not serve {request.kind.value} yet")
 
     async def nodes(self) -> Sequence[Node]:
         return await self.cache.get(("nodes",), self._fetch_nodes)

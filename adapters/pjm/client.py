@@ -12,9 +12,9 @@ import httpx
 
 from ..cache import RecordCache
 from ..config import Secret
-from ..errors import UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
+from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
 from ..http import Upstream
-from ..model import ISO, MarketInfo, MarketRun, Node, PriceRecord, Window
+from ..model import ISO, DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 from .nodes import HUBS, ZONES
 from .parse import LMP_FEEDS, PNODE_COLUMNS, LmpFeed, Page, node_type, nodes_from_items, prices_from_items, read_page
 
@@ -65,6 +65,7 @@ class Span:
 class PjmAdapter:
     market = MARKET
     fixed_nodes = FIXED_NODES
+    datasets: tuple[DatasetInfo, ...] = ()
 
     def __init__(
         self,
@@ -83,6 +84,9 @@ class PjmAdapter:
 
     async def aclose(self) -> None:
         await self.upstream.aclose()
+
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        raise UnsupportedDataset(f"{self.market.iso.value} does not serve {request.kind.value} yet")
 
     async def nodes(self) -> Sequence[Node]:
         return await self.cache.get(("pnode",), self._fetch_nodes)

@@ -1,0 +1,53 @@
+"""Market-wide datasets (load, fuel mix, ancillary prices, ...): validate, then load once per request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from adapters.errors import UnsupportedDataset, UpstreamError
+from adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest
+
+from .context import Context
+from .errors import bad_input, dataset_not_served, from_upstream
+from .windows import resolve_window
+
+
+async def market_series(
+    context: Context,
+    iso: ISO,
+    kind: DatasetKind,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    day: date | None,
+    days: int,
+    run: MarketRun | None = None,
+    published_before: datetime | None = None,
+) -> Sequence[Any]:
+    adapter = context.adapters[iso]
+    info = next((d for d in adapter.datasets if d.kind is kind), None)
+    if info is None:
+        raise dataset_not_served(f"{iso.value} does not serve {kind.value}; see `Market.datasets` for what it does")
+    if run is not None and run not in info.runs:
+        published = ", ".join(r.name for r in info.runs)
+        raise bad_input(f"{iso.value} publishes {kind.value} for {published}, not {run.name}")
+    if published_before is not None and published_before.utcoffset() is None:
+        raise bad_input(f"`publishedBefore` {published_before.isoformat()} has no UTC offset")
+    window = resolve_window(adapter.market, start, end, day, days)
+    request = SeriesRequest(
+        kind, window, run, published_before.astimezone(UTC) if published_before is not None else None
+    )
+    try:
+        records: Sequence[Any] = await context.loaders.series.load((iso, request))
+    except UnsupportedDataset as exc:
+        raise dataset_not_served(str(exc)) from exc
+    except UpstreamError as exc:
+        raise from_upstream(exc) from exc
+    return records
+
+
+def matches(value: str | None, wanted: str | None) -> bool:
+    """Area, product, fuel and source filters: case-insensitive equality; no filter matches all."""
+    return wanted is None or (value is not None and value.casefold() == wanted.casefold())
