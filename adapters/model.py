@@ -240,3 +240,16 @@ class CapacityPriceRecord:
     end: datetime
     price: float
     unit: str  # "$/MW-day", "$/kW-month"
+
+
+RECORD_TYPES: dict[DatasetKind, type] = {
+    DatasetKind.LOAD: LoadRecord,
+    DatasetKind.LOAD_FORECAST: LoadForecastRecord,
+    DatasetKind.FUEL_MIX: FuelMixRecord,
+    DatasetKind.ANCILLARY_PRICES: AncillaryPriceRecord,
+    DatasetKind.CONSTRAINTS: ConstraintRecord,
+    DatasetKind.RENEWABLES: RenewableRecord,
+    DatasetKind.INTERFACE_FLOWS: InterfaceFlowRecord,
+    DatasetKind.TRANSMISSION_RIGHTS: TransmissionRightRecord,
+    DatasetKind.CAPACITY_PRICES: CapacityPriceRecord,
+}

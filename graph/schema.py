@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from adapters import model
 from resolvers import nodes as node_resolvers
 
+from .columns import SCALARS
 from .types import Info, Market, Node
 
 
@@ -38,7 +41,12 @@ class Schema(strawberry.Schema):
         """Coded errors are answers, not incidents: the app logs only unexpected ones."""
 
 
-schema = Schema(query=Query)
+schema = Schema(
+    query=Query,
+    config=StrawberryConfig(scalar_map=SCALARS),
+    # A dashboard sends the same few documents over and over: parse and validate each once.
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+)
 
 
 def sdl() -> str:

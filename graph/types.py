@@ -13,12 +13,16 @@ import strawberry
 from adapters import model
 from resolvers import nodes as node_resolvers
 from resolvers.context import Context
+from resolvers.errors import bad_input
 from resolvers.prices import node_prices
-from resolvers.series import market_series, matches
+from resolvers.series import market_series, select
+
+from .columns import Series, series
 
 ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
 MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")
 NodeType = strawberry.enum(model.NodeType, description="Each ISO's own node types mapped to one set")
+DatasetKind = strawberry.enum(model.DatasetKind, description="The market-wide datasets, as named in `Market.datasets`")
 
 Info = strawberry.Info[Context, None]
 
@@ -83,6 +87,20 @@ class Node:
             )
             for r in records
         ]
+
+    @strawberry.field(description="Prices as columns: the fast form for long series (see Series)")
+    async def price_series(
+        self,
+        info: Info,
+        run: model.MarketRun,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> Series:
+        node = model.Node(self.iso, self.code, self.name, self.type)
+        records = await node_prices(info.context, node, run, start, end, date, 1 if days is None else days)
+        return series(model.PriceRecord, records, info.context.market(self.iso).tz)
 
 
 @strawberry.type
@@ -265,7 +283,7 @@ class Market:
         days: DAYS = 1,
     ) -> list[LoadInterval]:
         records, tz = await _series(info, self.iso, model.DatasetKind.LOAD, start, end, date, days)
-        return localized(LoadInterval, (r for r in records if matches(r.area, area)), tz)
+        return localized(LoadInterval, select(records, area=area), tz)
 
     @strawberry.field(
         description="Load forecasts: the latest vintage, or the latest published before `publishedBefore`"
@@ -283,7 +301,7 @@ class Market:
         records, tz = await _series(
             info, self.iso, model.DatasetKind.LOAD_FORECAST, start, end, date, days, published_before=published_before
         )
-        return localized(LoadForecastInterval, (r for r in records if matches(r.area, area)), tz)
+        return localized(LoadForecastInterval, select(records, area=area), tz)
 
     @strawberry.field(description="Generation by fuel; `fuel` filters on the ISO's own label")
     async def fuel_mix(
@@ -296,7 +314,7 @@ class Market:
         fuel: str | None = None,
     ) -> list[FuelMixInterval]:
         records, tz = await _series(info, self.iso, model.DatasetKind.FUEL_MIX, start, end, date, days)
-        return localized(FuelMixInterval, (r for r in records if matches(r.fuel, fuel)), tz)
+        return localized(FuelMixInterval, select(records, fuel=fuel), tz)
 
     @strawberry.field(description="Ancillary service prices of one run, by product and area")
     async def ancillary_prices(
@@ -311,8 +329,7 @@ class Market:
         days: DAYS = 1,
     ) -> list[AncillaryPriceInterval]:
         records, tz = await _series(info, self.iso, model.DatasetKind.ANCILLARY_PRICES, start, end, date, days, run=run)
-        chosen = (r for r in records if matches(r.product, product) and matches(r.area, area))
-        return localized(AncillaryPriceInterval, chosen, tz)
+        return localized(AncillaryPriceInterval, select(records, product=product, area=area), tz)
 
     @strawberry.field(description="Binding transmission constraints of one run and their shadow prices")
     async def constraints(
@@ -343,12 +360,7 @@ class Market:
         records, tz = await _series(
             info, self.iso, model.DatasetKind.RENEWABLES, start, end, date, days, published_before=published_before
         )
-        chosen = (
-            r
-            for r in records
-            if matches(r.source, source) and matches(r.area, area) and (forecast is None or r.forecast is forecast)
-        )
-        return localized(RenewableInterval, chosen, tz)
+        return localized(RenewableInterval, select(records, source=source, area=area, forecast=forecast), tz)
 
     @strawberry.field(description="Flows and limits on transmission interfaces")
     async def interface_flows(
@@ -361,7 +373,7 @@ class Market:
         days: DAYS = 1,
     ) -> list[InterfaceFlowInterval]:
         records, tz = await _series(info, self.iso, model.DatasetKind.INTERFACE_FLOWS, start, end, date, days)
-        return localized(InterfaceFlowInterval, (r for r in records if matches(r.interface, interface)), tz)
+        return localized(InterfaceFlowInterval, select(records, interface=interface), tz)
 
     @strawberry.field(description="FTR / CRR / TCC auction clearing prices whose term starts in the window")
     async def transmission_rights(
@@ -375,8 +387,7 @@ class Market:
         days: DAYS = 1,
     ) -> list[TransmissionRightPrice]:
         records, tz = await _series(info, self.iso, model.DatasetKind.TRANSMISSION_RIGHTS, start, end, date, days)
-        chosen = (r for r in records if matches(r.node, node) and matches(r.auction, auction))
-        return localized(TransmissionRightPrice, chosen, tz)
+        return localized(TransmissionRightPrice, select(records, node=node, auction=auction), tz)
 
     @strawberry.field(description="Capacity auction clearing prices whose delivery term starts in the window")
     async def capacity_prices(
@@ -389,7 +400,50 @@ class Market:
         days: DAYS = 1,
     ) -> list[CapacityPrice]:
         records, tz = await _series(info, self.iso, model.DatasetKind.CAPACITY_PRICES, start, end, date, days)
-        return localized(CapacityPrice, (r for r in records if matches(r.area, area)), tz)
+        return localized(CapacityPrice, select(records, area=area), tz)
+
+    @strawberry.field(
+        description="Any market-wide dataset as columns (the fast form for long series); the filters are those "
+        "of the dataset's own field, and a filter the dataset does not have is an error"
+    )
+    async def series(
+        self,
+        info: Info,
+        dataset: model.DatasetKind,
+        run: model.MarketRun | None = None,
+        area: str | None = None,
+        product: str | None = None,
+        fuel: str | None = None,
+        source: str | None = None,
+        forecast: bool | None = None,
+        interface: str | None = None,
+        node: str | None = None,
+        auction: str | None = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+        published_before: datetime | None = None,
+    ) -> Series:
+        filters = {
+            "area": area,
+            "product": product,
+            "fuel": fuel,
+            "source": source,
+            "forecast": forecast,
+            "interface": interface,
+            "node": node,
+            "auction": auction,
+        }
+        record_type = model.RECORD_TYPES[dataset]
+        fields = {f.name for f in dataclasses.fields(record_type)}
+        unknown = sorted(name for name, value in filters.items() if value is not None and name not in fields)
+        if unknown:
+            raise bad_input(f"{dataset.name} has no {', '.join(unknown)} to filter on")
+        records, tz = await _series(
+            info, self.iso, dataset, start, end, date, days, run=run, published_before=published_before
+        )
+        return series(record_type, select(records, **filters), tz)
 
 
 async def _series(

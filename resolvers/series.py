@@ -48,6 +48,16 @@ async def market_series(
     return records
 
 
-def matches(value: str | None, wanted: str | None) -> bool:
-    """Area, product, fuel and source filters: case-insensitive equality; no filter matches all."""
-    return wanted is None or (value is not None and value.casefold() == wanted.casefold())
+def select(records: Sequence[Any], **wanted: str | bool | None) -> Sequence[Any]:
+    """Records whose fields equal the wanted values (area, product, fuel, ...); strings compare
+    case-insensitively, and a filter left None matches everything."""
+    tests = [(name, value) for name, value in wanted.items() if value is not None]
+    if not tests:
+        return records
+    return [r for r in records if all(_equal(getattr(r, name), value) for name, value in tests)]
+
+
+def _equal(value: object, wanted: str | bool) -> bool:
+    if isinstance(wanted, str):
+        return isinstance(value, str) and value.casefold() == wanted.casefold()
+    return value is wanted

@@ -1,0 +1,41 @@
+"""The columnar form carries exactly what the typed lists carry."""
+
+from __future__ import annotations
+
+from adapters.model import ISO
+
+from .sandbox_app import Stack
+
+BOTH = """
+query($id: ID!, $run: MarketRun!) {
+  node(id: $id) {
+    prices(run: $run, date: "2025-11-02") { start end lmp energy congestion loss }
+    priceSeries(run: $run, date: "2025-11-02") { length start end lmp energy congestion loss node area }
+  }
+}
+"""
+
+
+async def test_price_series_equals_the_typed_prices() -> None:
+    stack = Stack()
+    for node_id, run in [("NYISO:61761", "REAL_TIME_5_MIN"), ("PJM:51288", "DAY_AHEAD_HOURLY")]:
+        body = await stack.query(BOTH, {"id": node_id, "run": run})
+        assert "errors" not in body
+        node = body["data"]["node"]  # type: ignore[index]
+        rows, columns = node["prices"], node["priceSeries"]
+        assert columns["length"] == len(rows) == (300 if run == "REAL_TIME_5_MIN" else 25)
+        for field in ("start", "end", "lmp", "energy", "congestion", "loss"):
+            assert columns[field] == [row[field] for row in rows], field
+        assert set(columns["node"]) == {node_id.split(":")[1]}
+        assert columns["area"] is None  # prices have no area column
+    # Both fields of a node share the loader: one upstream request per ISO.
+    assert dict(stack.counts) == {ISO.NYISO: 1, ISO.PJM: 1}
+
+
+async def test_series_refuses_a_filter_the_dataset_does_not_have() -> None:
+    body = await Stack().query(
+        '{ market(iso: NYISO) { series(dataset: LOAD, fuel: "Nuclear", date: "2025-07-01") { length } } }'
+    )
+    [error] = body["errors"]  # type: ignore[misc]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "LOAD has no fuel to filter on"
