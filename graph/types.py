@@ -17,7 +17,7 @@ from resolvers.errors import bad_input
 from resolvers.prices import node_prices
 from resolvers.series import market_series, select
 
-from .columns import Series, series
+from .columns import Series, local_times, series
 
 ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
 MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")
@@ -75,17 +75,12 @@ class Node:
     ) -> list[PriceInterval]:
         node = model.Node(self.iso, self.code, self.name, self.type)
         records = await node_prices(info.context, node, run, start, end, date, 1 if days is None else days)
-        tz = info.context.market(self.iso).tz
+        local = local_times(info.context.market(self.iso).tz)
+        starts = local([r.start for r in records])
+        ends = local([r.end for r in records])
         return [
-            PriceInterval(
-                start=r.start.astimezone(tz),
-                end=r.end.astimezone(tz),
-                lmp=r.lmp,
-                energy=r.energy,
-                congestion=r.congestion,
-                loss=r.loss,
-            )
-            for r in records
+            PriceInterval(start=s, end=e, lmp=r.lmp, energy=r.energy, congestion=r.congestion, loss=r.loss)
+            for s, e, r in zip(starts, ends, records, strict=True)
         ]
 
     @strawberry.field(description="Prices as columns: the fast form for long series (see Series)")
@@ -224,9 +219,12 @@ T = TypeVar("T")
 def localized(cls: type[T], records: Iterable[Any], tz: ZoneInfo) -> list[T]:
     """Adapter records (UTC) as GraphQL objects of the same field names, in the market's offset."""
     names = [f.name for f in dataclasses.fields(cls) if f.name not in ("start", "end")]  # type: ignore[arg-type]
+    chosen = list(records)
+    local = local_times(tz)
+    starts, ends = local([r.start for r in chosen]), local([r.end for r in chosen])
     return [
-        cls(start=r.start.astimezone(tz), end=r.end.astimezone(tz), **{n: getattr(r, n) for n in names})  # type: ignore[call-arg]
-        for r in records
+        cls(start=s, end=e, **{n: getattr(r, n) for n in names})  # type: ignore[call-arg]
+        for s, e, r in zip(starts, ends, chosen, strict=True)
     ]
 
 
