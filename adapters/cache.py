@@ -22,7 +22,7 @@ class RecordCache:
     def __init__(self, iso: ISO, *, ttl: float, maxsize: int = 4096) -> None:
         self.iso = iso
         self._store: TTLCache[Hashable, Any] = TTLCache(maxsize=maxsize, ttl=ttl)
-        self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
+        self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
 
     def clear(self) -> None:
         self._store.clear()
@@ -35,24 +35,26 @@ class RecordCache:
         else:
             stats.count_cache_hit(self.iso)
             return value
-        pending = self._inflight.get(key)
-        if pending is not None:
+        task = self._inflight.get(key)
+        if task is None:
+            # The fetch runs as its own task: a caller that gives up (a deadline, a dropped client)
+            # does not cancel it for the others waiting on it.
+            task = self._inflight[key] = asyncio.create_task(self._fill(key, fetch))
+            task.add_done_callback(_retrieve)
+        else:
             stats.count_cache_hit(self.iso)
-            return await asyncio.shield(pending)  # type: ignore[no-any-return]
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
+        return await asyncio.shield(task)  # type: ignore[no-any-return]
+
+    async def _fill(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> V:
         try:
             value = await fetch()
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: no "never retrieved" warning when nobody else waited
-            raise
-        else:
             self._store[key] = value
-            future.set_result(value)
             return value
         finally:
             del self._inflight[key]
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a failed fetch's exception as seen: its callers got it; nobody else must warn about it."""
+    if not task.cancelled():
+        task.exception()

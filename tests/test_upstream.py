@@ -150,3 +150,21 @@ async def test_a_failed_fetch_is_not_cached() -> None:
     with pytest.raises(UpstreamUnavailable):
         await cache.get("day", fetch)
     assert await cache.get("day", fetch) == "data"
+
+
+async def test_a_caller_giving_up_does_not_cancel_the_shared_fetch() -> None:
+    cache = RecordCache(ISO.NYISO, ttl=60)
+    release = asyncio.Event()
+
+    async def fetch() -> str:
+        await release.wait()
+        return "data"
+
+    first = asyncio.create_task(cache.get("day", fetch))
+    second = asyncio.create_task(cache.get("day", fetch))
+    await asyncio.sleep(0)
+    first.cancel()  # say, its request hit the deadline
+    release.set()
+    assert await second == "data"
+    assert first.cancelled()
+    assert await cache.get("day", fetch) == "data"
