@@ -33,6 +33,9 @@ class Settings:
     http_timeout: float = 30.0
     retries: int = 4
     sandbox_latency: float = 0.0  # seconds each sandbox upstream response is held back
+    max_cost: int = 2_000_000  # a query estimated above this is refused before it runs
+    request_deadline: float = 60.0  # seconds a request may take before it is answered with an error
+    max_body_bytes: int = 1_048_576
     pjm_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_username: Secret = field(default_factory=lambda: Secret(""))
@@ -47,6 +50,9 @@ class Settings:
             "http_timeout": float(env.get("GRIDQL_HTTP_TIMEOUT", "30")),
             "retries": int(env.get("GRIDQL_RETRIES", "4")),
             "sandbox_latency": float(env.get("GRIDQL_SANDBOX_LATENCY", "0")),
+            "max_cost": int(env.get("GRIDQL_MAX_COST", "2000000")),
+            "request_deadline": float(env.get("GRIDQL_REQUEST_DEADLINE", "60")),
+            "max_body_bytes": int(env.get("GRIDQL_MAX_BODY_BYTES", "1048576")),
             "pjm_api_key": _secret("GRIDQL_PJM_API_KEY"),
             "ercot_api_key": _secret("GRIDQL_ERCOT_API_KEY"),
             "ercot_username": _secret("GRIDQL_ERCOT_USERNAME"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping
@@ -11,9 +12,11 @@ from typing import Any
 import orjson
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -56,15 +59,25 @@ def _code(error: GraphQLError) -> str:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, adapters: Mapping[ISO, Adapter], *, sandbox: bool) -> None:
+    def __init__(self, adapters: Mapping[ISO, Adapter], settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.adapters = adapters
-        self.sandbox = sandbox
+        self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = build_context(self.adapters, sandbox=self.sandbox)
+        context = build_context(self.adapters, sandbox=self.settings.sandbox, max_cost=self.settings.max_cost)
         request.state.gridql = context
         return context
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = self.settings.request_deadline
+        try:
+            async with asyncio.timeout(deadline):
+                return await super().execute_operation(*args, **kwargs)
+        except TimeoutError:
+            # Upstream fetches already under way go on in their own tasks and fill the cache.
+            message = f"The request took longer than its {deadline:g} s deadline and was stopped; try again"
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "DEADLINE_EXCEEDED"})])
 
     async def render_graphql_ide(self, request: Request) -> Response:
         html = self.graphql_ide_html.replace(
@@ -98,6 +111,7 @@ class GraphQLView(GraphQL[Context, None]):
 def _report(context: Context) -> dict[str, Any]:
     return {
         "sandbox": context.sandbox,
+        "cost": {"estimated": context.cost, "limit": context.max_cost},
         "upstream": {
             iso.value: {
                 "requests": s.upstream_requests,
@@ -110,10 +124,31 @@ def _report(context: Context) -> dict[str, Any]:
     }
 
 
+class BodyLimit:
+    """Refuses a request body declared larger than `limit` bytes before anything reads it."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            declared = dict(scope["headers"]).get(b"content-length", b"0")
+            if not declared.isdigit() or int(declared) > self.limit:
+                error = {
+                    "message": f"The request body is over {self.limit:,} bytes",
+                    "extensions": {"code": "REQUEST_TOO_LARGE"},
+                }
+                response = Response(orjson.dumps({"errors": [error]}), status_code=413, media_type="application/json")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter] | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     adapters = adapters if adapters is not None else registry.build(settings)
-    view = GraphQLView(adapters, sandbox=settings.sandbox)
+    view = GraphQLView(adapters, settings)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters]})
@@ -126,5 +161,6 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
 
     return Starlette(
         routes=[Route("/graphql", view, methods=["GET", "POST"]), Route("/healthz", healthz)],
+        middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes)],
         lifespan=lifespan,
     )

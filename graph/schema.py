@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from adapters import model
 from resolvers import nodes as node_resolvers
 
+from . import limits
 from .columns import SCALARS
 from .types import Info, Market, Node
 
@@ -45,7 +46,7 @@ schema = Schema(
     query=Query,
     config=StrawberryConfig(scalar_map=SCALARS),
     # A dashboard sends the same few documents over and over: parse and validate each once.
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), *limits.EXTENSIONS],
 )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import ModuleType
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -17,7 +18,7 @@ from graph.app import create_app
 
 PACKAGES: dict[ISO, ModuleType] = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 
 
 class Counting(httpx.AsyncBaseTransport):
@@ -38,8 +39,8 @@ class Counting(httpx.AsyncBaseTransport):
 
 
 class Stack:
-    def __init__(self, failing: dict[ISO, Handler] | None = None) -> None:
-        self.settings = Settings(sandbox=True, retries=2)
+    def __init__(self, failing: dict[ISO, Handler] | None = None, **settings: Any) -> None:
+        self.settings = Settings(sandbox=True, retries=2, **settings)
         self.counts: Counter[ISO] = Counter()
         self.transports: dict[ISO, Counting] = {}
         adapters: dict[ISO, Adapter] = {}

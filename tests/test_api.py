@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -144,7 +146,7 @@ async def test_one_failing_iso_fails_only_its_part() -> None:
             "BAD_USER_INPUT",
             "has no UTC offset",
         ),
-        ({"ids": ["NYISO:61761"], "date": "2025-07-01", "days": 5000}, "BAD_USER_INPUT", "between 1 and 366"),
+        ({"ids": ["NYISO:61761"], "date": "2025-07-01", "days": 400}, "BAD_USER_INPUT", "between 1 and 366"),
         (
             {"ids": ["NYISO:61761"], "date": "2025-07-01", "start": "2025-07-01T00:00:00Z"},
             "BAD_USER_INPUT",
@@ -231,3 +233,62 @@ async def test_syntax_errors_are_coded() -> None:
     assert errors(body)[0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     body = await stack.query("{ markets { nope } }")
     assert errors(body)[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_an_expensive_query_is_refused_before_it_runs() -> None:
+    stack = Stack()
+    ids = [node_id for ids in FIVE_PER_ISO.values() for node_id in ids]
+    body = await stack.query(PRICES, {"ids": ids, "run": "REAL_TIME_5_MIN", "date": "2025-01-01", "days": 31})
+    assert body["data"] is None
+    [error] = errors(body)
+    assert error["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
+    assert "the limit is 2,000,000" in error["message"]
+    # 20 nodes x (31 days x 288 intervals x 6 fields, typed: x10, + id iso name type)
+    assert gridql(body)["cost"] == {"estimated": 20 * (31 * 288 * 6 * 10 + 4), "limit": 2_000_000}
+    assert sum(stack.counts.values()) == 0  # refused before any upstream request
+
+
+async def test_the_cost_of_an_allowed_query_is_reported() -> None:
+    body = await Stack().query(
+        '{ node(id: "NYISO:61761") { priceSeries(run: REAL_TIME_5_MIN, date: "2025-07-01") { start lmp } } }'
+    )
+    assert errors(body) == []
+    assert gridql(body)["cost"]["estimated"] == 288 * 2
+
+
+async def test_deep_and_alias_heavy_queries_are_refused() -> None:
+    stack = Stack()
+    deep = (
+        '{ node(id: "NYISO:61761") { '
+        + "market { nodes(first: 1) { edges { node { " * 3
+        + "id"
+        + " } } } }" * 3
+        + " } }"
+    )
+    body = await stack.query(deep)
+    assert errors(body)[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "exceeds maximum operation depth" in errors(body)[0]["message"]
+    aliases = "{ " + " ".join(f"m{i}: markets {{ iso }}" for i in range(101)) + " }"
+    body = await stack.query(aliases)
+    assert "aliases found" in errors(body)[0]["message"]
+
+
+async def test_a_request_past_its_deadline_is_answered_with_a_code() -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(5)
+        return httpx.Response(200)
+
+    stack = Stack(failing={ISO.NYISO: slow}, request_deadline=0.3)
+    began = time.monotonic()
+    body = await stack.query(PRICES, {"ids": ["NYISO:61761"], "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"})
+    assert time.monotonic() - began < 3
+    assert body["data"] is None
+    assert errors(body)[0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
+
+
+async def test_an_oversized_body_is_refused() -> None:
+    stack = Stack(max_body_bytes=1000)
+    async with stack.client() as client:
+        response = await client.post("/graphql", json={"query": "{ markets { iso } }", "variables": {"x": "y" * 2000}})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
