@@ -61,6 +61,60 @@ class RateLimiter:
         self._next = max(self._next, time.monotonic() + seconds)
 
 
+class CircuitBreaker:
+    """Stops hammering an ISO that keeps failing.
+
+    After `threshold` failed requests in a row the circuit opens: requests fail at once for
+    `cooldown` seconds. Then one probe request goes through (half-open); its outcome closes the
+    circuit or opens it for another cool-down.
+    """
+
+    def __init__(self, iso: ISO, *, threshold: int = 5, cooldown: float = 30.0) -> None:
+        self.iso = iso
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self.failures = 0
+        self.opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half-open" if time.monotonic() - self.opened_at >= self.cooldown else "open"
+
+    def check(self) -> None:
+        """Raise at once while open; let exactly one probe through once the cool-down is over."""
+        state = self.state
+        if state == "closed":
+            return
+        if state == "half-open" and not self._probing:
+            self._probing = True
+            return
+        assert self.opened_at is not None
+        wait = max(0.0, self.cooldown - (time.monotonic() - self.opened_at))
+        raise UpstreamUnavailable(
+            self.iso,
+            f"failing repeatedly; not asked again for {wait:.0f} s (circuit open after {self.failures} failures)",
+        )
+
+    def release(self) -> None:
+        self._probing = False
+
+    def record(self, ok: bool) -> None:
+        self._probing = False
+        if ok:
+            self.failures, self.opened_at = 0, None
+            return
+        self.failures += 1
+        if self.failures >= self.threshold or self.opened_at is not None:
+            self.opened_at = time.monotonic()
+
+
+# The latest breaker of each ISO, for /healthz.
+BREAKERS: dict[ISO, CircuitBreaker] = {}
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
@@ -94,6 +148,7 @@ class Upstream:
         self.iso = iso
         self.retry = retry or RetryPolicy()
         self.limiter = RateLimiter(min_interval)
+        self.breaker = BREAKERS[iso] = CircuitBreaker(iso)
         self.client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
@@ -153,6 +208,31 @@ class Upstream:
         `ok_statuses` (say 404 for a file not yet published) is returned for the caller to judge.
         `auth` marks a sign-in, counted apart from data requests.
         """
+        self.breaker.check()
+        try:
+            response = await self._send(method, url, params, headers, data, ok_statuses, auth)
+        except (UpstreamUnavailable, UpstreamTimeout, UpstreamThrottled):
+            self.breaker.record(ok=False)
+            raise
+        except UpstreamError:
+            self.breaker.record(ok=True)  # the ISO answered; the request was wrong
+            raise
+        except BaseException:
+            self.breaker.release()  # cancelled: no verdict on the ISO
+            raise
+        self.breaker.record(ok=True)
+        return response
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        ok_statuses: Collection[int],
+        auth: bool,
+    ) -> httpx.Response:
         what = f"{method} {httpx.URL(url).copy_with(query=None)}"  # never the query: it may hold a key
         failure: UpstreamError | None = None
         for attempt in range(self.retry.attempts):

@@ -22,6 +22,7 @@ class IsoStats:
     cache_hits: int = 0
     first_start: float | None = None
     last_end: float | None = None
+    stale_seconds: float | None = None  # set when cached data past its TTL was served: the oldest
 
     @property
     def elapsed_ms(self) -> float:
@@ -58,6 +59,13 @@ def count_cache_hit(iso: ISO) -> None:
     stats = current.get()
     if stats is not None:
         stats.of(iso).cache_hits += 1
+
+
+def mark_stale(iso: ISO, age: float) -> None:
+    stats = current.get()
+    if stats is not None:
+        s = stats.of(iso)
+        s.stale_seconds = age if s.stale_seconds is None else max(s.stale_seconds, age)
 
 
 @contextmanager

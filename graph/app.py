@@ -25,6 +25,7 @@ from strawberry.types import ExecutionResult
 from adapters import registry
 from adapters.base import Adapter
 from adapters.config import Settings
+from adapters.http import BREAKERS
 from adapters.model import ISO
 from resolvers.context import Context, build_context
 
@@ -118,6 +119,7 @@ def _report(context: Context) -> dict[str, Any]:
                 "authRequests": s.auth_requests,
                 "cacheHits": s.cache_hits,
                 "elapsedMs": s.elapsed_ms,
+                **({} if s.stale_seconds is None else {"staleSeconds": round(s.stale_seconds)}),
             }
             for iso, s in context.stats.isos.items()
         },
@@ -151,7 +153,14 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
     view = GraphQLView(adapters, settings)
 
     async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters]})
+        circuits = {
+            iso.value: {"circuit": breaker.state, "failures": breaker.failures}
+            for iso, breaker in BREAKERS.items()
+            if iso in adapters
+        }
+        return JSONResponse(
+            {"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters], "upstream": circuits}
+        )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -168,3 +168,41 @@ async def test_a_caller_giving_up_does_not_cancel_the_shared_fetch() -> None:
     assert await second == "data"
     assert first.cancelled()
     assert await cache.get("day", fetch) == "data"
+
+
+async def test_stale_data_is_served_when_the_iso_fails_and_says_so() -> None:
+    cache = RecordCache(ISO.NYISO, ttl=0.05, stale_ttl=60)
+    outcomes: list[Exception | str] = ["old data", UpstreamUnavailable(ISO.NYISO, "down"), "new data"]
+
+    async def fetch() -> str:
+        item = outcomes.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    assert await cache.get("day", fetch) == "old data"
+    await asyncio.sleep(0.1)  # past the TTL
+    request_stats = stats.RequestStats()
+    stats.current.set(request_stats)
+    assert await cache.get("day", fetch) == "old data"
+    age = request_stats.of(ISO.NYISO).stale_seconds
+    assert age is not None and age >= 0.1
+    # Stale data is not fresh data: the next request asks the ISO again.
+    assert await cache.get("day", fetch) == "new data"
+
+
+async def test_the_circuit_opens_after_repeated_failures_then_probes() -> None:
+    handler, seen = scripted(*(httpx.Response(503) for _ in range(5)), httpx.Response(200, text="back"))
+    client = upstream(handler, attempts=1)
+    client.breaker.cooldown = 0.2
+    for _ in range(5):
+        with pytest.raises(UpstreamUnavailable, match="HTTP 503"):
+            await client.get("https://api.example/feed")
+    assert client.breaker.state == "open"
+    with pytest.raises(UpstreamUnavailable, match="circuit open after 5 failures"):
+        await client.get("https://api.example/feed")
+    assert len(seen) == 5  # failed fast: the ISO was not asked
+    await asyncio.sleep(0.25)
+    assert client.breaker.state == "half-open"
+    assert (await client.get("https://api.example/feed")).text == "back"
+    assert client.breaker.state == "closed" and len(seen) == 6
