@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from . import faults
+from .faults import Fault
+
 
 class Secret:
     def __init__(self, value: str) -> None:
@@ -36,6 +39,7 @@ class Settings:
     max_cost: int = 2_000_000  # a query estimated above this is refused before it runs
     request_deadline: float = 60.0  # seconds a request may take before it is answered with an error
     max_body_bytes: int = 1_048_576
+    faults: tuple[Fault, ...] = ()  # sandbox fault injection (adapters/faults.py)
     pjm_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_username: Secret = field(default_factory=lambda: Secret(""))
@@ -53,6 +57,7 @@ class Settings:
             "max_cost": int(env.get("GRIDQL_MAX_COST", "2000000")),
             "request_deadline": float(env.get("GRIDQL_REQUEST_DEADLINE", "60")),
             "max_body_bytes": int(env.get("GRIDQL_MAX_BODY_BYTES", "1048576")),
+            "faults": tuple(faults.parse(env.get("GRIDQL_SANDBOX_FAULTS", ""))),
             "pjm_api_key": _secret("GRIDQL_PJM_API_KEY"),
             "ercot_api_key": _secret("GRIDQL_ERCOT_API_KEY"),
             "ercot_username": _secret("GRIDQL_ERCOT_USERNAME"),

@@ -26,6 +26,7 @@ from .errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from .faults import FaultTransport
 from .model import ISO
 
 log = logging.getLogger("gridql.upstream")
@@ -167,9 +168,12 @@ class Upstream:
         spacing: float | None = None,
     ) -> Upstream:
         """The ISO's client as settings ask: the ISO's own request spacing live, none in the sandbox
-        (no ISO to protect), or `spacing` when a test pins it."""
+        (no ISO to protect), or `spacing` when a test pins it; sandbox faults, if any, injected."""
         if spacing is None:
             spacing = 0.0 if settings.sandbox else live_spacing
+        faults = [f for f in settings.faults if f.iso is iso]
+        if faults and transport is not None:
+            transport = FaultTransport(transport, faults)
         return cls(
             iso,
             min_interval=spacing,

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from adapters import registry
+from adapters import faults, registry
 from adapters.config import Settings
 from adapters.errors import UpstreamError
 from adapters.feeds import Feed
@@ -30,6 +30,8 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["sandbox"] = True
     if args.sandbox_latency is not None:
         overrides["sandbox_latency"] = args.sandbox_latency
+    if args.faults:
+        overrides["faults"] = tuple(faults.parse(args.faults))
     settings = Settings.from_env(**overrides)
     mode = "sandbox (offline, generated data)" if settings.sandbox else "live"
     print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql", file=sys.stderr)
@@ -88,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--sandbox-latency", type=float, help="seconds each sandbox upstream response is held")
+    serve.add_argument("--faults", help="sandbox fault injection, e.g. 'NYISO=503,PJM=429:2' (see adapters/faults.py)")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(run=_serve)
 

@@ -40,7 +40,7 @@ class Counting(httpx.AsyncBaseTransport):
 
 class Stack:
     def __init__(self, failing: dict[ISO, Handler] | None = None, **settings: Any) -> None:
-        self.settings = Settings(sandbox=True, retries=2, **settings)
+        self.settings = Settings(**{"sandbox": True, "retries": 2, **settings})
         self.counts: Counter[ISO] = Counter()
         self.transports: dict[ISO, Counting] = {}
         adapters: dict[ISO, Adapter] = {}

@@ -1,0 +1,76 @@
+"""Upstream faults, injected into the sandbox: each ISO fails alone, with a code, and nothing bad is kept."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from adapters import faults
+from adapters.model import ISO
+
+from .sandbox_app import Stack
+from .test_api import HUBS, PRICES, errors
+
+CASES = [
+    ("503", "UPSTREAM_UNAVAILABLE"),
+    ("timeout", "UPSTREAM_TIMEOUT"),
+    ("reset", "UPSTREAM_UNAVAILABLE"),
+    ("429", "UPSTREAM_THROTTLED"),
+    ("html", "UPSTREAM_BAD_RESPONSE"),
+    ("empty", "UPSTREAM_BAD_RESPONSE"),
+]
+
+
+@pytest.mark.parametrize("iso", list(ISO))
+@pytest.mark.parametrize(("fault", "code"), CASES)
+async def test_a_faulty_iso_fails_alone_with_its_code(iso: ISO, fault: str, code: str) -> None:
+    stack = Stack(retries=1, faults=tuple(faults.parse(f"{iso.value}={fault}")))
+    async with stack.client() as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": PRICES, "variables": {"ids": HUBS, "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"}},
+        )
+    assert response.status_code == 200  # never a 500 from gridql
+    body = response.json()
+    for node_id, node in zip(HUBS, body["data"]["nodes"], strict=True):
+        if node_id.startswith(iso.value):
+            assert node is None
+        else:
+            assert len(node["prices"]) == 24, node_id
+    [error] = errors(body)
+    assert (error["extensions"]["code"], error["extensions"]["iso"]) == (code, iso.value)
+
+
+@pytest.mark.parametrize("iso", [ISO.NYISO, ISO.CAISO])
+async def test_a_truncated_zip_is_a_bad_response(iso: ISO) -> None:
+    # Months before the current one come from NYISO's monthly zip; OASIS always answers a zip.
+    stack = Stack(retries=1, faults=tuple(faults.parse(f"{iso.value}=truncate")))
+    body = await stack.query(PRICES, {"ids": HUBS, "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"})
+    [error] = errors(body)
+    assert error["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
+
+
+async def test_a_bad_answer_is_not_cached() -> None:
+    """The first answer is an HTML page under 200; the next query gets the real data."""
+    real = Stack().transports[ISO.NYISO].inner
+    answers = 0
+
+    async def flaky(request: httpx.Request) -> httpx.Response:
+        nonlocal answers
+        answers += 1
+        if answers == 1:
+            return httpx.Response(200, text="<html>Maintenance</html>")
+        return await real.handle_async_request(request)
+
+    stack = Stack(failing={ISO.NYISO: flaky}, retries=1)
+    variables = {"ids": ["NYISO:61761"], "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"}
+    first = await stack.query(PRICES, variables)
+    assert errors(first)[0]["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
+    second = await stack.query(PRICES, variables)
+    assert errors(second) == [] and len(second["data"]["nodes"][0]["prices"]) == 24  # type: ignore[index]
+
+
+def test_a_malformed_fault_spec_is_refused() -> None:
+    with pytest.raises(ValueError, match="bad fault 'MISO=503'"):
+        faults.parse("MISO=503")
+    assert faults.parse("PJM/da_hrl=429:2") == [faults.Fault(ISO.PJM, "da_hrl", "429", 2.0)]
