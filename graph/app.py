@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -64,6 +65,16 @@ class GraphQLView(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.adapters = adapters
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive=receive))
+        except HTTPException as exc:  # malformed JSON, wrong content type, mutation over GET, ...
+            response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+        await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = build_context(self.adapters, sandbox=self.settings.sandbox, max_cost=self.settings.max_cost)
@@ -126,6 +137,12 @@ def _report(context: Context) -> dict[str, Any]:
     }
 
 
+def error_response(status: int, message: str, code: str) -> Response:
+    """A request refused before GraphQL runs, in the same shape as GraphQL errors."""
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
 class BodyLimit:
     """Refuses a request body declared larger than `limit` bytes before anything reads it."""
 
@@ -169,7 +186,8 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
             await adapter.aclose()
 
     return Starlette(
-        routes=[Route("/graphql", view, methods=["GET", "POST"]), Route("/healthz", healthz)],
+        # The view answers every method itself: a refused one gets a JSON error, not a bare 405 page.
+        routes=[Route("/graphql", view), Route("/healthz", healthz)],
         middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes)],
         lifespan=lifespan,
     )

@@ -292,3 +292,21 @@ async def test_an_oversized_body_is_refused() -> None:
         response = await client.post("/graphql", json={"query": "{ markets { iso } }", "variables": {"x": "y" * 2000}})
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status", "message"),
+    [
+        ({"method": "POST", "content": b"{nope", "headers": {"content-type": "application/json"}}, 400, "parse"),
+        ({"method": "POST", "content": b"q=1", "headers": {"content-type": "text/plain"}}, 400, "content type"),
+        ({"method": "GET", "params": {"query": "mutation { x }"}}, 400, "mutations are not allowed"),
+        ({"method": "POST", "json": {"query": "{ markets { iso } }", "variables": [1]}}, 400, "variables"),
+        ({"method": "PUT", "json": {"query": "{ markets { iso } }"}}, 405, "GET and POST"),
+    ],
+)
+async def test_malformed_requests_get_a_json_4xx(request_args: dict[str, Any], status: int, message: str) -> None:
+    async with Stack().client() as client:
+        response = await client.request(url="/graphql", **request_args)
+    assert response.status_code == status
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST" and message in error["message"]
