@@ -5,20 +5,41 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from adapters.cache import RecordCache
 from adapters.config import Settings
-from adapters.errors import UnsupportedRun, UpstreamBadResponse
+from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
 from adapters.http import RetryPolicy, Upstream
-from adapters.model import ISO, MarketRun, PriceRecord, Window
-from adapters.nyiso import FEEDS, create
+from adapters.model import (
+    ISO,
+    AncillaryPriceRecord,
+    ConstraintRecord,
+    DatasetKind,
+    FuelMixRecord,
+    InterfaceFlowRecord,
+    LoadForecastRecord,
+    LoadRecord,
+    MarketRun,
+    PriceRecord,
+    SeriesRequest,
+    Window,
+)
+from adapters.nyiso import FEEDS, create, sandbox_feeds
+from adapters.nyiso import series as nyiso_series
 from adapters.nyiso.client import NyisoAdapter
+from adapters.nyiso.nodes import ZONES
 from adapters.nyiso.parse import EASTERN
+from tests.sandbox_app import Stack
+
+ZONE_NAMES = set(ZONES.values())
+FIVE = timedelta(minutes=5)
 
 DAM = next(f for f in FEEDS if f.name == "damlbmp")
 REALTIME = next(f for f in FEEDS if f.name == "realtime")
@@ -28,11 +49,11 @@ def z(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def series(records: list[PriceRecord], ptid: str) -> list[PriceRecord]:
+def series(records: Sequence[Any], ptid: str) -> list[Any]:
     return [r for r in records if r.node == ptid]
 
 
-def assert_contiguous(records: list[PriceRecord]) -> None:
+def assert_contiguous(records: Sequence[Any]) -> None:
     for before, after in itertools.pairwise(records):
         assert before.end == after.start, (before, after)
         assert before.start < before.end
@@ -171,19 +192,38 @@ async def test_earlier_months_come_from_one_monthly_archive(samples: Path) -> No
     assert len(prices["61757"]) == 25
 
 
-async def test_zones_and_generators_need_one_file_each_per_day() -> None:
+async def test_zones_and_generators_need_one_file_each() -> None:
+    today = Recorder({})
+    nyiso = adapter(today)
+    window = Window(z("2025-11-20T05:00"), z("2025-11-21T05:00"))  # today, Eastern: the daily files
+    prices = await nyiso.prices(MarketRun.REAL_TIME_5_MIN, ["61757", "61761", "323500"], window)
+    assert sorted(today.paths) == [
+        "/public/csv/realtime/20251120realtime_gen.csv",
+        "/public/csv/realtime/20251120realtime_zone.csv",
+    ]
+    # Today's files not posted yet (404) mean no intervals, not an error.
+    assert prices == {"61757": [], "61761": [], "323500": []}
+
+
+async def test_several_days_of_this_month_come_from_its_archive() -> None:
     handler = Recorder({})
     nyiso = adapter(handler)
-    window = Window(z("2025-11-18T05:00"), z("2025-11-20T05:00"))  # two Eastern operating days
-    prices = await nyiso.prices(MarketRun.REAL_TIME_5_MIN, ["61757", "61761", "323500"], window)
+    window = Window(z("2025-11-18T05:00"), z("2025-11-21T05:00"))  # three days of the current month
+    await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757", "323500"], window)
     assert sorted(handler.paths) == [
-        "/public/csv/realtime/20251118realtime_gen.csv",
-        "/public/csv/realtime/20251118realtime_zone.csv",
-        "/public/csv/realtime/20251119realtime_gen.csv",
-        "/public/csv/realtime/20251119realtime_zone.csv",
+        "/public/csv/damlbmp/20251101damlbmp_gen_csv.zip",
+        "/public/csv/damlbmp/20251101damlbmp_zone_csv.zip",
     ]
-    # Files not published (404) mean no intervals, not an error.
-    assert prices == {"61757": [], "61761": [], "323500": []}
+
+
+async def test_missing_past_file_is_an_error_and_not_cached() -> None:
+    handler = Recorder({})
+    nyiso = adapter(handler)
+    window = Window.days(date(2025, 11, 18), 1, EASTERN)  # a past day: NYISO must have it
+    for _ in range(2):
+        with pytest.raises(UpstreamBadResponse, match=r"20251118damlbmp_zone.csv is missing \(HTTP 404\)"):
+            await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757"], window)
+    assert len(handler.paths) == 2
 
 
 async def test_html_error_page_is_a_bad_response() -> None:
@@ -214,6 +254,7 @@ async def test_unpublished_run_is_refused() -> None:
 )
 async def test_sandbox_dst_days(day: date, run: MarketRun, count: int) -> None:
     nyiso = create(Settings(sandbox=True), min_interval=0)
+    nyiso.clock = lambda: datetime(day.year, day.month, day.day, 12, tzinfo=UTC)  # the day's own CSV: quick
     window = Window.days(day, 1, EASTERN)
     # Generators only for hourly runs: a month of 5-minute generator prices is slow to generate.
     codes = ["61761"] if run is MarketRun.REAL_TIME_5_MIN else ["61761", "323500"]
@@ -240,3 +281,453 @@ def test_window_days_are_local_operating_days() -> None:
     window = Window.days(date(2025, 3, 9), 1, EASTERN)
     assert window.end - window.start == timedelta(hours=23)
     assert window.local_days(EASTERN) == [date(2025, 3, 9)]
+
+
+# --- market-wide feeds: the recorded files ---------------------------------------------------
+
+PAL = next(f for f in FEEDS if f.name == "pal")
+ISOLF = next(f for f in FEEDS if f.name == "isolf")
+FUEL_MIX = next(f for f in FEEDS if f.name == "rtfuelmix")
+FLOWS = next(f for f in FEEDS if f.name == "ExternalLimitsFlows")
+
+
+def by_key(records: Sequence[Any], field: str, value: str) -> list[Any]:
+    return [r for r in records if getattr(r, field) == value]
+
+
+def test_every_feed_is_registered() -> None:
+    assert {f.name for f in FEEDS} == {
+        "damlbmp", "realtime", "rtlbmp", "generator", "pal", "palIntegrated", "isolf", "rtfuelmix",
+        "damasp", "rtasp", "ExternalLimitsFlows", "LimitingConstraints", "DAMLimitingConstraints",
+    }  # fmt: skip
+
+
+def test_pal_readings_hold_until_the_next_stamp(samples: Path) -> None:
+    records = PAL.parse((samples / "nyiso/pyiso_20171122pal.csv").read_bytes())
+    assert len(records) == 3190  # 11 zones x (288 five-minute + 2 off-cycle readings)
+    assert records[0] == LoadRecord("CAPITL", z("2017-11-22T05:00"), z("2017-11-22T05:05"), 1140.5)
+    assert records[-1] == LoadRecord("WEST", z("2017-11-23T04:55"), z("2017-11-23T05:00"), 1678.2)
+    capitl = by_key(records, "area", "CAPITL")
+    assert len(capitl) == 290
+    # Off-cycle readings at 00:07:34 and 00:09:40 EST cut the 00:05 interval short.
+    assert [(r.start, r.end) for r in capitl[1:4]] == [
+        (z("2017-11-22T05:05"), datetime(2017, 11, 22, 5, 7, 34, tzinfo=UTC)),
+        (datetime(2017, 11, 22, 5, 7, 34, tzinfo=UTC), datetime(2017, 11, 22, 5, 9, 40, tzinfo=UTC)),
+        (datetime(2017, 11, 22, 5, 9, 40, tzinfo=UTC), z("2017-11-22T05:10")),
+    ]
+    assert capitl[2].mw == 1147.7
+    assert_contiguous(capitl)
+    assert by_key(records, "area", "N.Y.C.")[-1].mw == 4932.0
+
+
+def test_pal_fall_back_reads_the_time_zone_column(samples: Path) -> None:
+    records = PAL.parse((samples / "nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv").read_bytes())
+    assert len(records) == 49
+    assert records[0] == LoadRecord("CAPITL", z("2025-11-02T04:00"), z("2025-11-02T04:05"), 1108.2662)
+    one_am_edt = next(r for r in records if r.start == z("2025-11-02T05:00"))
+    one_am_est = next(r for r in records if r.start == z("2025-11-02T06:00"))
+    assert (one_am_edt.mw, one_am_est.mw) == (1086.4478, 1065.0978)
+    assert records[23] == LoadRecord("CAPITL", z("2025-11-02T05:55"), z("2025-11-02T06:00"), 1076.7329)
+    assert records[-1] == LoadRecord("CAPITL", z("2025-11-02T08:00"), z("2025-11-02T08:05"), 1071.2426)
+    assert_contiguous(records)
+
+
+def test_isolf_has_every_zone_and_the_total_for_six_days(samples: Path) -> None:
+    records = ISOLF.parse((samples / "nyiso/pyiso_20171122isolf.csv").read_bytes())
+    assert len(records) == 144 * 12
+    assert {r.area for r in records} == {*ZONE_NAMES, "NYISO"}
+    assert records[0] == LoadForecastRecord("CAPITL", z("2017-11-22T05:00"), z("2017-11-22T06:00"), 1107.0, None)
+    total = by_key(records, "area", "NYISO")
+    assert (total[0].mw, total[-1].mw) == (13962.0, 16454.0)
+    assert (total[-1].start, total[-1].end) == (z("2017-11-28T04:00"), z("2017-11-28T05:00"))
+    assert by_key(records, "area", "HUD VL")[1].mw == 846.0
+    assert_contiguous(total)
+
+
+def test_isolf_fall_back_keeps_both_identical_one_am_rows(samples: Path) -> None:
+    records = ISOLF.parse((samples / "nyiso/vincal848_isolf_20251102_trimmed.csv").read_bytes())
+    assert len(records) == 25 * 12
+    total = by_key(records, "area", "NYISO")
+    assert len(total) == 25
+    # "11/02/2025 01:00" twice, identical values: first EDT (05:00Z), then EST (06:00Z).
+    assert [(r.start, r.mw) for r in total[1:3]] == [(z("2025-11-02T05:00"), 13259.0), (z("2025-11-02T06:00"), 13259.0)]
+    assert total[-1] == LoadForecastRecord("NYISO", z("2025-11-03T04:00"), z("2025-11-03T05:00"), 13955.0, None)
+    assert_contiguous(total)
+
+
+def test_fuel_mix_readings(samples: Path) -> None:
+    records = FUEL_MIX.parse((samples / "nyiso/pyiso_20171122rtfuelmix.csv").read_bytes())
+    assert len(records) == 289 * 7
+    assert {r.fuel for r in records} == {
+        "Dual Fuel", "Natural Gas", "Nuclear", "Other Fossil Fuels", "Other Renewables", "Wind", "Hydro",
+    }  # fmt: skip
+    first = records[0]
+    assert first == FuelMixRecord(
+        "Dual Fuel", z("2017-11-22T05:05"), datetime(2017, 11, 22, 5, 7, 34, tzinfo=UTC), 1447.0
+    )
+    assert records[-1] == FuelMixRecord("Hydro", z("2017-11-23T04:55"), z("2017-11-23T05:00"), 3445.0)
+    nuclear = by_key(records, "fuel", "Nuclear")
+    assert nuclear[0].mw == 5413.0
+    assert_contiguous(nuclear)
+
+
+def test_interface_flows_and_limits(samples: Path) -> None:
+    records = FLOWS.parse((samples / "nyiso/pyiso_20171122ExternalLimitsFlows.csv").read_bytes())
+    assert len(records) == 289 * 18
+    assert records[0] == InterfaceFlowRecord(
+        "CENTRAL EAST - VC", z("2017-11-22T05:00"), z("2017-11-22T05:05"), 2054.26, 2175.0, None
+    )
+    moses = by_key(records, "interface", "MOSES SOUTH")
+    assert (moses[0].flow_mw, moses[0].positive_limit_mw, moses[0].negative_limit_mw) == (1876.41, 2850.0, -1600.0)
+    # Off-cycle snapshots at 00:11 and 00:12 split the 00:10 interval; NYISO printed no 00:15, so
+    # the 00:12 snapshot holds its nominal 5 minutes and 00:17-00:20 has no reading.
+    central = by_key(records, "interface", "CENTRAL EAST - VC")
+    assert [(r.start, r.end) for r in central[2:6]] == [
+        (z("2017-11-22T05:10"), z("2017-11-22T05:11")),
+        (z("2017-11-22T05:11"), z("2017-11-22T05:12")),
+        (z("2017-11-22T05:12"), z("2017-11-22T05:17")),
+        (z("2017-11-22T05:20"), z("2017-11-22T05:25")),
+    ]
+    assert central[3].flow_mw == 2022.23
+    assert records[-1] == InterfaceFlowRecord(
+        "WEST CENTRAL", z("2017-11-23T04:55"), z("2017-11-23T05:00"), 784.45, None, None
+    )  # 9999 / -9999: no limit
+    assert all(a.end <= b.start for a, b in itertools.pairwise(central))
+
+
+# --- ancillary prices and constraints: NYISO's layout, no recorded file ----------------------
+
+RTASP = (
+    b'"Time Stamp","Time Zone","Name","PTID","10 Min Spinning Reserve ($/MWHr)",'
+    b'"10 Min Non-Synchronous Reserve ($/MWHr)","30 Min Operating Reserve ($/MWHr)",'
+    b'"NYCA Regulation Capacity ($/MWHr)","NYCA Regulation Movement ($/MW)"\r\n'
+    b'"11/02/2025 01:55:00","EDT","N.Y.C.",61761,7.10,3.20,1.05,9.80,0.15\r\n'
+    b'"11/02/2025 01:00:00","EST","N.Y.C.",61761,6.90,3.10,1.00,9.70,0.14\r\n'
+    b'"11/02/2025 01:02:48","EST","N.Y.C.",61761,8.00,4.00,2.00,9.60,0.13\r\n'
+)
+
+
+def test_rtasp_ends_its_intervals_and_reads_the_zone_column() -> None:
+    rtasp = next(f for f in FEEDS if f.name == "rtasp")
+    records = rtasp.parse(RTASP)
+    assert len(records) == 15
+    spin = by_key(records, "product", "10 Min Spinning Reserve")
+    assert [(r.start, r.end, r.price) for r in spin] == [
+        (z("2025-11-02T05:50"), z("2025-11-02T05:55"), 7.1),
+        (z("2025-11-02T05:55"), z("2025-11-02T06:00"), 6.9),  # 01:00 EST ends the hour's second pass
+        (z("2025-11-02T06:00"), datetime(2025, 11, 2, 6, 2, 48, tzinfo=UTC), 8.0),  # an off-cycle interval
+    ]
+    movement = by_key(records, "product", "NYCA Regulation Movement")
+    assert [r.price for r in movement] == [0.15, 0.14, 0.13]
+    assert {r.area for r in records} == {"N.Y.C."}
+
+
+def test_damasp_is_hour_beginning_without_movement() -> None:
+    damasp = next(f for f in FEEDS if f.name == "damasp")
+    body = b"\n".join(RTASP.splitlines()[:1]).replace(b',"NYCA Regulation Movement ($/MW)"', b"") + (
+        b'\n"03/09/2025 03:00","EDT","WEST",61752,4.00,2.00,0.50,8.25\n'
+    )
+    assert damasp.parse(body) == [
+        AncillaryPriceRecord("10 Min Spinning Reserve", "WEST", z("2025-03-09T07:00"), z("2025-03-09T08:00"), 4.0),
+        AncillaryPriceRecord(
+            "10 Min Non-Synchronous Reserve", "WEST", z("2025-03-09T07:00"), z("2025-03-09T08:00"), 2.0
+        ),
+        AncillaryPriceRecord("30 Min Operating Reserve", "WEST", z("2025-03-09T07:00"), z("2025-03-09T08:00"), 0.5),
+        AncillaryPriceRecord("NYCA Regulation Capacity", "WEST", z("2025-03-09T07:00"), z("2025-03-09T08:00"), 8.25),
+    ]
+
+
+def test_constraints_are_named_by_facility_and_contingency() -> None:
+    rt = next(f for f in FEEDS if f.name == "LimitingConstraints")
+    body = (
+        b'"Time Stamp","Limiting Facility","Facility PTID","Contingency","Constraint Cost($)"\n'
+        b'"11/02/2025 01:05","CENTRAL EAST - VC",25000,"BASE CASE",12.5\n'
+        b'"11/02/2025 01:05","DUNWODIE 345 SHORE_RD 345 1",25476,"SCB:DUNWODIE(RNS2):SB 345",40.25\n'
+        b'"11/02/2025 01:05","CENTRAL EAST - VC",25000,"BASE CASE",13.75\n'
+    )
+    records = rt.parse(body)
+    # No zone column: the repeated 01:05 of a constraint is its second (EST) pass.
+    assert records == [
+        ConstraintRecord("CENTRAL EAST - VC | BASE CASE", z("2025-11-02T05:05"), z("2025-11-02T05:10"), 12.5),
+        ConstraintRecord(
+            "DUNWODIE 345 SHORE_RD 345 1 | SCB:DUNWODIE(RNS2):SB 345",
+            z("2025-11-02T05:05"),
+            z("2025-11-02T05:10"),
+            40.25,
+        ),
+        ConstraintRecord("CENTRAL EAST - VC | BASE CASE", z("2025-11-02T06:05"), z("2025-11-02T06:10"), 13.75),
+    ]
+    dam = next(f for f in FEEDS if f.name == "DAMLimitingConstraints")
+    assert dam.parse(body)[0].end == z("2025-11-02T06:05")
+
+
+@pytest.mark.parametrize(
+    ("feed", "body", "message"),
+    [
+        ("pal", b'"Time Stamp","Time Zone","Name","PTID"\n"11/02/2025 00:00:00","EDT","CAPITL",61757\n', "'Load'"),
+        ("pal", b'"Time Stamp","Time Zone","Name","PTID","Load"\n"11/02/2025 00:00:00","EDT","CAPITL"\n', "3 fields"),
+        ("pal", b'"Time Stamp","Time Zone","Name","PTID","Load"\n"11/02/2025 00:00:00","EDT","CAPITL",1,x\n', "'x'"),
+        ("pal", b'"Time Stamp","Time Zone","Name","PTID","Load"\n"11/02/2025 00:00:00","CET","CAPITL",1,9\n', "'CET'"),
+        ("pal", b'"Time Stamp","Time Zone","Name","PTID","Load"\n"2025-11-02 00:00","EDT","CAPITL",1,9\n', "stamp"),
+        ("isolf", b'"Time Stamp","Capitl"\n"11/02/2025 00:00",1067\n', "'NYISO'"),
+        ("rtfuelmix", b"<html><body>Service unavailable</body></html>", "'Fuel Category'"),
+        ("ExternalLimitsFlows", b"", "empty"),
+        ("LimitingConstraints", b'"Time Stamp","Limiting Facility","Contingency","Constraint Cost($)"\n'
+         b'"11/02/2025 00:00","X","BASE CASE",\n', "no cost"),
+        ("rtasp", b"PK\x03\x04 truncated", "not a readable zip"),
+    ],
+)  # fmt: skip
+def test_malformed_files_are_bad_responses(feed: str, body: bytes, message: str) -> None:
+    parse = next(f for f in FEEDS if f.name == feed).parse
+    with pytest.raises(UpstreamBadResponse, match=message):
+        parse(body)
+
+
+# --- market-wide feeds through the adapter: files, requests, cache, errors -------------------
+
+
+def request(
+    kind: DatasetKind, window: Window, run: MarketRun | None = None, before: datetime | None = None
+) -> SeriesRequest:
+    return SeriesRequest(kind, window, run, before)
+
+
+async def test_45_days_of_load_are_one_archive_per_month(samples: Path) -> None:
+    november = (samples / "nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv").read_bytes()
+    handler = Recorder(
+        {
+            "/public/csv/pal/20251001pal_csv.zip": zip_of({"20251015pal.csv": sandbox_feeds.pal(date(2025, 10, 15))}),
+            "/public/csv/pal/20251101pal_csv.zip": zip_of({"20251102pal.csv": november}),
+        }
+    )
+    nyiso = adapter(handler)  # today: 2025-11-20
+    window = Window.days(date(2025, 10, 7), 45, EASTERN)
+    records = await nyiso.series(request(DatasetKind.LOAD, window))
+    assert handler.paths == ["/public/csv/pal/20251001pal_csv.zip", "/public/csv/pal/20251101pal_csv.zip"]
+    assert len(records) == 11 * 288 + 49
+    assert [r.start for r in records] == sorted(r.start for r in records)
+    assert records[0].area == "CAPITL" and records[0].start == z("2025-10-15T04:00")
+    assert records[-1] == LoadRecord("CAPITL", z("2025-11-02T08:00"), z("2025-11-02T08:05"), 1071.2426)
+    # The same query again is served from the cache; so are narrower ones inside it.
+    await nyiso.series(request(DatasetKind.LOAD, window))
+    await nyiso.series(request(DatasetKind.LOAD, Window.days(date(2025, 10, 15), 1, EASTERN)))
+    inside = await nyiso.series(request(DatasetKind.LOAD, Window.days(date(2025, 11, 2), 2, EASTERN)))
+    assert len(handler.paths) == 2 and len(inside) == 49
+
+
+async def test_each_dataset_asks_for_its_own_file() -> None:
+    handler = Recorder({})
+    nyiso = adapter(handler)
+    today = Window.days(date(2025, 11, 20), 1, EASTERN)
+    asked = [
+        (DatasetKind.LOAD, MarketRun.REAL_TIME_HOURLY, "palIntegrated/20251120palIntegrated.csv"),
+        (DatasetKind.FUEL_MIX, None, "rtfuelmix/20251120rtfuelmix.csv"),
+        (DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY, "damasp/20251120damasp.csv"),
+        (DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_5_MIN, "rtasp/20251120rtasp.csv"),
+        (DatasetKind.INTERFACE_FLOWS, None, "ExternalLimitsFlows/20251120ExternalLimitsFlows.csv"),
+        (
+            DatasetKind.CONSTRAINTS,
+            MarketRun.DAY_AHEAD_HOURLY,
+            "DAMLimitingConstraints/20251120DAMLimitingConstraints.csv",
+        ),
+        (DatasetKind.CONSTRAINTS, MarketRun.REAL_TIME_5_MIN, "LimitingConstraints/20251120LimitingConstraints.csv"),
+    ]
+    for kind, run, path in asked:
+        # Today's file not posted yet: no intervals, and nothing cached, so the next query asks again.
+        assert await nyiso.series(request(kind, today, run)) == []
+        assert await nyiso.series(request(kind, today, run)) == []
+        assert handler.paths[-2:] == [f"/public/csv/{path}"] * 2
+
+
+async def test_missing_past_day_truncated_archive_and_bad_row_are_errors_never_cached(samples: Path) -> None:
+    pal = (samples / "nyiso/pyiso_20171122pal.csv").read_bytes()
+    bad_row = pal.replace(b"1140.5", b"n/a", 1)
+    archive = zip_of({"20251001rtfuelmix.csv": (samples / "nyiso/pyiso_20171122rtfuelmix.csv").read_bytes()})
+    handler = Recorder(
+        {
+            "/public/csv/pal/20251118pal.csv": bad_row,
+            "/public/csv/rtfuelmix/20251001rtfuelmix_csv.zip": archive[: len(archive) // 2],
+        }
+    )
+    nyiso = adapter(handler)
+    cases = [
+        (request(DatasetKind.LOAD, Window.days(date(2025, 11, 18), 1, EASTERN)), "non-numeric Load 'n/a'"),
+        (request(DatasetKind.FUEL_MIX, Window.days(date(2025, 10, 1), 3, EASTERN)), "not a readable zip"),
+        (
+            request(DatasetKind.INTERFACE_FLOWS, Window.days(date(2025, 11, 17), 1, EASTERN)),
+            r"20251117ExternalLimitsFlows.csv is missing \(HTTP 404\)",
+        ),
+    ]
+    for series_request, message in cases:
+        for _ in range(2):  # a failed file is not cached: the second query asks again
+            with pytest.raises(UpstreamBadResponse, match=message):
+                await nyiso.series(series_request)
+    assert len(handler.paths) == 6
+
+
+async def test_unserved_kinds_and_runs_are_refused() -> None:
+    nyiso = adapter(Recorder({}))
+    window = Window.days(date(2025, 11, 2), 1, EASTERN)
+    refused = [
+        (request(DatasetKind.TRANSMISSION_RIGHTS, window), "does not serve transmissionRights"),
+        (request(DatasetKind.CAPACITY_PRICES, window), "does not serve capacityPrices"),
+        (request(DatasetKind.RENEWABLES, window), "does not serve renewables"),
+        (request(DatasetKind.ANCILLARY_PRICES, window), "per run .*: name one"),
+        (request(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_HOURLY), "not REAL_TIME_HOURLY"),
+        (request(DatasetKind.FUEL_MIX, window, MarketRun.DAY_AHEAD_HOURLY), "fuelMix has no runs"),
+        (request(DatasetKind.LOAD_FORECAST, window, MarketRun.DAY_AHEAD_HOURLY), "no runs"),
+    ]
+    for series_request, message in refused:
+        with pytest.raises(UnsupportedDataset, match=message):
+            await nyiso.series(series_request)
+    assert {d.kind for d in nyiso.datasets} == {
+        DatasetKind.LOAD, DatasetKind.LOAD_FORECAST, DatasetKind.FUEL_MIX, DatasetKind.ANCILLARY_PRICES,
+        DatasetKind.CONSTRAINTS, DatasetKind.INTERFACE_FLOWS,
+    }  # fmt: skip
+
+
+# --- the load forecast: one vintage, chosen by publication time ------------------------------
+
+
+def isolf_archive(samples: Path) -> bytes:
+    """October's archive with two vintages, each stamped (Eastern) when NYISO wrote it."""
+    body = (samples / "nyiso/vincal848_isolf_20251102_trimmed.csv").read_bytes()
+    earlier = body.replace(b"13719", b"13000")  # the Nov 1 vintage saw midnight lower
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("20251101isolf.csv", (2025, 10, 31, 10, 45, 0)), earlier)
+        archive.writestr(zipfile.ZipInfo("20251102isolf.csv", (2025, 11, 1, 10, 45, 0)), body)
+    return buffer.getvalue()
+
+
+async def test_forecast_vintage_is_the_latest_published_before(samples: Path) -> None:
+    handler = Recorder({"/public/csv/isolf/20251101isolf_csv.zip": isolf_archive(samples)})
+    nyiso = adapter(handler, today=date(2026, 1, 15))
+    window = Window.days(date(2025, 11, 2), 1, EASTERN)
+    latest = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window))
+    posted = datetime(2025, 11, 1, 14, 45, tzinfo=UTC)  # 10:45 EDT
+    assert len(latest) == 25 * 12
+    assert latest[0] == LoadForecastRecord("CAPITL", z("2025-11-02T04:00"), z("2025-11-02T05:00"), 1067.0, posted)
+    midnight = [r for r in latest if r.area == "NYISO" and r.start == z("2025-11-02T04:00")]
+    assert [r.mw for r in midnight] == [13719.0]
+    # Asked as of before Nov 2's vintage was posted: Nov 1's file, from the same cached archive.
+    before = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window, before=posted))
+    older = [r for r in before if r.area == "NYISO" and r.start == z("2025-11-02T04:00")]
+    assert [(r.mw, r.published_at) for r in older] == [(13000.0, datetime(2025, 10, 31, 14, 45, tzinfo=UTC))]
+    assert handler.paths == ["/public/csv/isolf/20251101isolf_csv.zip"]
+    # Nothing published before the archive's first vintage (and no October archive): no forecast.
+    with pytest.raises(UpstreamBadResponse, match=r"20251001isolf_csv\.zip is missing"):
+        await nyiso.series(request(DatasetKind.LOAD_FORECAST, window, before=z("2025-10-31T00:00")))
+
+
+async def test_todays_forecast_falls_back_to_the_last_posted_file(samples: Path) -> None:
+    body = (samples / "nyiso/vincal848_isolf_20251102_trimmed.csv").read_bytes()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/public/csv/isolf/20251102isolf.csv":
+            return httpx.Response(200, content=body, headers={"Last-Modified": "Sat, 01 Nov 2025 14:45:00 GMT"})
+        return httpx.Response(404)
+
+    seen: list[str] = []
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return handler(request)
+
+    upstream = Upstream(
+        ISO.NYISO, min_interval=0, retry=RetryPolicy(attempts=1), transport=httpx.MockTransport(recording)
+    )
+    now = datetime(2025, 11, 2, 16, tzinfo=UTC)
+    nyiso = NyisoAdapter(upstream, RecordCache(ISO.NYISO, ttl=300), clock=lambda: now)
+    window = Window.days(date(2025, 11, 2), 3, EASTERN)
+    # Three days ask for the vintage of the window's first day; tomorrow's is not considered.
+    records = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window))
+    assert seen == ["/public/csv/isolf/20251102isolf.csv"]
+    assert {r.published_at for r in records} == {datetime(2025, 11, 1, 14, 45, tzinfo=UTC)}
+    # A window starting tomorrow: tomorrow's file is not posted (404) -> the latest that is.
+    tomorrow = Window.days(date(2025, 11, 3), 1, EASTERN)
+    assert await nyiso.series(request(DatasetKind.LOAD_FORECAST, tomorrow)) == []
+    assert seen[1:] == ["/public/csv/isolf/20251103isolf.csv"]
+
+
+# --- market-wide feeds in the sandbox --------------------------------------------------------
+
+SANDBOX_SERIES = [
+    # (kind, run, series per interval, 5-minute?)
+    (DatasetKind.LOAD, None, 11, True),
+    (DatasetKind.LOAD, MarketRun.REAL_TIME_HOURLY, 11, False),
+    (DatasetKind.LOAD_FORECAST, None, 12, False),
+    (DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY, 44, False),
+    (DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_5_MIN, 55, True),
+    (DatasetKind.INTERFACE_FLOWS, None, 8, True),
+]
+
+
+@pytest.mark.parametrize(("day", "hours"), [(date(2025, 3, 9), 23), (date(2025, 11, 2), 25)])
+@pytest.mark.parametrize(("kind", "run", "per_interval", "five_minute"), SANDBOX_SERIES)
+async def test_sandbox_series_on_dst_days(
+    day: date, hours: int, kind: DatasetKind, run: MarketRun | None, per_interval: int, five_minute: bool
+) -> None:
+    nyiso = create(Settings(sandbox=True), min_interval=0)
+    nyiso.clock = lambda: datetime(day.year, day.month, day.day, 23, tzinfo=UTC)
+    window = Window.days(day, 1, EASTERN)
+    records = await nyiso.series(request(kind, window, run))
+    intervals = hours * (12 if five_minute else 1)
+    assert len(records) == intervals * per_interval
+    assert records[0].start == window.start and records[-1].end == window.end
+    one = [r for r in records if nyiso_series.series_key(r) == nyiso_series.series_key(records[0])]
+    assert len(one) == intervals
+    assert_contiguous(one)
+    await nyiso.aclose()
+
+
+async def test_sandbox_fuel_mix_constraints_and_forecast_vintages() -> None:
+    nyiso = create(Settings(sandbox=True), min_interval=0)
+    nyiso.clock = lambda: datetime(2025, 11, 2, 23, tzinfo=UTC)
+    window = Window.days(date(2025, 11, 2), 1, EASTERN)
+    mix = await nyiso.series(request(DatasetKind.FUEL_MIX, window))
+    assert len(mix) == 7 * 299  # as NYISO's files: 00:05 .. 23:55, the midnight reading unprinted
+    assert {r.fuel for r in mix} >= {"Nuclear", "Hydro", "Wind", "Dual Fuel"}
+    assert 2000 < sum(r.mw for r in mix if r.start == z("2025-11-02T05:00")) / 1 < 20000
+    for run, length in [(MarketRun.DAY_AHEAD_HOURLY, timedelta(hours=1)), (MarketRun.REAL_TIME_5_MIN, FIVE)]:
+        constraints = await nyiso.series(request(DatasetKind.CONSTRAINTS, window, run))
+        assert constraints and all(r.end - r.start == length and r.shadow_price > 0 for r in constraints)
+        assert len({(r.start, r.name) for r in constraints}) == len(constraints)
+    # Each vintage is posted at 10:45 Eastern the day before its date, and differs from the last.
+    latest = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window))
+    earlier = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window, before=z("2025-11-01T12:00")))
+    assert {r.published_at for r in latest} == {datetime(2025, 11, 1, 14, 45, tzinfo=UTC)}
+    assert {r.published_at for r in earlier} == {datetime(2025, 10, 31, 14, 45, tzinfo=UTC)}
+    assert [r.start for r in earlier] == [r.start for r in latest]
+    assert [r.mw for r in earlier] != [r.mw for r in latest]
+    await nyiso.aclose()
+
+
+async def test_sandbox_months_come_from_archives() -> None:
+    nyiso = create(Settings(sandbox=True), min_interval=0)
+    nyiso.clock = lambda: datetime(2025, 12, 15, tzinfo=UTC)
+    window = Window.days(date(2025, 10, 31), 3, EASTERN)  # Oct 31 .. Nov 2: two archives
+    records = await nyiso.series(request(DatasetKind.LOAD, window, MarketRun.REAL_TIME_HOURLY))
+    assert len(records) == 11 * (24 + 24 + 25)
+    assert records[0].start == window.start and records[-1].end == window.end
+    await nyiso.aclose()
+
+
+async def test_graphql_market_fields_over_the_sandbox() -> None:
+    stack = Stack()
+    body = await stack.query(
+        "{ market(iso: NYISO) { datasets { name runs }"
+        ' load(date: "2025-11-02", area: "capitl") { start end area mw }'
+        ' ancillaryPrices(run: DAY_AHEAD_HOURLY, date: "2025-11-02", area: "N.Y.C.",'
+        ' product: "30 Min Operating Reserve")'
+        " { start product area price } } }"
+    )
+    assert "errors" not in body, body
+    market = body["data"]["market"]  # type: ignore[index]
+    names = {d["name"] for d in market["datasets"]}
+    assert {"prices", "load", "loadForecast", "fuelMix", "ancillaryPrices", "constraints", "interfaceFlows"} <= names
+    assert len(market["load"]) == 300 and {r["area"] for r in market["load"]} == {"CAPITL"}
+    # Local stamps: the repeated 01:00 hour appears with both offsets.
+    assert market["load"][12]["start"] == "2025-11-02T01:00:00-04:00"
+    assert market["load"][24]["start"] == "2025-11-02T01:00:00-05:00"
+    assert len(market["ancillaryPrices"]) == 25

@@ -1,4 +1,10 @@
-"""NYISO: public MIS CSV files, no key."""
+"""NYISO: public MIS CSV files, no key.
+
+Node prices (damlbmp, realtime, rtlbmp), the generator list, and the market-wide datasets: actual
+load (pal, palIntegrated), the load forecast (isolf), fuel mix (rtfuelmix), ancillary prices
+(damasp, rtasp), interface flows (ExternalLimitsFlows) and limiting constraints
+(DAMLimitingConstraints, LimitingConstraints).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,11 @@ from ..http import Upstream
 from ..model import ISO, RUN_LENGTH, MarketRun
 from . import sandbox
 from .client import MARKET, NyisoAdapter
+from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
+from .load import parse_isolf, parse_pal, parse_pal_integrated
 from .nodes import parse_generators
 from .parse import parse_lbmp
+from .reserves import parse_damasp, parse_rtasp
 
 __all__ = ["FEEDS", "MARKET", "NyisoAdapter", "create"]
 
@@ -49,4 +58,45 @@ FEEDS = (
         lambda body: parse_lbmp(body, interval_ending=False, length=RUN_LENGTH[MarketRun.REAL_TIME_HOURLY]),
     ),
     Feed(ISO.NYISO, "generator", "Generator names and PTIDs (generator.csv)", parse_generators),
+    Feed(
+        ISO.NYISO,
+        "pal",
+        "Real-time actual load by zone, 5-minute readings (P-58B); daily CSV or monthly zip",
+        parse_pal,
+    ),
+    Feed(
+        ISO.NYISO,
+        "palIntegrated",
+        "Integrated real-time actual load by zone, hourly (P-58C); daily CSV or monthly zip",
+        parse_pal_integrated,
+    ),
+    Feed(
+        ISO.NYISO,
+        "isolf",
+        "ISO load forecast by zone and NYISO total, hourly for six days (P-7); one vintage per daily CSV",
+        parse_isolf,
+    ),
+    Feed(
+        ISO.NYISO,
+        "rtfuelmix",
+        "Real-time generation by fuel category, 5-minute; daily CSV or monthly zip",
+        parse_fuel_mix,
+    ),
+    Feed(ISO.NYISO, "damasp", "Day-ahead reserve and regulation prices by zone, hourly", parse_damasp),
+    Feed(
+        ISO.NYISO, "rtasp", "Real-time reserve and regulation prices by zone, 5-minute (interval-ending)", parse_rtasp
+    ),
+    Feed(ISO.NYISO, "ExternalLimitsFlows", "Interface flows and limits, 5-minute", parse_interface_flows),
+    Feed(
+        ISO.NYISO,
+        "LimitingConstraints",
+        "Real-time binding constraints and their cost, 5-minute",
+        constraint_parser(RUN_LENGTH[MarketRun.REAL_TIME_5_MIN]),
+    ),
+    Feed(
+        ISO.NYISO,
+        "DAMLimitingConstraints",
+        "Day-ahead binding constraints and their cost, hourly",
+        constraint_parser(RUN_LENGTH[MarketRun.DAY_AHEAD_HOURLY]),
+    ),
 )

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+import httpx
 
 from ..cache import RecordCache
-from ..errors import UnsupportedDataset, UnsupportedRun
+from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
 from ..http import Upstream
-from ..model import ISO, RUN_LENGTH, DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
+from ..model import (
+    ISO,
+    RUN_LENGTH,
+    DatasetInfo,
+    DatasetKind,
+    LoadForecastRecord,
+    MarketInfo,
+    MarketRun,
+    Node,
+    PriceRecord,
+    SeriesRequest,
+    Window,
+)
 from . import nodes as nyiso_nodes
-from .parse import EASTERN, parse_lbmp
+from . import series as nyiso_series
+from .load import Vintage, isolf_vintages
+from .mis import BASE_URL, EASTERN, Unit, file_url, last_modified, units
+from .parse import parse_lbmp
 
-BASE_URL = "https://mis.nyiso.com/public/csv"
 GENERATORS_URL = f"{BASE_URL}/generator/generator.csv"
+# How many daily files back a forecast query looks for a vintage published before its cutoff.
+VINTAGE_LOOKBACK = 3
+
+T = TypeVar("T")
 
 MARKET = MarketInfo(
     iso=ISO.NYISO,
@@ -41,17 +61,14 @@ DATASETS: dict[MarketRun, LbmpDataset] = {
 ByNode = dict[str, list[PriceRecord]]
 
 
-def file_url(dataset: str, variant: str, unit: date, *, monthly: bool) -> str:
-    """The daily CSV, or the monthly zip archive (named for the 1st) that holds a whole month."""
-    stamp = unit.strftime("%Y%m%d")
-    suffix = "_csv.zip" if monthly else ".csv"
-    return f"{BASE_URL}/{dataset}/{stamp}{dataset}_{variant}{suffix}"
+class NotPublished(Exception):
+    """A 404 for a file that covers today or later: NYISO has not posted it yet (never cached)."""
 
 
 class NyisoAdapter:
     market = MARKET
     fixed_nodes = tuple(nyiso_nodes.zonal_nodes())
-    datasets: tuple[DatasetInfo, ...] = ()
+    datasets: tuple[DatasetInfo, ...] = nyiso_series.DATASETS
 
     def __init__(
         self,
@@ -67,8 +84,8 @@ class NyisoAdapter:
     async def aclose(self) -> None:
         await self.upstream.aclose()
 
-    async def series(self, request: SeriesRequest) -> Sequence[Any]:
-        raise UnsupportedDataset(f"{self.market.iso.value} does not serve {request.kind.value} yet")
+    def _today(self) -> date:
+        return self.clock().astimezone(EASTERN).date()
 
     async def nodes(self) -> Sequence[Node]:
         return await self.cache.get(("nodes",), self._fetch_nodes)
@@ -77,47 +94,115 @@ class NyisoAdapter:
         response = await self.upstream.get(GENERATORS_URL)
         return [*self.fixed_nodes, *nyiso_nodes.parse_generators(response.content)]
 
+    # --- the one way every MIS file is fetched ----------------------------------------------
+
+    async def _mis(
+        self, dataset: str, unit: Unit, decode: Callable[[httpx.Response], T], *, suffix: str = ""
+    ) -> T | None:
+        """One MIS file, parsed by `decode` and cached per file; None when NYISO has not posted it
+        yet (a 404 for a file covering today or later, not cached so the next query asks again).
+        A 404 for an older file is an error: NYISO keeps every past day."""
+
+        async def fetch() -> T:
+            response = await self.upstream.get(file_url(dataset, unit, suffix), ok_statuses=(404,))
+            if response.status_code == 404:
+                if unit.may_be_unpublished(self._today()):
+                    raise NotPublished
+                raise UpstreamBadResponse(ISO.NYISO, f"{unit.name(dataset, suffix)} is missing (HTTP 404)")
+            return decode(response)
+
+        try:
+            return await self.cache.get((dataset, suffix, unit), fetch)
+        except NotPublished:
+            return None
+
+    # --- node prices -------------------------------------------------------------------------
+
     async def prices(self, run: MarketRun, codes: Sequence[str], window: Window) -> ByNode:
         dataset = DATASETS.get(run)
         if dataset is None:
             published = ", ".join(r.name for r in MARKET.runs)
             raise UnsupportedRun(f"NYISO does not publish {run.name}; it publishes {published}")
         variants = sorted({"zone" if code in nyiso_nodes.ZONAL_PTIDS else "gen" for code in codes})
-        units = self._units(window)
+        length = RUN_LENGTH[run]
+
+        def decode(response: httpx.Response) -> ByNode:
+            by_node: ByNode = {}
+            for record in parse_lbmp(response.content, interval_ending=dataset.interval_ending, length=length):
+                by_node.setdefault(record.node, []).append(record)
+            return by_node
+
         files = await asyncio.gather(
-            *(self._file(run, dataset, variant, unit, monthly) for variant in variants for unit, monthly in units)
+            *(
+                self._mis(dataset.name, unit, decode, suffix=f"_{variant}")
+                for variant in variants
+                for unit in units(window, self._today())
+            )
         )
         result: ByNode = {}
         for code in codes:
             series: list[PriceRecord] = []
             for by_node in files:
-                series.extend(r for r in by_node.get(code, ()) if window.start <= r.start < window.end)
+                if by_node is not None:
+                    series.extend(r for r in by_node.get(code, ()) if window.start <= r.start < window.end)
             result[code] = _ordered_unique(series)
         return result
 
-    def _units(self, window: Window) -> list[tuple[date, bool]]:
-        """(day or month, is_monthly) files covering the window: daily files for the current month,
-        one monthly archive per earlier month, as NYISO keeps them."""
-        this_month = self.clock().astimezone(EASTERN).date().replace(day=1)
-        units: list[tuple[date, bool]] = []
-        for day in window.local_days(EASTERN):
-            unit = (day.replace(day=1), True) if day < this_month else (day, False)
-            if unit not in units:
-                units.append(unit)
-        return units
+    # --- market-wide datasets ----------------------------------------------------------------
 
-    async def _file(self, run: MarketRun, dataset: LbmpDataset, variant: str, unit: date, monthly: bool) -> ByNode:
-        async def fetch() -> ByNode:
-            url = file_url(dataset.name, variant, unit, monthly=monthly)
-            response = await self.upstream.get(url, ok_statuses=(404,))
-            if response.status_code == 404:
-                return {}  # not published (yet): no intervals, rather than an error
-            by_node: ByNode = {}
-            for record in parse_lbmp(response.content, interval_ending=dataset.interval_ending, length=RUN_LENGTH[run]):
-                by_node.setdefault(record.node, []).append(record)
-            return by_node
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        if request.kind is DatasetKind.LOAD_FORECAST:
+            if request.run is not None:
+                raise UnsupportedDataset(f"NYISO's load forecast has no runs, not {request.run.name}")
+            return await self._forecast(request.window, request.published_before)
+        feed = nyiso_series.FEEDS.get((request.kind, request.run))
+        if feed is None:
+            raise UnsupportedDataset(_unsupported(request))
 
-        return await self.cache.get((dataset.name, variant, unit, monthly), fetch)
+        def decode(response: httpx.Response) -> Sequence[Any]:
+            return feed.parse(response.content)
+
+        window = request.window
+        files = await asyncio.gather(*(self._mis(feed.name, unit, decode) for unit in units(window, self._today())))
+        chosen = [r for file in files if file is not None for r in file if window.start <= r.start < window.end]
+        return nyiso_series.ordered_unique(chosen)
+
+    async def _forecast(self, window: Window, published_before: datetime | None) -> list[LoadForecastRecord]:
+        """The hours of `window` from one isolf vintage: the latest published before the cutoff
+        (`published_before`, or now) among the files dated up to the window's first day. A file
+        dated D forecasts D and the five days after it, so a past window gets the forecast that
+        was current for it rather than today's, which does not cover it."""
+        cutoff = published_before or self.clock()
+        day = min(cutoff.astimezone(EASTERN).date() + timedelta(days=1), window.start.astimezone(EASTERN).date())
+        for _ in range(VINTAGE_LOOKBACK):
+            vintage = await self._vintage(day)
+            if vintage is not None and vintage.published_at is not None and vintage.published_at < cutoff:
+                return [r for r in vintage.records if window.start <= r.start < window.end]
+            day -= timedelta(days=1)
+        return []
+
+    async def _vintage(self, day: date) -> Vintage | None:
+        """The isolf file dated `day`, from its daily CSV or from its month's archive."""
+        unit = next(iter(units(Window.days(day, 1, EASTERN), self._today())))
+
+        def decode(response: httpx.Response) -> dict[Hashable, Vintage]:
+            # A daily CSV carries its publication time as Last-Modified; without one, its date.
+            posted = last_modified(response) or datetime(day.year, day.month, day.day, tzinfo=EASTERN).astimezone(UTC)
+            return {vintage.day or day: vintage for vintage in isolf_vintages(response.content, posted)}
+
+        vintages = await self._mis(nyiso_series.ISOLF, unit, decode)
+        return None if vintages is None else vintages.get(day)
+
+
+def _unsupported(request: SeriesRequest) -> str:
+    runs = sorted(run.name for kind, run in nyiso_series.FEEDS if kind is request.kind and run is not None)
+    if runs and request.run is None:
+        return f"NYISO serves {request.kind.value} per run ({', '.join(runs)}): name one"
+    if runs:
+        return f"NYISO serves {request.kind.value} for {', '.join(runs)}, not {request.run.name if request.run else ''}"
+    if any(kind is request.kind for kind, _ in nyiso_series.FEEDS):
+        return f"NYISO's {request.kind.value} has no runs"
+    return f"NYISO does not serve {request.kind.value}"
 
 
 def _ordered_unique(series: list[PriceRecord]) -> list[PriceRecord]:

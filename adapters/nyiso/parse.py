@@ -13,35 +13,18 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from ..errors import UpstreamBadResponse
 from ..model import ISO, PriceRecord
 from ..timeutil import FoldByOrder, parse_us_stamp
+from .mis import EASTERN, members
 
-EASTERN = ZoneInfo("America/New_York")
-FIVE_MINUTES = timedelta(minutes=5)
-HOUR = timedelta(hours=1)
+__all__ = ["EASTERN", "parse_lbmp"]
 
 
 def _bad(message: str) -> UpstreamBadResponse:
     return UpstreamBadResponse(ISO.NYISO, message)
-
-
-def csv_members(body: bytes) -> list[bytes]:
-    """The CSV bodies in a response: the body itself, or each CSV of a monthly zip, in name order."""
-    if body[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(body)) as archive:
-                names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
-                if not names:
-                    raise _bad("archive holds no CSV file")
-                return [archive.read(name) for name in names]
-        except zipfile.BadZipFile as exc:
-            raise _bad(f"archive is not a readable zip ({exc})") from None
-    return [body]
 
 
 def _columns(header: list[str]) -> tuple[int, int, int, int, int]:
@@ -77,8 +60,8 @@ def parse_lbmp(body: bytes, *, interval_ending: bool, length: timedelta) -> list
     files stamp the hour beginning.
     """
     records: list[PriceRecord] = []
-    for member in csv_members(body):
-        records.extend(_parse_csv(member, interval_ending, length))
+    for member in members(body):
+        records.extend(_parse_csv(member.body, interval_ending, length))
     return records
 
 

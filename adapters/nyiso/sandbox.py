@@ -1,18 +1,22 @@
-"""An offline NYISO MIS: daily LBMP CSVs, monthly zips and the generator list, in NYISO's own layout."""
+"""An offline NYISO MIS: daily CSVs and monthly zips of every served dataset, and the generator list,
+in NYISO's own layout."""
 
 from __future__ import annotations
 
+import email.utils
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
 from .. import synthetic
 from ..model import MarketRun
+from . import sandbox_feeds
+from .mis import EASTERN
 from .nodes import EXTERNAL, ZONES
-from .parse import EASTERN
 
 # Plausible generators, one group per zone, under made-up PTIDs in NYISO's generator range.
 GENERATORS: dict[str, tuple[str, str]] = {
@@ -29,6 +33,8 @@ HEADER = (
     '"Time Stamp","Name","PTID","LBMP ($/MWHr)","Marginal Cost Losses ($/MWHr)","Marginal Cost Congestion ($/MWHr)"\r\n'
 )
 FILE = re.compile(r"^/public/csv/(damlbmp|realtime|rtlbmp)/(\d{8})\1_(zone|gen)(\.csv|_csv\.zip)$")
+SERIES_FILE = re.compile(r"^/public/csv/(\w+)/(\d{8})\1(\.csv|_csv\.zip)$")
+NOT_FOUND = "<html><body>404 Not Found</body></html>"
 
 
 def _points(variant: str) -> list[tuple[str, str]]:
@@ -61,14 +67,25 @@ def day_csv(dataset: str, variant: str, day: date) -> bytes:
     return "".join(out).encode()
 
 
-def month_zip(dataset: str, variant: str, first: date) -> bytes:
+def _archive(first: date, stem: str, day_file: Callable[[date], bytes]) -> bytes:
+    """A month's daily CSVs zipped as NYISO names them; isolf members carry their posting time."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         day = first
         while day.month == first.month:
-            archive.writestr(f"{day:%Y%m%d}{dataset}_{variant}.csv", day_csv(dataset, variant, day))
+            info = zipfile.ZipInfo(f"{day:%Y%m%d}{stem}.csv", _posted(stem, day).astimezone(EASTERN).timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, day_file(day))
             day += timedelta(days=1)
     return buffer.getvalue()
+
+
+def _posted(stem: str, day: date) -> datetime:
+    """When a day's file was last written: isolf vintages as the sandbox posts them, other files
+    just after their operating day."""
+    if stem == "isolf":
+        return sandbox_feeds.isolf_published(day)
+    return datetime(day.year, day.month, day.day, tzinfo=EASTERN).astimezone(UTC) + timedelta(days=1, minutes=10)
 
 
 def generator_csv() -> bytes:
@@ -83,16 +100,27 @@ def respond(request: httpx.Request) -> httpx.Response:
     if path == "/public/csv/generator/generator.csv":
         return httpx.Response(200, content=generator_csv(), headers={"Content-Type": "text/csv"})
     match = FILE.match(path)
-    if match is None:
-        return httpx.Response(404, text="<html><body>404 Not Found</body></html>")
-    dataset, stamp, variant, kind = match.groups()
+    if match is not None:
+        dataset, stamp, variant, kind = match.groups()
+        return _file(stamp, kind, lambda day: day_csv(dataset, variant, day), f"{dataset}_{variant}")
+    match = SERIES_FILE.match(path)
+    if match is not None and match.group(1) in sandbox_feeds.DAY_FILES:
+        dataset, stamp, kind = match.groups()
+        return _file(stamp, kind, sandbox_feeds.DAY_FILES[dataset], dataset)
+    return httpx.Response(404, text=NOT_FOUND)
+
+
+def _file(stamp: str, kind: str, day_file: Callable[[date], bytes], stem: str) -> httpx.Response:
     unit = datetime.strptime(stamp, "%Y%m%d").date()
     if kind == ".csv":
-        return httpx.Response(200, content=day_csv(dataset, variant, unit), headers={"Content-Type": "text/csv"})
+        modified = email.utils.format_datetime(_posted(stem, unit), usegmt=True)
+        return httpx.Response(
+            200, content=day_file(unit), headers={"Content-Type": "text/csv", "Last-Modified": modified}
+        )
     if unit.day != 1:
-        return httpx.Response(404, text="<html><body>404 Not Found</body></html>")
+        return httpx.Response(404, text=NOT_FOUND)
     return httpx.Response(
-        200, content=month_zip(dataset, variant, unit), headers={"Content-Type": "application/x-zip-compressed"}
+        200, content=_archive(unit, stem, day_file), headers={"Content-Type": "application/x-zip-compressed"}
     )
 
 

@@ -1,0 +1,100 @@
+"""NYISO load: actual load by zone (`pal`, P-58B; `palIntegrated`, P-58C) and the ISO load
+forecast by zone (`isolf`, P-7).
+
+- pal: `"Time Stamp","Time Zone","Name","PTID","Load"`, a reading per zone every 5 minutes plus
+  off-cycle ones (00:07:34). A reading is instantaneous: it stands for [stamp, next stamp of the
+  zone), at most 5 minutes, so a day's intervals tile it without overlap (stamps run 00:00..23:55,
+  hence stamp-beginning rather than -ending).
+- palIntegrated: same layout with `"Integrated Load"`, one hour-beginning row per zone and hour.
+- isolf: `"Time Stamp"` (hour beginning, no zone column) + one column per zone (`Capitl` ..
+  `West`) + `NYISO`, six days from the file's date. On a fall-back day `01:00` is printed twice
+  (identical rows): the first is EDT, the second EST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ..model import LoadForecastRecord, LoadRecord
+from .mis import member_day, members
+from .table import Stamps, Table, clip_to_next, number
+
+FIVE_MINUTES = timedelta(minutes=5)
+HOUR = timedelta(hours=1)
+
+
+def _area(record: LoadRecord) -> Hashable:
+    return record.area
+
+
+def parse_pal(body: bytes) -> list[LoadRecord]:
+    records: list[LoadRecord] = []
+    for member in members(body):
+        records.extend(_actual(member.body, "Load", FIVE_MINUTES))
+    return records
+
+
+def parse_pal_integrated(body: bytes) -> list[LoadRecord]:
+    records: list[LoadRecord] = []
+    for member in members(body):
+        records.extend(_actual(member.body, "Integrated Load", HOUR))
+    return records
+
+
+def _actual(body: bytes, column: str, cadence: timedelta) -> list[LoadRecord]:
+    table = Table(body, "actual load")
+    name_at, load_at, stamp_at = table.column("Name"), table.column(column), table.column("Time Stamp")
+    when = Stamps().reader(table, lambda row: row[name_at])
+    records: list[LoadRecord] = []
+    for row in table.rows():
+        mw = number(row[load_at], column, row[stamp_at])
+        if mw is None:
+            continue  # a zone's missing reading: no interval rather than a made-up 0
+        start = when(row)
+        records.append(LoadRecord(row[name_at].strip(), start, start + cadence, mw))
+    return clip_to_next(records, _area) if cadence == FIVE_MINUTES else records
+
+
+@dataclass(frozen=True, slots=True)
+class Vintage:
+    """One isolf file: the forecast issued for `day` (its file date) and the next five."""
+
+    day: date | None
+    published_at: datetime | None
+    records: list[LoadForecastRecord]
+
+
+def parse_isolf(body: bytes) -> list[LoadForecastRecord]:
+    """Every vintage in the body; `published_at` from the archive's member stamp (None for a bare CSV)."""
+    return [record for vintage in isolf_vintages(body, None) for record in vintage.records]
+
+
+def isolf_vintages(body: bytes, published_at: datetime | None) -> list[Vintage]:
+    """The vintages of a daily CSV (published at `published_at`) or of a monthly archive."""
+    vintages: list[Vintage] = []
+    for member in members(body):
+        issued = member.modified if member.modified is not None else published_at
+        vintages.append(Vintage(member_day(member.name), issued, _forecast(member.body, issued)))
+    return vintages
+
+
+def _forecast(body: bytes, published_at: datetime | None) -> list[LoadForecastRecord]:
+    table = Table(body, "load forecast")
+    stamp_at = table.column("Time Stamp")
+    table.column("NYISO")  # the ISO total: a file without it is not a load forecast
+    # Upper-cased so that areas match the zone names of the actual-load files (Capitl -> CAPITL).
+    areas = [(i, name.upper()) for i, name in enumerate(table.header) if i != stamp_at]
+    stamps = Stamps()
+    records: list[LoadForecastRecord] = []
+    for row in table.rows():
+        stamp = row[stamp_at]
+        # One series for the whole file: every column shares the row's stamp.
+        start = stamps.by_order(stamp, "isolf")
+        end = start + HOUR
+        for at, area in areas:
+            mw = number(row[at], f"{area} forecast", stamp)
+            if mw is not None:
+                records.append(LoadForecastRecord(area, start, end, mw, published_at))
+    return records
