@@ -15,10 +15,35 @@ import pytest
 
 from adapters import pjm, stats
 from adapters.config import Secret, Settings
-from adapters.errors import UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
+from adapters.errors import (
+    UnsupportedDataset,
+    UnsupportedRun,
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamThrottled,
+    UpstreamUnavailable,
+)
 from adapters.http import RetryPolicy
-from adapters.model import ISO, MarketRun, Node, NodeType, PriceRecord, Window
-from adapters.pjm import client, sandbox
+from adapters.model import (
+    ISO,
+    AncillaryPriceRecord,
+    ConstraintRecord,
+    DatasetKind,
+    FuelMixRecord,
+    LoadForecastRecord,
+    LoadRecord,
+    MarketRun,
+    Node,
+    NodeType,
+    PriceRecord,
+    RenewableRecord,
+    SeriesRequest,
+    Window,
+)
+from adapters.pjm import client, datasets, sandbox
+from adapters.pjm import tables as pjm_tables
+from adapters.pjm.errors import KeyMissing, KeyRejected
+from adapters.pjm.nodes import PNODES
 from adapters.pjm.parse import LMP_FEEDS, parse_nodes, parse_prices
 from adapters.synthetic import price
 
@@ -151,7 +176,25 @@ def test_csv_samples_cover_every_hour_and_components_add_up(name: str, feed: Any
 
 def test_feeds_registered_and_parse_either_wire_format() -> None:
     feeds = {f.name: f for f in pjm.FEEDS}
-    assert list(feeds) == ["da_hrl_lmps", "rt_hrl_lmps", "rt_fivemin_hrl_lmps", "pnode"]
+    assert list(feeds) == [
+        "da_hrl_lmps",
+        "rt_hrl_lmps",
+        "rt_fivemin_hrl_lmps",
+        "pnode",
+        "hrl_load_metered",
+        "inst_load",
+        "load_frcstd_7_day",
+        "gen_by_fuel",
+        "da_reserve_market_results",
+        "reserve_market_results",
+        "da_marginal_value",
+        "rt_marginal_value",
+        "da_transconstraints",
+        "hourly_solar_power_forecast",
+        "hourly_wind_power_forecast",
+        "solar_gen",
+        "wind_gen",
+    ]
     assert all(f.iso is ISO.PJM for f in pjm.FEEDS)
 
     csv_records = feeds["da_hrl_lmps"].parse(
@@ -484,8 +527,13 @@ async def test_next_link_to_another_host_is_not_followed() -> None:
         (httpx.Response(500, text="oops"), UpstreamUnavailable, "answered HTTP 500"),
         (
             httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
-            UpstreamBadResponse,
-            "HTTP 401",
+            KeyRejected,
+            "rejected the subscription key (HTTP 401)",
+        ),
+        (
+            httpx.Response(403, json={"statusCode": 403, "message": "Out of call volume quota"}),
+            KeyRejected,
+            "rejected the subscription key (HTTP 403)",
         ),
         (httpx.Response(200, text="<html>maintenance</html>"), UpstreamBadResponse, "HTML"),
         (
@@ -539,10 +587,13 @@ async def test_throttled_request_is_retried(recorder: Recorder) -> None:
 async def test_live_mode_without_a_key_fails_at_request_time(recorder: Recorder) -> None:
     adapter = live(recorder, key="")
 
-    with pytest.raises(UpstreamUnavailable, match="GRIDQL_PJM_API_KEY is not set"):
+    with pytest.raises(KeyMissing, match="GRIDQL_PJM_API_KEY is not set") as caught:
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
-    with pytest.raises(UpstreamUnavailable, match="GRIDQL_PJM_API_KEY is not set"):
+    assert caught.value.code == "UPSTREAM_KEY_MISSING"
+    with pytest.raises(KeyMissing, match="GRIDQL_PJM_API_KEY is not set"):
         await adapter.nodes()
+    with pytest.raises(KeyMissing):
+        await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, Window.days(date(2025, 5, 1), 1, NY)))
     assert recorder.requests == []
     await adapter.aclose()
 
@@ -774,6 +825,440 @@ async def test_create_uses_the_sandbox_only_when_asked() -> None:
     assert sandboxed.upstream.limiter.interval == 0.0  # no ISO to protect
     real = pjm.create(Settings())
     assert not isinstance(real.upstream.client._transport, httpx.MockTransport)
-    assert real.upstream.limiter.interval == pjm.MIN_INTERVAL == 0.1
+    assert real.upstream.limiter.interval == pjm.MIN_INTERVAL == 10.0  # 6 requests a minute
     await sandboxed.aclose()
     await real.aclose()
+
+
+# --- market-wide feeds: recorded samples --------------------------------------------------------------
+
+
+def sample(name: str) -> bytes:
+    return (PJM_SAMPLES / name).read_bytes()
+
+
+def feed(name: str) -> Callable[[bytes], Any]:
+    return {f.name: f for f in pjm.FEEDS}[name].parse
+
+
+def test_da_marginal_value_fall_back_sample() -> None:
+    records = feed("da_marginal_value")(sample("gridstatus_da_marginal_value_2023-11-05_2023-11-07.json"))
+
+    assert len(records) == 387
+    assert records[0] == ConstraintRecord(
+        "CHESWICK138 KV  CHE-LF53 / 138.Cheswick-Logans Ferry.Z-52", utc(2023, 11, 5, 4), utc(2023, 11, 5, 5), -14.01
+    )
+    assert records[-1] == ConstraintRecord(
+        "Turkey Hill-Hilgard 138 kV l/o Prairie State-Mt Vernon 345 kV / Prairie State-W Mt. Vernon 345",
+        utc(2023, 11, 7, 5),
+        utc(2023, 11, 7, 6),
+        -58.78,
+    )
+    # 2023-11-05 fell back: 25 hours, the filter's inclusive end adds 11/07 00:00 EPT
+    assert len({r.start for r in records}) == 25 + 24 + 1
+    # both passes through 01:00 EPT, distinct UTC hours with their own prices
+    cheswick = {r.start: r.shadow_price for r in records if r.name.startswith("CHESWICK")}
+    assert (cheswick[utc(2023, 11, 5, 5)], cheswick[utc(2023, 11, 5, 6)]) == (-0.45, -10.87)
+    assert all(r.end - r.start == timedelta(hours=1) for r in records)
+
+
+def test_da_marginal_value_sample_keeps_contingencies_apart() -> None:
+    records = feed("da_marginal_value")(sample("gridstatus_da_marginal_value_2024-09-02_2024-09-04.json"))
+
+    assert len(records) == 210
+    assert (records[0].name, records[0].start, records[0].shadow_price) == (
+        "BERGEN  230 KV  BER-HUD / ACTUAL",
+        utc(2024, 9, 2, 4),
+        -1.4,
+    )
+    assert (records[-1].name, records[-1].start, records[-1].shadow_price) == (
+        "SAYRECON230 KV  SAY-SAY / ACTUAL",
+        utc(2024, 9, 4, 4),
+        -0.26,
+    )
+    larrabee = sorted(
+        (r.name, r.shadow_price) for r in records if r.start == utc(2024, 9, 3, 19) and "LARRABEE" in r.name
+    )
+    assert larrabee == [
+        ("LARRABEE230 KV  LAR-SMID / ACTUAL", -0.72),
+        ("LARRABEE230 KV  LAR-SMID / L230.Cedar-OysterCreek", -8.61),
+    ]
+
+
+def test_da_transconstraints_sample() -> None:
+    events = feed("da_transconstraints")(sample("gridstatus_da_transconstraints_2023-11-05_2023-11-07.json"))
+
+    assert len(events) == 82
+    first, last = events[0], events[-1]
+    assert (first.name, first.contingency, first.start, first.end, first.hours) == (
+        "23 COLLI345 KV  TR92CT-S",
+        "L765.Collins - Plano.2315",
+        utc(2023, 11, 5, 11),
+        utc(2023, 11, 5, 22),
+        11,
+    )
+    assert (last.start, last.end, last.hours) == (utc(2023, 11, 7, 5), utc(2023, 11, 7, 15), 10)
+    # UTC columns: an event's duration is its length in hours, across the fall-back hour too
+    assert all(e.end - e.start == timedelta(hours=e.hours) for e in events)
+    assert sum(e.hours for e in events) == 433
+
+
+def test_hourly_solar_forecast_sample_vintages() -> None:
+    records = feed("hourly_solar_power_forecast")(sample("gridstatus_hourly_solar_power_forecast_response.json"))
+
+    assert len(records) == 2 * 1152  # grid and behind-the-meter per row
+    assert {r.model for r in records} == {"solar_forecast_mwh", "solar_forecast_btm_mwh"}
+    assert all(r.source == "SOLAR" and r.area is None and r.forecast for r in records)
+    assert len({r.published_at for r in records}) == 24
+    assert (records[0].start, records[0].published_at) == (utc(2024, 10, 1, 4), utc(2024, 10, 1, 4))
+    assert (records[-1].start, records[-1].end, records[-1].published_at) == (
+        utc(2024, 10, 4, 2),
+        utc(2024, 10, 4, 3),
+        utc(2024, 10, 2, 3),
+    )
+    peak = max(records, key=lambda r: r.mw)
+    assert (peak.start, peak.mw, peak.published_at) == (utc(2024, 10, 3, 18), 7591.552, utc(2024, 10, 2, 1))
+
+    noon = utc(2024, 10, 2, 17)
+    latest = {r.model: r for r in datasets.latest_vintages(records, None) if r.start == noon}
+    assert (latest["solar_forecast_mwh"].mw, latest["solar_forecast_mwh"].published_at) == (
+        5487.161,
+        utc(2024, 10, 2, 3),
+    )
+    assert latest["solar_forecast_btm_mwh"].mw == 2142.715
+    earlier = {r.model: r for r in datasets.latest_vintages(records, utc(2024, 10, 1, 12)) if r.start == noon}
+    assert (earlier["solar_forecast_mwh"].mw, earlier["solar_forecast_mwh"].published_at) == (
+        6205.485,
+        utc(2024, 10, 1, 11),
+    )
+    assert len(datasets.latest_vintages(records, None)) == 2 * 71
+
+
+def test_table_feeds_read_csv_exports_and_reject_bad_rows() -> None:
+    csv_body = (
+        b"datetime_beginning_utc,datetime_beginning_ept,fuel_type,mw,is_renewable\r\n"
+        b"11/2/2025 5:00:00 AM,11/2/2025 1:00:00 AM,Gas,41000.5,False\r\n"
+        b"11/2/2025 6:00:00 AM,11/2/2025 1:00:00 AM,Gas,40000,False\r\n"
+    )
+    assert feed("gen_by_fuel")(csv_body) == [
+        FuelMixRecord("Gas", utc(2025, 11, 2, 5), utc(2025, 11, 2, 6), 41000.5),
+        FuelMixRecord("Gas", utc(2025, 11, 2, 6), utc(2025, 11, 2, 7), 40000.0),
+    ]
+    with pytest.raises(UpstreamBadResponse, match="'fuel_type'"):
+        feed("gen_by_fuel")(envelope([{"datetime_beginning_utc": "2025-11-02T05:00:00", "mw": 1.0}]))
+    with pytest.raises(UpstreamBadResponse, match="mw 'n/a' is not a number"):
+        feed("gen_by_fuel")(
+            envelope([{"datetime_beginning_utc": "2025-11-02T05:00:00", "fuel_type": "Gas", "mw": "n/a"}])
+        )
+    with pytest.raises(UpstreamBadResponse, match="shadow_price None is not a number"):
+        feed("rt_marginal_value")(
+            envelope(
+                [
+                    {
+                        "datetime_beginning_utc": "2025-11-02T05:00:00",
+                        "datetime_ending_utc": "2025-11-02T05:05:00",
+                        "monitored_facility": "X",
+                        "contingency_facility": "ACTUAL",
+                        "shadow_price": None,
+                    }
+                ]
+            )
+        )
+
+
+def test_instantaneous_load_readings_snap_to_the_minute() -> None:
+    items = [
+        {"datetime_beginning_utc": "2025-07-01T16:00:07", "area": "PJM RTO", "instantaneous_load": 140000.5},
+        {"datetime_beginning_utc": "2025-07-01T16:04:58.5", "area": "PJM RTO", "instantaneous_load": 140100},
+    ]
+    assert feed("inst_load")(envelope(items)) == [
+        LoadRecord("PJM RTO", utc(2025, 7, 1, 16), utc(2025, 7, 1, 16, 5), 140000.5),
+        LoadRecord("PJM RTO", utc(2025, 7, 1, 16, 5), utc(2025, 7, 1, 16, 10), 140100.0),
+    ]
+
+
+def test_real_time_reserves_carry_regulation_components_and_hourly_history() -> None:
+    def item(stamp: str, service: str, ccp: Any = None, pcp: Any = None) -> dict[str, Any]:
+        return {
+            "datetime_beginning_utc": stamp,
+            "locale": "PJM_RTO",
+            "service": service,
+            "mcp": 10.0,
+            "reg_ccp": ccp,
+            "reg_pcp": pcp,
+        }
+
+    records = feed("reserve_market_results")(
+        envelope([item("2022-08-31T04:00:00", "SR"), item("2025-07-01T16:00:00", "REG", 8.0, 2.0)])
+    )
+    assert records == [
+        AncillaryPriceRecord("SR", "PJM_RTO", utc(2022, 8, 31, 4), utc(2022, 8, 31, 5), 10.0),
+        AncillaryPriceRecord("REG", "PJM_RTO", utc(2025, 7, 1, 16), utc(2025, 7, 1, 16, 5), 10.0),
+        AncillaryPriceRecord("REG_CCP", "PJM_RTO", utc(2025, 7, 1, 16), utc(2025, 7, 1, 16, 5), 8.0),
+        AncillaryPriceRecord("REG_PCP", "PJM_RTO", utc(2025, 7, 1, 16), utc(2025, 7, 1, 16, 5), 2.0),
+    ]
+
+
+# --- market-wide feeds: requests, paging, caching, failures --------------------------------------------
+
+
+SERIES_REQUESTS = [
+    (DatasetKind.LOAD, None, ["hrl_load_metered", "inst_load"]),
+    (DatasetKind.LOAD_FORECAST, None, ["load_frcstd_7_day"]),
+    (DatasetKind.FUEL_MIX, None, ["gen_by_fuel"]),
+    (DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY, ["da_reserve_market_results"]),
+    (DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_5_MIN, ["reserve_market_results"]),
+    (DatasetKind.CONSTRAINTS, MarketRun.DAY_AHEAD_HOURLY, ["da_marginal_value"]),
+    (DatasetKind.CONSTRAINTS, MarketRun.REAL_TIME_5_MIN, ["rt_marginal_value"]),
+    (
+        DatasetKind.RENEWABLES,
+        None,
+        ["hourly_solar_power_forecast", "hourly_wind_power_forecast", "solar_gen", "wind_gen"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "run", "names"), SERIES_REQUESTS)
+async def test_one_request_per_feed_for_a_week_then_cached(
+    recorder: Recorder, kind: DatasetKind, run: MarketRun | None, names: list[str]
+) -> None:
+    adapter = live(recorder)
+    # the week before NOW: everything in it is published, forecasts included
+    window = Window.days(date(2025, 11, 24), 7, NY)
+    if kind is DatasetKind.LOAD_FORECAST:
+        window = Window.days(date(2025, 12, 1), 7, NY)
+
+    records = await adapter.series(SeriesRequest(kind, window, run))
+    again = await adapter.series(SeriesRequest(kind, window, run, published_before=NOW - timedelta(hours=3)))
+
+    sent = sorted(recorder.requests, key=lambda r: r.url.path)
+    assert [r.url.path.removeprefix("/api/v1/") for r in sent] == sorted(names)
+    tables_by_name = {t.name: t for t in pjm_tables.TABLE_FEEDS}
+    for request in sent:
+        table = tables_by_name[request.url.path.removeprefix("/api/v1/")]
+        assert request.headers["Ocp-Apim-Subscription-Key"] == KEY
+        first, last = (window.start.astimezone(NY).date(), (window.end - timedelta(seconds=1)).astimezone(NY).date())
+        assert dict(request.url.params) == {
+            "rowCount": "50000",
+            "startRow": "1",
+            "fields": ",".join(table.columns),
+            table.date_filter: f"{first:%m/%d/%Y} 00:00to{last:%m/%d/%Y} 23:59",
+        }
+    assert records and all(window.start <= r.start < window.end for r in records)
+    keys = [
+        (r.start, *(getattr(r, f, None) for f in ("area", "fuel", "product", "name", "source", "model")), r.end)
+        for r in records
+    ]
+    assert len(keys) == len(set(keys))  # no duplicates
+    assert [r.start for r in records] == sorted(r.start for r in records)
+    assert again  # served from the cache: an earlier vintage needs no new request
+    assert len(recorder.requests) == len(names)
+    await adapter.aclose()
+
+
+async def test_forecasts_serve_the_latest_vintage_before_the_cut_off(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    window = Window.days(date(2025, 12, 2), 1, NY)
+
+    latest = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
+    cut = datetime(2025, 11, 30, 17, 45, tzinfo=NY).astimezone(UTC)  # that vintage itself is excluded
+    earlier = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window, published_before=cut))
+
+    assert len(recorder.requests) == 1
+    assert len(latest) == len(earlier) == 24 * 25  # one per (forecast area, hour)
+    assert {r.published_at for r in latest} == {datetime(2025, 12, 1, 5, 45, tzinfo=NY).astimezone(UTC)}
+    assert {r.published_at for r in earlier} == {datetime(2025, 11, 30, 5, 45, tzinfo=NY).astimezone(UTC)}
+    rto = [r for r in latest if r.area == "RTO_COMBINED"]
+    assert [r.start for r in rto] == [utc(2025, 12, 2, 5) + timedelta(hours=h) for h in range(24)]
+    assert all(isinstance(r, LoadForecastRecord) and 60_000 < r.mw < 160_000 for r in rto)
+
+    cut = utc(2025, 12, 1, 12)
+    renewables = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, window, published_before=cut))
+    forecasts = [r for r in renewables if r.forecast]
+    # hourly vintages, each 48 hours ahead: the 11:00 UTC one, per (source, model, hour)
+    assert {r.published_at for r in forecasts} == {utc(2025, 12, 1, 11)}
+    assert len(forecasts) == 24 * 3
+    assert not [r for r in renewables if not r.forecast]  # actual output for tomorrow is not published
+    await adapter.aclose()
+
+
+async def test_series_windows_split_at_the_year_and_page_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "ROW_COUNT", 100)
+    recorder = Recorder(now=utc(2026, 1, 10))
+    adapter = live(recorder)
+
+    records = await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, Window.days(date(2025, 12, 31), 2, NY)))
+
+    filters = {r.url.params["datetime_beginning_ept"] for r in recorder.requests}
+    assert sorted(filters) == [
+        "01/01/2026 00:00to01/01/2026 23:59",
+        "12/31/2025 00:00to12/31/2025 23:59",
+    ]
+    # 24 hours x 11 fuels = 264 rows a day: three pages each, the next ones from the `next` links
+    assert len(recorder.requests) == 6
+    assert sorted(r.url.params.get("StartRow", "1") for r in recorder.requests) == [
+        "1",
+        "1",
+        "101",
+        "101",
+        "201",
+        "201",
+    ]
+    assert len(records) == 48 * 11
+    assert [r.start for r in records[::11]] == [utc(2025, 12, 31, 5) + timedelta(hours=h) for h in range(48)]
+    await adapter.aclose()
+
+
+async def test_series_bad_body_is_an_error_and_not_cached() -> None:
+    async def renamed(request: httpx.Request) -> httpx.Response:
+        item = {"datetime_beginning_utc": "2025-07-01T04:00:00", "fuel": "Gas", "mw": 1.0}
+        return httpx.Response(200, content=envelope([item]))
+
+    recorder = Recorder(renamed)
+    adapter = live(recorder)
+    request = SeriesRequest(DatasetKind.FUEL_MIX, Window.days(date(2025, 7, 1), 1, NY))
+
+    for _ in range(2):
+        with pytest.raises(UpstreamBadResponse, match="gen_by_fuel rows lack the column 'fuel_type'"):
+            await adapter.series(request)
+    assert len(recorder.requests) == 2
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize(
+    ("response", "error", "code"),
+    [
+        (
+            httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
+            KeyRejected,
+            "UPSTREAM_KEY_REJECTED",
+        ),
+        (httpx.Response(403, json={"statusCode": 403, "message": "Forbidden"}), KeyRejected, "UPSTREAM_KEY_REJECTED"),
+        (
+            httpx.Response(429, json={"statusCode": 429, "message": "Rate limit is exceeded. Try again in 7 seconds."}),
+            UpstreamThrottled,
+            "UPSTREAM_THROTTLED",
+        ),
+    ],
+)
+async def test_key_and_throttling_failures_have_their_own_codes(
+    response: httpx.Response, error: type[UpstreamError], code: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def fail(request: httpx.Request) -> httpx.Response:
+        return response
+
+    recorder = Recorder(fail)
+    adapter = live(recorder, retries=2)
+    adapter.upstream.retry = RetryPolicy(attempts=2, backoff=0.0)
+    caplog.set_level(logging.DEBUG)
+
+    with pytest.raises(error) as caught:
+        await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, Window.days(date(2025, 7, 1), 1, NY)))
+
+    assert caught.value.code == code
+    # a rejected key is not retried; PJM's throttling answer is, then reported as such
+    assert len(recorder.requests) == (2 if code == "UPSTREAM_THROTTLED" else 1)
+    assert KEY not in str(caught.value) and KEY not in caplog.text
+    await adapter.aclose()
+
+
+async def test_an_empty_result_is_an_empty_list(recorder: Recorder) -> None:
+    async def nothing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=envelope([], total=0))
+
+    recorder.answer = nothing
+    adapter = live(recorder)
+    window = Window.days(date(2025, 7, 1), 1, NY)
+
+    assert await adapter.series(SeriesRequest(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_5_MIN)) == []
+    assert await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["51288"], window) == {"51288": []}
+    await adapter.aclose()
+
+
+async def test_unserved_datasets_and_runs(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    window = Window.days(date(2025, 7, 1), 1, NY)
+
+    assert {d.kind for d in adapter.datasets} == {kind for kind, _, _ in SERIES_REQUESTS}
+    assert {d.kind: d.runs for d in adapter.datasets}[DatasetKind.CONSTRAINTS] == (
+        MarketRun.DAY_AHEAD_HOURLY,
+        MarketRun.REAL_TIME_5_MIN,
+    )
+    with pytest.raises(UnsupportedDataset, match="transmissionRights"):
+        await adapter.series(SeriesRequest(DatasetKind.TRANSMISSION_RIGHTS, window))
+    with pytest.raises(UnsupportedDataset, match="constraints for REAL_TIME_HOURLY"):
+        await adapter.series(SeriesRequest(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_HOURLY))
+    assert recorder.requests == []
+    await adapter.aclose()
+
+
+async def test_fifty_nodes_for_a_week_of_five_minute_prices_take_three_requests(
+    recorder: Recorder, request_stats: stats.RequestStats
+) -> None:
+    adapter = live(recorder)
+    codes = [str(p.id) for p in PNODES][:50]
+    window = Window.days(date(2025, 11, 24), 7, NY)
+
+    result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, codes, window)
+
+    # 50 x 2016 = 100,800 rows; Data Miner pages at 50,000 rows: ceil(100800 / 50000) = 3
+    assert request_stats.of(ISO.PJM).upstream_requests == len(recorder.requests) == 3
+    assert len({r.url.params.get("pnode_id") for r in recorder.requests[:1]}) == 1
+    assert recorder.params(0)["pnode_id"].count(";") == 49
+    assert all(len(result[code]) == 2016 for code in codes)
+    await adapter.aclose()
+
+
+# --- market-wide feeds through the sandbox ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "run", "names"), SERIES_REQUESTS)
+async def test_sandbox_answers_every_dataset(kind: DatasetKind, run: MarketRun | None, names: list[str]) -> None:
+    adapter = pjm.create(Settings(sandbox=True, retries=1), min_interval=0)
+    today = datetime.now(NY).date()
+    window = Window.days(today if kind is DatasetKind.LOAD_FORECAST else today - timedelta(days=3), 1, NY)
+
+    records = await adapter.series(SeriesRequest(kind, window, run))
+
+    assert records
+    assert all(r.start.tzinfo is UTC and r.end > r.start for r in records)
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize(("day", "hours"), [(date(2025, 3, 9), 23), (date(2025, 11, 2), 25)])
+async def test_sandbox_hourly_datasets_on_dst_days(recorder: Recorder, day: date, hours: int) -> None:
+    adapter = live(recorder, sandbox=True)
+    window = Window.days(day, 1, NY)
+    expected = [window.start + timedelta(hours=h) for h in range(hours)]
+
+    load = await adapter.series(SeriesRequest(DatasetKind.LOAD, window))
+    fuel = await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, window))
+    da_reserves = await adapter.series(SeriesRequest(DatasetKind.ANCILLARY_PRICES, window, MarketRun.DAY_AHEAD_HOURLY))
+    renewables = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, window))
+
+    metered = [r for r in load if r.area == "AECO"]
+    assert [r.start for r in metered] == expected
+    assert all(isinstance(r, LoadRecord) and 500 < r.mw < 2000 for r in metered)
+    assert len([r for r in load if r.area == "PJM RTO"]) == hours * 12  # 5-minute readings
+    assert [r.start for r in fuel if r.fuel == "Nuclear"] == expected
+    assert [r.start for r in da_reserves if (r.product, r.area) == ("SR", "PJM RTO Reserve Zone")] == expected
+    wind = [r for r in renewables if r.source == "WIND" and r.forecast]
+    assert [r.start for r in wind] == expected
+    actual = [r for r in renewables if isinstance(r, RenewableRecord) and not r.forecast and r.area == "RTO"]
+    assert [r.start for r in actual if r.source == "SOLAR"] == expected
+    await adapter.aclose()
+
+
+async def test_graphql_fuel_mix_and_constraints_from_the_sandbox() -> None:
+    from tests.sandbox_app import Stack
+
+    stack = Stack()
+    body = await stack.query(
+        '{ market(iso: PJM) { fuelMix(date: "2025-11-02", fuel: "gas") { start fuel mw }'
+        ' constraints(run: DAY_AHEAD_HOURLY, date: "2025-11-02") { name shadowPrice } } }'
+    )
+
+    market = body["data"]["market"]  # type: ignore[index]
+    assert len(market["fuelMix"]) == 25 and {r["fuel"] for r in market["fuelMix"]} == {"Gas"}
+    assert market["constraints"] and all(r["shadowPrice"] < 0 for r in market["constraints"])
+    assert stack.counts[ISO.PJM] == 2

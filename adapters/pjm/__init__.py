@@ -1,4 +1,4 @@
-"""PJM through Data Miner 2 (api.pjm.com/api/v1): hourly and 5-minute LMPs and the pnode list."""
+"""PJM through Data Miner 2 (api.pjm.com/api/v1): LMPs, the pnode list and the market-wide feeds."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from ..model import ISO, MarketRun
 from . import sandbox
 from .client import MARKET, PjmAdapter
 from .parse import LMP_FEEDS, parse_nodes, price_parser
+from .tables import TABLE_FEEDS
 
 __all__ = ["FEEDS", "MARKET", "PjmAdapter", "create"]
 
-MIN_INTERVAL = 0.1  # seconds between requests; PJM answers 429 beyond its per-key rate, Upstream backs off
+# Seconds between requests: PJM allows non-member keys 6 requests a minute (members 600) and
+# answers 429 beyond that; Upstream backs off on a 429 too.
+MIN_INTERVAL = 10.0
 
 FEEDS: tuple[Feed, ...] = (
     Feed(
@@ -37,6 +40,7 @@ FEEDS: tuple[Feed, ...] = (
         price_parser(LMP_FEEDS[MarketRun.REAL_TIME_5_MIN]),
     ),
     Feed(ISO.PJM, "pnode", "Pricing nodes: id, name, type and subtype (latest definition)", parse_nodes),
+    *(Feed(ISO.PJM, table.name, table.description, table.parse) for table in TABLE_FEEDS),
 )
 
 

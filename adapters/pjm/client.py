@@ -1,4 +1,4 @@
-"""The PJM adapter: Data Miner 2 requests, operating-day windows, paging and caching."""
+"""The PJM adapter: Data Miner 2 requests, operating-day windows, paging and caching, for every feed."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import httpx
 
 from ..cache import RecordCache
 from ..config import Secret
-from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
+from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
 from ..http import Upstream
 from ..model import ISO, DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
+from .datasets import DATASETS, SERIES, arrange
+from .errors import KeyMissing, KeyRejected
 from .nodes import HUBS, ZONES
 from .parse import LMP_FEEDS, PNODE_COLUMNS, LmpFeed, Page, node_type, nodes_from_items, prices_from_items, read_page
+from .tables import TableFeed
 
 MARKET = MarketInfo(
     iso=ISO.PJM,
@@ -65,7 +68,7 @@ class Span:
 class PjmAdapter:
     market = MARKET
     fixed_nodes = FIXED_NODES
-    datasets: tuple[DatasetInfo, ...] = ()
+    datasets: tuple[DatasetInfo, ...] = DATASETS
 
     def __init__(
         self,
@@ -86,7 +89,15 @@ class PjmAdapter:
         await self.upstream.aclose()
 
     async def series(self, request: SeriesRequest) -> Sequence[Any]:
-        raise UnsupportedDataset(f"{self.market.iso.value} does not serve {request.kind.value} yet")
+        feeds = SERIES.get((request.kind, request.run))
+        if feeds is None:
+            what = request.kind.value + (f" for {request.run.name}" if request.run else "")
+            raise UnsupportedDataset(f"PJM does not serve {what}")
+        window = request.window
+        spans = self._spans(window, None)
+        batches = await asyncio.gather(*(self._span_table(feed, span) for feed in feeds for span in spans))
+        records = [r for batch in batches for r in batch if window.start <= r.start < window.end]
+        return arrange(request.kind, records, request.published_before)
 
     async def nodes(self) -> Sequence[Node]:
         return await self.cache.get(("pnode",), self._fetch_nodes)
@@ -102,7 +113,7 @@ class PjmAdapter:
         if not wanted:
             return result
         jobs = []
-        for span in self._spans(feed, window):
+        for span in self._spans(window, ARCHIVE_AGE[feed.run]):
             step = len(wanted) if span.archived else MAX_IDS_PER_REQUEST
             for i in range(0, len(wanted), step):
                 jobs.append(self._span_prices(feed, span, tuple(wanted[i : i + step])))
@@ -115,16 +126,17 @@ class PjmAdapter:
             bucket.sort(key=lambda r: r.start)
         return result
 
-    def _spans(self, feed: LmpFeed, window: Window) -> list[Span]:
+    def _spans(self, window: Window, archive_age: timedelta | None) -> list[Span]:
         """The window's operating days, split where Data Miner needs separate requests.
 
-        A request may not cross a year boundary or the archive boundary (gridstatus
-        `pjm_update_dates`).
+        A request may not cross a year boundary or, for the LMP feeds, the archive boundary
+        (gridstatus `pjm_update_dates`). `archive_age` None: the feed is never filtered by node.
         """
-        cutoff = (self.clock().astimezone(self.market.tz) - ARCHIVE_AGE[feed.run]).date()
+        local_now = self.clock().astimezone(self.market.tz)
+        cutoff = None if archive_age is None else (local_now - archive_age).date()
         spans: list[Span] = []
         for day in window.local_days(self.market.tz):
-            archived = day < cutoff
+            archived = cutoff is not None and day < cutoff
             last = spans[-1] if spans else None
             if last is not None and last.archived == archived and last.last.year == day.year:
                 spans[-1] = Span(last.first, day, archived)
@@ -149,6 +161,23 @@ class PjmAdapter:
             return prices_from_items(items, feed, keep=frozenset(group))
 
         return await self.cache.get((feed.name, span.first, span.last, group), fetch)
+
+    async def _span_table(self, feed: TableFeed, span: Span) -> list[Any]:
+        """Every record of a market-wide feed over the span's days: one query, paged to the end.
+
+        Forecast vintages are all kept here so that any `published_before` is served from the cache.
+        """
+
+        async def fetch() -> list[Any]:
+            params: dict[str, str | int] = {
+                "rowCount": ROW_COUNT,
+                "startRow": 1,
+                "fields": ",".join(feed.columns),
+                feed.date_filter: span.ept_filter,
+            }
+            return feed.records(await self._read_all(BASE_URL + feed.name, params))
+
+        return await self.cache.get((feed.name, span.first, span.last), fetch)
 
     async def _fetch_nodes(self) -> list[Node]:
         params: dict[str, str | int] = {
@@ -175,7 +204,11 @@ class PjmAdapter:
         return items
 
     async def _page(self, url: str, params: dict[str, str | int] | None) -> Page:
-        response = await self.upstream.get(url, params=params, headers=self._headers())
+        response = await self.upstream.get(url, params=params, headers=self._headers(), ok_statuses=(401, 403))
+        if response.status_code in (401, 403):
+            status = response.status_code
+            message = f"Data Miner rejected the subscription key (HTTP {status}); check GRIDQL_PJM_API_KEY"
+            raise KeyRejected(ISO.PJM, message)
         try:
             return read_page(response.content)
         except UpstreamBadResponse as exc:
@@ -190,7 +223,7 @@ class PjmAdapter:
         if self._api_key:
             return {KEY_HEADER: self._api_key.reveal()}
         if self._require_key:
-            raise UpstreamUnavailable(ISO.PJM, "GRIDQL_PJM_API_KEY is not set")
+            raise KeyMissing(ISO.PJM, "GRIDQL_PJM_API_KEY is not set")
         return {}
 
 

@@ -80,7 +80,7 @@ class Page:
 
 
 def read_page(body: bytes) -> Page:
-    if _first_byte(body) != "{":
+    if first_byte(body) != "{":
         raise _bad(f"expected a Data Miner JSON envelope, got {_describe(body)}")
     try:
         doc = orjson.loads(body)
@@ -103,9 +103,9 @@ def parse_prices(body: bytes, feed: LmpFeed, keep: Collection[str] | None = None
 
     `keep` limits the result to those pnode ids (archived windows cannot be filtered upstream).
     """
-    if _first_byte(body) == "{":
+    if first_byte(body) == "{":
         return prices_from_items(read_page(body).items, feed, keep)
-    return prices_from_rows(_csv_rows(body, feed.columns), feed, keep)
+    return prices_from_rows(csv_rows(body, feed.columns), feed, keep)
 
 
 def prices_from_items(
@@ -146,11 +146,11 @@ def prices_from_rows(
     best: dict[tuple[str, datetime], tuple[int, PriceRecord]] = {}
     for utc, pnode, current, version, lmp, energy, congestion, loss in rows:
         node = pnode if type(pnode) is str else str(pnode)
-        if (keep is not None and node not in keep) or not (current is True or _is_true(current)):
+        if (keep is not None and node not in keep) or not (current is True or is_true(current)):
             continue
         span = spans.get(utc)
         if span is None:
-            start = _stamp(utc).replace(tzinfo=UTC)
+            start = stamp(utc).replace(tzinfo=UTC)
             span = spans[utc] = (start, start + length)
         rank = version if type(version) is int else _version(version, feed)
         key = (node, span[0])
@@ -172,9 +172,9 @@ def prices_from_rows(
 
 def parse_nodes(body: bytes) -> list[Node]:
     """The `pnode` feed (JSON envelope or CSV) -> one Node per pnode id, its latest definition."""
-    if _first_byte(body) == "{":
+    if first_byte(body) == "{":
         return nodes_from_items(read_page(body).items)
-    return nodes_from_rows(_csv_rows(body, PNODE_COLUMNS))
+    return nodes_from_rows(csv_rows(body, PNODE_COLUMNS))
 
 
 def nodes_from_items(items: Iterable[Mapping[str, Any]]) -> list[Node]:
@@ -192,7 +192,7 @@ def nodes_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Node]:
     latest: dict[str, tuple[datetime, Node]] = {}
     for pnode, name, ptype, subtype, effective in rows:
         code = str(pnode)
-        since = _stamp(effective) if effective else datetime.min
+        since = stamp(effective) if effective else datetime.min
         held = latest.get(code)
         if held is not None and held[0] > since:
             continue
@@ -216,13 +216,13 @@ def price_parser(feed: LmpFeed) -> Callable[[bytes], list[PriceRecord]]:
 # --- wire details ---------------------------------------------------------------------------------
 
 
-def _first_byte(body: bytes) -> str:
+def first_byte(body: bytes) -> str:
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     return chr(stripped[0]) if stripped else ""
 
 
 def _describe(body: bytes) -> str:
-    first = _first_byte(body)
+    first = first_byte(body)
     if not first:
         return "an empty body"
     if first == "<":
@@ -242,8 +242,8 @@ def _errors_text(errors: object) -> str:
     return text[:300]
 
 
-def _csv_rows(body: bytes, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
-    first = _first_byte(body)
+def csv_rows(body: bytes, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+    first = first_byte(body)
     if first in ("", "<", "{", "["):
         raise _bad(f"expected a Data Miner CSV export, got {_describe(body)}")
     try:
@@ -267,7 +267,7 @@ def _csv_rows(body: bytes, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
     return rows
 
 
-def _is_true(value: object) -> bool:
+def is_true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
@@ -294,7 +294,7 @@ def _version(value: Any, feed: LmpFeed) -> int:
         raise _bad(f"{feed.name}: version_nbr {value!r} is not an integer") from None
 
 
-def _stamp(text: object) -> datetime:
+def stamp(text: object) -> datetime:
     """Either DM2 stamp style -> a naive datetime."""
     if isinstance(text, str):
         try:
