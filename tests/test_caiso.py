@@ -15,12 +15,25 @@ import httpx
 import pytest
 
 from adapters import caiso, synthetic
-from adapters.caiso import parse, sandbox
+from adapters.caiso import datasets, files, parse, reports, sandbox
 from adapters.caiso.client import CaisoAdapter
 from adapters.caiso.reports import URL
 from adapters.config import Settings
-from adapters.errors import UnsupportedRun, UpstreamBadResponse
-from adapters.model import ISO, MarketRun, NodeType, PriceRecord, Window
+from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamThrottled
+from adapters.model import (
+    ISO,
+    AncillaryPriceRecord,
+    ConstraintRecord,
+    DatasetKind,
+    LoadForecastRecord,
+    LoadRecord,
+    MarketRun,
+    NodeType,
+    PriceRecord,
+    RenewableRecord,
+    SeriesRequest,
+    Window,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "caiso"
 SAMPLES = Path(os.environ.get("GRIDQL_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "iso-samples"))
@@ -338,7 +351,8 @@ async def test_an_unpublished_run_is_refused_without_a_request() -> None:
             await adapter.prices(MarketRun.REAL_TIME_HOURLY, [NP15], days(date(2025, 7, 1)))
 
     assert str(refused.value) == (
-        "CAISO does not publish REAL_TIME_HOURLY; it publishes: DAY_AHEAD_HOURLY, REAL_TIME_15_MIN, REAL_TIME_5_MIN"
+        "CAISO does not publish REAL_TIME_HOURLY; it publishes: DAY_AHEAD_HOURLY, REAL_TIME_15_MIN, REAL_TIME_5_MIN, "
+        "HOUR_AHEAD_15_MIN"
     )
     assert seen == []
 
@@ -487,9 +501,15 @@ def test_market_and_feeds() -> None:
         MarketRun.DAY_AHEAD_HOURLY,
         MarketRun.REAL_TIME_15_MIN,
         MarketRun.REAL_TIME_5_MIN,
+        MarketRun.HOUR_AHEAD_15_MIN,
     )
     feeds = {feed.name: feed for feed in caiso.FEEDS}
-    assert set(feeds) == {"PRC_LMP", "PRC_RTPD_LMP", "PRC_INTVL_LMP", "ATL_APNODE"}
+    assert set(feeds) == {
+        *("PRC_LMP", "PRC_RTPD_LMP", "PRC_INTVL_LMP", "PRC_HASP_LMP", "ATL_APNODE"),
+        *("SLD_FCST", "SLD_FCST_ACTUAL", "SLD_REN_FCST", "PRC_AS", "PRC_INTVL_AS", "PRC_NOMOGRAM"),
+        *("ENE_SLRS", "DailyRenewablesWatch"),
+    }
+    assert len(caiso.FEEDS) == len(feeds)
     assert all(feed.iso is ISO.CAISO for feed in caiso.FEEDS)
     assert len(feeds["PRC_LMP"].parse(fixture("prc_lmp_dam_20250715_2nodes.zip"))) == 6
 
@@ -517,3 +537,483 @@ async def test_hubs_and_dlaps_are_known_without_a_request_and_stay_in_the_node_l
     assert listed == {*fixed, "X_1_GEN-APND"}
     assert params(seen[0])["queryname"] == "ATL_APNODE"
     assert (params(seen[0])["APnode_type"], params(seen[0])["version"]) == ("ALL", "1")
+
+
+# --- market-wide datasets: recorded samples ----------------------------------------------------
+
+
+def sample(samples: Path, name: str) -> bytes:
+    return (samples / "caiso" / name).read_bytes()
+
+
+def test_sld_fcst_xml_sample_parses_to_rtm_forecasts_with_publication_times(samples: Path) -> None:
+    loads, forecasts = datasets.demand(sample(samples, "pyiso_sld_forecast.xml"))
+
+    assert loads == []
+    assert forecasts == [
+        # RTD (5-minute) forecasts publish 2.5 minutes ahead, RTPD (15-minute) 22.5 minutes ahead.
+        LoadForecastRecord(
+            "CA ISO-TAC", utc(2014, 5, 8, 18, 55), utc(2014, 5, 8, 19), 26755.0, utc(2014, 5, 8, 18, 52, 30)
+        ),
+        LoadForecastRecord(
+            "PGE-TAC", utc(2014, 5, 8, 19, 5), utc(2014, 5, 8, 19, 10), 11530.0, utc(2014, 5, 8, 19, 2, 30)
+        ),
+        LoadForecastRecord(
+            "CA ISO-TAC", utc(2014, 5, 8, 19, 15), utc(2014, 5, 8, 19, 30), 26723.0, utc(2014, 5, 8, 18, 52, 30)
+        ),
+    ]
+
+
+def test_sld_ren_fcst_xml_sample_parses_across_report_items(samples: Path) -> None:
+    records = datasets.renewables(sample(samples, "pyiso_sld_ren_forecast.xml"))
+
+    published = utc(2013, 9, 18, 14)  # 07:00 PDT the day before
+    assert records == [
+        RenewableRecord("SOLAR", "NP15", utc(2013, 9, 19, 7), utc(2013, 9, 19, 8), 0.01, True, published, "DAM"),
+        RenewableRecord("WIND", "NP15", utc(2013, 9, 19, 7), utc(2013, 9, 19, 8), 478.86, True, published, "DAM"),
+        RenewableRecord("SOLAR", "NP15", utc(2013, 9, 19, 8), utc(2013, 9, 19, 9), 0.0, True, published, "DAM"),
+        RenewableRecord("WIND", "NP15", utc(2013, 9, 20, 6), utc(2013, 9, 20, 7), 580.83, True, published, "DAM"),
+    ]
+
+
+def test_ene_slrs_xml_sample_parses_despite_its_unclosed_report_item(samples: Path) -> None:
+    records = datasets.schedules(sample(samples, "pyiso_ene_slrs.xml"))
+
+    assert [(r.item, r.start.hour, r.mw) for r in records] == [
+        ("ISO_TOT_IMP_MW", 7, 5014.0),
+        ("ISO_TOT_EXP_MW", 15, 704.0),
+        ("ISO_TOT_GEN_MW", 17, 23900.79),
+        ("ISO_TOT_EXP_MW", 20, 884.0),
+        ("ISO_TOT_IMP_MW", 20, 7248.0),
+        ("ISO_TOT_GEN_MW", 0, 27521.96),
+    ]
+    assert {r.resource for r in records} == {"Caiso_Totals"}
+    assert records[-1].start == utc(2013, 9, 20) and records[-1].end == utc(2013, 9, 20, 1)
+
+
+def test_a_truncated_xml_report_is_refused(samples: Path) -> None:
+    body = sample(samples, "pyiso_ene_slrs.xml")
+    with pytest.raises(UpstreamBadResponse, match="not well-formed XML"):
+        datasets.schedules(body[: body.index(b"<DISCLAIMER_ITEM>")])
+
+
+@pytest.mark.parametrize(
+    ("name", "first_utc", "offset_hours"),
+    [
+        ("pyiso_20171104_DailyRenewablesWatch.txt", utc(2017, 11, 4, 7), 7),  # PDT, the day before fall-back
+        ("pyiso_20171106_DailyRenewablesWatch.txt", utc(2017, 11, 6, 8), 8),  # PST, the day after
+    ],
+)
+def test_daily_renewables_watch_samples(samples: Path, name: str, first_utc: datetime, offset_hours: int) -> None:
+    records = files.renewables_watch(sample(samples, name))
+
+    assert len(records) == 48  # 24 hours x (SOLAR, WIND)
+    assert all(r.area is None and not r.forecast for r in records)
+    assert records[0].start == first_utc and records[-1].end == first_utc + timedelta(hours=24)
+    assert all(r.start.astimezone(PACIFIC).utcoffset() == timedelta(hours=-offset_hours) for r in records)
+    by_hour = {(r.source, r.start): r.mw for r in records}
+    if "1104" in name:
+        assert (by_hour["WIND", first_utc], by_hour["WIND", utc(2017, 11, 5, 6)]) == (1560.0, 2205.0)
+        assert by_hour["SOLAR", utc(2017, 11, 4, 16)] == 5040.0 + 44.0  # HE10 (09:00 PDT): PV + thermal
+    else:
+        assert (by_hour["WIND", first_utc], by_hour["WIND", utc(2017, 11, 7, 7)]) == (1660.0, 1285.0)
+        assert by_hour["SOLAR", utc(2017, 11, 6, 18)] == 6505.0 + 32.0  # HE11 (10:00 PST)
+
+
+def test_every_recorded_caiso_sample_has_a_feed_that_parses_it(samples: Path) -> None:
+    feeds = {feed.name: feed for feed in caiso.FEEDS}
+    served = {
+        "pyiso_sld_forecast.xml": "SLD_FCST",
+        "pyiso_ene_slrs.xml": "ENE_SLRS",
+        "pyiso_sld_ren_forecast.xml": "SLD_REN_FCST",
+        "pyiso_20171104_DailyRenewablesWatch.txt": "DailyRenewablesWatch",
+        "pyiso_20171106_DailyRenewablesWatch.txt": "DailyRenewablesWatch",
+    }
+    assert {p.name for p in (samples / "caiso").iterdir()} == set(served)
+    assert {name: len(feeds[feed].parse(sample(samples, name))) for name, feed in served.items()} == {
+        "pyiso_sld_forecast.xml": 3,
+        "pyiso_ene_slrs.xml": 6,
+        "pyiso_sld_ren_forecast.xml": 4,
+        "pyiso_20171104_DailyRenewablesWatch.txt": 48,
+        "pyiso_20171106_DailyRenewablesWatch.txt": 48,
+    }
+
+
+# --- market-wide datasets: CSV forms ----------------------------------------------------------
+
+SLD_HEADER = (
+    "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,LOAD_TYPE,OPR_DT,OPR_HR,OPR_INTERVAL,MARKET_RUN_ID,TAC_AREA_NAME,"
+    "LABEL,XML_DATA_ITEM,POS,MW,EXECUTION_TYPE,GROUP"
+)
+
+
+def sld_rows(run: str, *rows: tuple[str, int, str]) -> bytes:
+    """(area, UTC hour on 2025-07-15, MW) rows of an SLD_FCST CSV for market `run`."""
+    lines = [SLD_HEADER] + [
+        f"2025-07-15T{h:02d}:00:00-00:00,2025-07-15T{h + 1:02d}:00:00-00:00,0,2025-07-15,{h - 6},0,{run},{area},"
+        f"X,SYS_FCST_X_MW,3.8,{mw},{run},1"
+        for area, h, mw in rows
+    ]
+    return zipped("\n".join(lines) + "\n")
+
+
+def test_sld_fcst_csv_actual_is_load_and_daily_horizons_are_vintages() -> None:
+    actual = datasets.load(sld_rows("ACTUAL", ("PGE-TAC", 8, "11000.5"), ("CA ISO-TAC", 7, "25000")))
+    assert actual == [
+        LoadRecord("CA ISO-TAC", utc(2025, 7, 15, 7), utc(2025, 7, 15, 8), 25000.0),
+        LoadRecord("PGE-TAC", utc(2025, 7, 15, 8), utc(2025, 7, 15, 9), 11000.5),
+    ]
+    published = {
+        run: datasets.load_forecasts(sld_rows(run, ("CA ISO-TAC", 7, "1")))[0].published_at
+        for run in ("7DA", "2DA", "DAM")
+    }
+    # 09:10 PDT, 7, 2 and 1 days before operating day 2025-07-15.
+    assert published == {
+        "7DA": utc(2025, 7, 8, 16, 10),
+        "2DA": utc(2025, 7, 13, 16, 10),
+        "DAM": utc(2025, 7, 14, 16, 10),
+    }
+
+
+@pytest.mark.parametrize(
+    ("parser", "header", "row", "expected"),
+    [
+        (
+            datasets.ancillary_prices,
+            "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,OPR_TYPE,ANC_TYPE,ANC_REGION,"
+            "MARKET_RUN_ID,XML_DATA_ITEM,MW,GROUP",
+            "2025-07-15T07:00:00-00:00,2025-07-15T08:00:00-00:00,2025-07-15,1,0,PRC,RU,AS_CAISO_EXP,DAM,RU_CLR_PRC,9.51,1",
+            AncillaryPriceRecord("RU", "AS_CAISO_EXP", utc(2025, 7, 15, 7), utc(2025, 7, 15, 8), 9.51),
+        ),
+        (
+            datasets.ancillary_prices,
+            "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_TYPE,ANC_TYPE,XML_DATA_ITEM,MARKET_RUN_ID,MW,"
+            "ANC_REGION,OPR_INTERVAL,GROUP",
+            "2025-07-15T07:15:00-00:00,2025-07-15T07:30:00-00:00,2025-07-15,1,PRC,NR,NS_CLR_PRC,RTM,0.1,AS_SP26_EXP,2,1",
+            AncillaryPriceRecord("NR", "AS_SP26_EXP", utc(2025, 7, 15, 7, 15), utc(2025, 7, 15, 7, 30), 0.1),
+        ),
+        (
+            datasets.constraints,
+            "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,OPR_TYPE,MARKET_RUN_ID,NOMOGRAM_ID_XML,"
+            "NOMOGRAM_ID,CONSTRAINT_CAUSE,PRC,GROUP",
+            "2025-07-15T07:00:00-00:00,2025-07-15T08:00:00-00:00,2025-07-15,1,0,PRC,DAM,6110_COI_N98,6110_COI_N98,,-42.5,1",
+            ConstraintRecord("6110_COI_N98", utc(2025, 7, 15, 7), utc(2025, 7, 15, 8), -42.5),
+        ),
+        (
+            datasets.renewables,
+            "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,TRADING_HUB,RENEWABLE_TYPE,LABEL,"
+            "XML_DATA_ITEM,MARKET_RUN_ID,MW,GROUP",
+            "2025-07-15T19:00:00-00:00,2025-07-15T20:00:00-00:00,2025-07-15,13,0,SP15,Solar,x,RENEW_FCST_ACT_MW,ACTUAL,"
+            "8123.4,1",
+            RenewableRecord("SOLAR", "SP15", utc(2025, 7, 15, 19), utc(2025, 7, 15, 20), 8123.4, forecast=False),
+        ),
+    ],
+    ids=["prc_as", "prc_intvl_as", "prc_nomogram", "sld_ren_fcst_actual"],
+)
+def test_market_wide_csv_layouts_are_read_by_header(
+    parser: Callable[[bytes], list[object]], header: str, row: str, expected: object
+) -> None:
+    assert parser(zipped(f"{header}\n{row}\n")) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (sld_rows("ACTUAL", ("PGE-TAC", 8, "n/a")), "load 'n/a' is not a number"),
+        (zipped(SLD_HEADER.replace("TAC_AREA_NAME", "AREA") + "\n"), "has no TAC_AREA_NAME or RESOURCE_NAME column"),
+        (sld_rows("HASP", ("PGE-TAC", 8, "1")), "unknown forecast horizon"),
+        (b"<html><body>Service Unavailable</body></html>", "not a zip archive"),
+    ],
+    ids=["text-value", "renamed-column", "unknown-market", "html"],
+)
+def test_bad_demand_bodies_raise(content: bytes, message: str) -> None:
+    with pytest.raises(UpstreamBadResponse, match=message):
+        datasets.demand(content)
+
+
+FUEL_HEADER = "Time,Solar,Wind,Natural gas,Batteries"
+
+
+def test_fuelsource_fall_back_day_keeps_both_passes_of_the_repeated_hour() -> None:
+    rows = ["00:00,0,10,20,", "01:00,0,11,21,1", "01:55,0,12,22,2", "01:00,0,13,23,3", "02:00,0,14,24,4"]
+    body = (f"{FUEL_HEADER}\n" + "\n".join(rows) + "\n00:00,0,0,0,0\n").encode()
+    records = files.fuel_mix(body, date(2025, 11, 2))
+
+    wind = [(r.start, r.mw) for r in records if r.fuel == "Wind"]
+    assert wind == [
+        (utc(2025, 11, 2, 7), 10.0),
+        (utc(2025, 11, 2, 8), 11.0),  # 01:00 PDT
+        (utc(2025, 11, 2, 8, 55), 12.0),
+        (utc(2025, 11, 2, 9), 13.0),  # 01:00 PST, the second pass
+        (utc(2025, 11, 2, 10), 14.0),
+    ]  # the closing 00:00 row is the next day's
+    assert [r.fuel for r in records if r.start == utc(2025, 11, 2, 7)] == [
+        "Natural gas",
+        "Solar",
+        "Wind",
+    ]  # empty cell skipped
+    assert all(r.end - r.start == timedelta(minutes=5) for r in records)
+
+
+def test_fuelsource_spring_forward_skips_the_hour_that_does_not_exist() -> None:
+    body = f"{FUEL_HEADER}\n01:55,1,2,3,4\n02:00,,,,\n02:55,,,,\n03:00,5,6,7,8\n".encode()
+    starts = sorted({r.start for r in files.fuel_mix(body, date(2025, 3, 9))})
+    assert starts == [utc(2025, 3, 9, 9, 55), utc(2025, 3, 9, 10)]
+    with pytest.raises(UpstreamBadResponse, match="02:30 does not exist that day but has values"):
+        files.fuel_mix(f"{FUEL_HEADER}\n02:30,1,2,3,4\n".encode(), date(2025, 3, 9))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<!DOCTYPE html><html>Page not found</html>", "does not start with a Time column"),
+        (f"{FUEL_HEADER}\n00:00,1,2\n".encode(), "line 2 has 3 of 5 fields"),
+        (f"{FUEL_HEADER}\n00:00,1,2,x,4\n".encode(), "Natural gas MW 'x' is not a number"),
+        (f"{FUEL_HEADER}\n0h00,1,2,3,4\n".encode(), "is not HH:MM"),
+    ],
+)
+def test_bad_fuelsource_bodies_raise(content: bytes, message: str) -> None:
+    with pytest.raises(UpstreamBadResponse, match=message):
+        files.fuel_mix(content, date(2025, 7, 1))
+
+
+def test_bad_renewables_watch_bodies_raise(samples: Path) -> None:
+    good = sample(samples, "pyiso_20171104_DailyRenewablesWatch.txt")
+    with pytest.raises(UpstreamBadResponse, match="does not start with its date"):
+        files.renewables_watch(b"<html>404</html>")
+    with pytest.raises(UpstreamBadResponse, match="no SOLAR or WIND TOTAL column"):
+        files.renewables_watch(good.replace(b"WIND TOTAL", b"WIND_TOT"))
+    with pytest.raises(UpstreamBadResponse, match="'#N/A' is not a number"):
+        files.renewables_watch(good.replace(b"\t1560\t", b"\t#N/A\t"))
+
+
+def test_hasp_prices_parse_from_the_mw_column() -> None:
+    content = sandbox.answer(sandbox_request(queryname="PRC_HASP_LMP", market_run_id="HASP", version="3")).content
+    records = parse.prices(content)
+
+    assert len(records) == 96 and records[1].start - records[0].start == timedelta(minutes=15)
+    assert reports.REPORTS[MarketRun.HOUR_AHEAD_15_MIN] is reports.HASP
+
+
+# --- market-wide datasets: requests against a mock OASIS ----------------------------------------
+
+
+def load_request(window: Window, run: MarketRun | None = None, kind: DatasetKind = DatasetKind.LOAD) -> SeriesRequest:
+    return SeriesRequest(kind, window, run)
+
+
+def overlapping_load(request: httpx.Request) -> httpx.Response:
+    """An SLD_FCST ACTUAL answer for the request's window that also prints the hour starting at its end,
+    the way a window seam can repeat an interval."""
+    start = datetime.strptime(params(request)["startdatetime"], "%Y%m%dT%H:%M-0000").replace(tzinfo=UTC)
+    end = datetime.strptime(params(request)["enddatetime"], "%Y%m%dT%H:%M-0000").replace(tzinfo=UTC)
+    lines = [SLD_HEADER]
+    t = start
+    while t <= end:
+        lines.append(
+            f"{t:%Y-%m-%dT%H:%M:%S}-00:00,{t + timedelta(hours=1):%Y-%m-%dT%H:%M:%S}-00:00,0,x,1,0,ACTUAL,CA ISO-TAC,"
+            f"X,SYS_FCST_ACT_MW,3.8,{t.hour}.5,ACTUAL,1"
+        )
+        t += timedelta(hours=1)
+    return httpx.Response(200, content=zipped("\n".join(lines) + "\n"))
+
+
+async def test_a_40_day_load_query_is_split_at_31_days_and_comes_back_whole_without_seam_duplicates() -> None:
+    transport, seen = recording(overlapping_load)
+    window = days(date(2025, 1, 1), 40)
+
+    async with opened(transport) as adapter:
+        records = await adapter.series(load_request(window))
+
+    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen) == [
+        ("20250101T08:00-0000", "20250201T08:00-0000"),
+        ("20250201T08:00-0000", "20250210T08:00-0000"),
+    ]
+    assert params(seen[0]) | {"startdatetime": "", "enddatetime": ""} == {
+        "queryname": "SLD_FCST",
+        "market_run_id": "ACTUAL",
+        "version": "1",
+        "startdatetime": "",
+        "enddatetime": "",
+        "resultformat": "6",
+    }
+    assert len(records) == 40 * 24
+    assert [r.start for r in records] == [window.start + timedelta(hours=i) for i in range(960)]
+    assert records[-1].end == window.end
+
+
+async def test_fifteen_minute_as_prices_are_asked_one_hour_at_a_time() -> None:
+    transport, seen = recording(sandbox.answer)
+
+    async with opened(transport) as adapter:
+        records = await adapter.series(
+            load_request(days(date(2025, 7, 1)), MarketRun.REAL_TIME_15_MIN, DatasetKind.ANCILLARY_PRICES)
+        )
+
+    assert len(seen) == 24
+    assert {
+        (params(r)["queryname"], params(r)["market_run_id"], params(r)["anc_type"], params(r)["anc_region"])
+        for r in seen
+    } == {("PRC_INTVL_AS", "RTM", "ALL", "ALL")}
+    assert sorted(params(r)["startdatetime"] for r in seen)[:2] == ["20250701T07:00-0000", "20250701T08:00-0000"]
+    assert len(records) == 96 * 6 * 3  # intervals x products x regions
+    assert len({(r.start, r.product, r.area) for r in records}) == len(records)
+
+
+@pytest.mark.parametrize(
+    ("respond", "error", "message"),
+    [
+        (body(fixture("error_1004_window.zip")), UpstreamBadResponse, "OASIS error 1004"),
+        (lambda request: httpx.Response(429, text="retry your request after 5 seconds"), UpstreamThrottled, "HTTP 429"),
+    ],
+    ids=["xml-error-in-zip", "throttled"],
+)
+async def test_failures_are_coded_and_not_cached(respond: Responder, error: type[Exception], message: str) -> None:
+    transport, seen = recording(respond)
+
+    async with opened(transport) as adapter:
+        for _ in range(2):
+            with pytest.raises(error, match=message) as failed:
+                await adapter.series(load_request(days(date(2025, 7, 1))))
+
+    assert len(seen) == 2  # the second query asked again
+    assert failed.value.code in ("UPSTREAM_BAD_RESPONSE", "UPSTREAM_THROTTLED")  # type: ignore[attr-defined]
+
+
+async def test_an_empty_result_is_no_records_and_not_cached() -> None:
+    transport, seen = recording(body(fixture("error_1000_no_data.zip")))
+
+    async with opened(transport) as adapter:
+        first = await adapter.series(load_request(days(date(2025, 7, 1))))
+        again = await adapter.series(load_request(days(date(2025, 7, 1))))
+
+    assert first == again == []
+    assert len(seen) == 2
+
+
+async def test_a_repeat_series_query_is_served_from_the_cache() -> None:
+    transport, seen = recording(sandbox.answer)
+
+    async with opened(transport) as adapter:
+        first = await adapter.series(
+            load_request(days(date(2025, 7, 1)), MarketRun.DAY_AHEAD_HOURLY, DatasetKind.CONSTRAINTS)
+        )
+        again = await adapter.series(
+            load_request(days(date(2025, 7, 1)), MarketRun.DAY_AHEAD_HOURLY, DatasetKind.CONSTRAINTS)
+        )
+
+    assert [params(r)["queryname"] for r in seen] == ["PRC_NOMOGRAM"]
+    assert first == again and first
+
+
+async def test_fuel_mix_takes_one_file_per_day_and_a_404_is_an_unpublished_day_not_cached() -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        if "20250702" in request.url.path:
+            return httpx.Response(404, text="Not Found")
+        return sandbox.answer(request)
+
+    transport, seen = recording(respond)
+    async with opened(transport) as adapter:
+        records = await adapter.series(load_request(days(date(2025, 7, 1), 2), kind=DatasetKind.FUEL_MIX))
+        await adapter.series(load_request(days(date(2025, 7, 1), 2), kind=DatasetKind.FUEL_MIX))
+
+    assert sorted(str(r.url) for r in seen) == [
+        "https://www.caiso.com/outlook/history/20250701/fuelsource.csv",
+        "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",
+        "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",  # asked again: not cached
+    ]
+    assert len(records) == 288 * 13 and records[-1].end == utc(2025, 7, 2, 7)
+
+
+async def test_load_forecast_picks_the_latest_vintage_published_before() -> None:
+    day = days(date(2025, 7, 15))
+
+    async with sandboxed() as adapter:
+        latest = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, day))
+        early = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, day, None, utc(2025, 7, 12)))
+        none = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, day, None, utc(2025, 7, 1)))
+
+    assert len(latest) == len(early) == 24 * 6 and none == []
+    assert {r.published_at for r in latest} == {utc(2025, 7, 14, 16, 10)}  # DAM
+    assert {r.published_at for r in early} == {utc(2025, 7, 8, 16, 10)}  # 7DA: 2DA came out on the 13th
+    assert [(r.start, r.area) for r in latest[:2]] == [(day.start, "CA ISO-TAC"), (day.start, "MWD-TAC")]
+
+
+async def test_unserved_kinds_and_runs_are_refused_without_a_request() -> None:
+    transport, seen = recording(sandbox.answer)
+
+    async with opened(transport) as adapter:
+        with pytest.raises(UnsupportedDataset, match="does not serve interfaceFlows"):
+            await adapter.series(load_request(days(date(2025, 7, 1)), kind=DatasetKind.INTERFACE_FLOWS))
+        with pytest.raises(UnsupportedDataset, match="not REAL_TIME_5_MIN"):
+            await adapter.series(
+                load_request(days(date(2025, 7, 1)), MarketRun.REAL_TIME_5_MIN, DatasetKind.CONSTRAINTS)
+            )
+
+    assert seen == []
+    assert {d.kind for d in CaisoAdapter.datasets} == {
+        DatasetKind.LOAD,
+        DatasetKind.LOAD_FORECAST,
+        DatasetKind.RENEWABLES,
+        DatasetKind.FUEL_MIX,
+        DatasetKind.ANCILLARY_PRICES,
+        DatasetKind.CONSTRAINTS,
+    }
+
+
+# --- market-wide datasets: sandbox --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "hours"), [(date(2025, 3, 9), 23), (date(2025, 11, 2), 25), (date(2025, 7, 1), 24)])
+async def test_every_dataset_answers_in_the_sandbox_with_dst_days_right(day: date, hours: int) -> None:
+    window = days(day)
+    requests = [
+        SeriesRequest(DatasetKind.LOAD, window),
+        SeriesRequest(DatasetKind.LOAD_FORECAST, window),
+        SeriesRequest(DatasetKind.RENEWABLES, window),
+        SeriesRequest(DatasetKind.FUEL_MIX, window),
+        SeriesRequest(DatasetKind.ANCILLARY_PRICES, window, MarketRun.DAY_AHEAD_HOURLY),
+        SeriesRequest(DatasetKind.ANCILLARY_PRICES, window, MarketRun.REAL_TIME_15_MIN),
+        SeriesRequest(DatasetKind.CONSTRAINTS, window, MarketRun.DAY_AHEAD_HOURLY),
+        SeriesRequest(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_15_MIN),
+    ]
+    async with sandboxed() as adapter:
+        load, forecast, renewables, mix, as_dam, as_rt, cnstr_dam, cnstr_rt = [
+            await adapter.series(r) for r in requests
+        ]
+
+    iso = [r for r in load if r.area == "CA ISO-TAC"]
+    assert [r.start for r in iso] == [window.start + timedelta(hours=i) for i in range(hours)]
+    assert len(load) == len(forecast) == hours * 6
+    watch = [r for r in renewables if r.area is None and r.source == "WIND"]
+    assert len(watch) == hours and watch[-1].end == window.end
+    assert len([r for r in renewables if r.forecast]) == hours * 6
+    assert len({r.start for r in mix}) == hours * 12 and len({r.fuel for r in mix}) == 13
+    assert len(as_dam) == hours * 18 and len(as_rt) == hours * 4 * 18
+    assert cnstr_dam and cnstr_rt and all(r.end - r.start == timedelta(minutes=15) for r in cnstr_rt)
+    for records in (load, forecast, renewables, mix, as_dam, as_rt, cnstr_dam, cnstr_rt):
+        assert all(window.contains(r.start) for r in records)
+        assert [r.start for r in records] == sorted(r.start for r in records)
+
+
+async def test_fall_back_day_load_repeats_1_am_in_local_time() -> None:
+    async with sandboxed() as adapter:
+        load = await adapter.series(SeriesRequest(DatasetKind.LOAD, days(date(2025, 11, 2))))
+
+    iso = [r.start.astimezone(PACIFIC) for r in load if r.area == "CA ISO-TAC"]
+    assert [(t.hour, t.utcoffset()) for t in iso[1:3]] == [(1, timedelta(hours=-7)), (1, timedelta(hours=-8))]
+
+
+async def test_graphql_serves_caiso_load_and_ancillary_prices_from_the_sandbox() -> None:
+    from tests.sandbox_app import Stack
+
+    result = await Stack().query(
+        '{ market(iso: CAISO) { load(date: "2025-07-01", area: "PGE-TAC") { start area mw } '
+        'ancillaryPrices(run: DAY_AHEAD_HOURLY, date: "2025-07-01", product: "RU", area: "AS_CAISO_EXP") '
+        "{ start price } } }"
+    )
+
+    assert "errors" not in result, result
+    market = result["data"]["market"]  # type: ignore[index]
+    assert len(market["load"]) == 24 and market["load"][0]["start"] == "2025-07-01T00:00:00-07:00"
+    assert len(market["ancillaryPrices"]) == 24

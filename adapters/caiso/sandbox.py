@@ -1,27 +1,26 @@
-"""An offline OASIS: answers SingleZip requests the way oasis.caiso.com does.
+"""An offline CAISO: answers OASIS SingleZip requests the way oasis.caiso.com does, and CAISO's
+daily files the way www.caiso.com and content.caiso.com serve them.
 
 Price reports come back as a zip holding one CSV in the report's own column layout (rows one per
 component, not in time order), refusals as a zip holding OASIS's XML error report under HTTP 200,
-and ATL_APNODE as a zip holding the XML atlas. Values come from `adapters.synthetic`.
+and ATL_APNODE as a zip holding the XML atlas. Market-wide reports are in `sandbox_series`, the
+daily files in `sandbox_files`. Values come from `adapters.synthetic` and `sandbox_wire.noise`.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import re
-import zipfile
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import httpx
 
 from .. import synthetic
-from ..model import RUN_LENGTH, MarketRun
+from ..model import MarketRun
+from . import sandbox_files
 from .nodes import DLAPS, HUBS
-from .reports import MAX_NODES, NODE_LIST, NODE_LIST_VERSION, REPORTS, URL, Report
+from .reports import HASP, MAX_NODES, NODE_LIST, NODE_LIST_VERSION, REPORTS, URL, Report
+from .sandbox_series import SERIES, report_csv
+from .sandbox_wire import PACIFIC, error, gmt, instant, intervals, operating, zipped
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
 _ENDPOINT = httpx.URL(URL)
 
 # Made-up generator APnodes in CAISO's naming style, to give the atlas a realistic size.
@@ -44,7 +43,7 @@ _COLUMNS = (
     "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,{head}NODE_ID_XML,NODE_ID,NODE,MARKET_RUN_ID,"
     "LMP_TYPE,XML_DATA_ITEM,PNODE_RESMRID,GRP_TYPE,POS,{value},{tail}GROUP"
 )
-_VALUE_COLUMNS = {"PRC_LMP": "MW", "PRC_INTVL_LMP": "VALUE", "PRC_RTPD_LMP": "PRC"}
+_VALUE_COLUMNS = {"PRC_LMP": "MW", "PRC_INTVL_LMP": "VALUE", "PRC_RTPD_LMP": "PRC", "PRC_HASP_LMP": "MW"}
 _HEADERS = {
     query: _COLUMNS.format(
         head="OPR_INTERVAL," if query == "PRC_LMP" else "",
@@ -60,34 +59,11 @@ _DATA_ITEMS = {
     "MCL": "LMP_LOSS_PRC",
     "MGHG": "LMP_GHG_PRC",
 }
-_BY_QUERY: dict[str, tuple[MarketRun, Report]] = {r.queryname: (run, r) for run, r in REPORTS.items()}
-_STAMP = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d):(\d\d)-0000")
-_ZIP_TIME = (2025, 1, 1, 0, 0, 0)  # fixed, so the same request gives the same bytes
-
-_ERROR = """<?xml version="1.0" encoding="UTF-8"?>
-<m:OASISReport xmlns:m="http://www.caiso.com/soa/OASISReport_v1.xsd">
-<m:MessageHeader>
-\t<m:TimeDate>2025-01-01T00:00:00.000Z</m:TimeDate>
-\t<m:Source>OASIS</m:Source>
-\t<m:Version>v20131201</m:Version>
-</m:MessageHeader>
-<m:MessagePayload>
-<m:RTO>
-<m:name>CAISO</m:name>
-<m:DISCLAIMER_ITEM>
-<m:DISCLAIMER>The contents of these pages are subject to change without notice. Decisions based on \
-information contained within the California ISO's web site are the visitor's sole \
-responsibility.</m:DISCLAIMER>
-</m:DISCLAIMER_ITEM>
-<m:ERROR>
-<m:ERR_CODE>{code}</m:ERR_CODE>
-<m:ERR_DESC>{description}</m:ERR_DESC>
-</m:ERROR>
-
-</m:RTO>
-</m:MessagePayload>
-</m:OASISReport>
-"""
+# The sandbox prints HASP prices whether or not the shared model has the run yet.
+_BY_QUERY: dict[str, tuple[MarketRun | None, Report]] = {
+    **{r.queryname: (run, r) for run, r in REPORTS.items()},
+    HASP.queryname: (None, HASP),
+}
 
 
 def transport(latency: float = 0.0) -> httpx.MockTransport:
@@ -97,58 +73,59 @@ def transport(latency: float = 0.0) -> httpx.MockTransport:
 def answer(request: httpx.Request) -> httpx.Response:
     url = request.url
     if url.host != _ENDPOINT.host or url.path != _ENDPOINT.path:
-        return httpx.Response(404, text="Not Found")
+        published = sandbox_files.answer(request)
+        return published if published is not None else httpx.Response(404, text="Not Found")
     params = url.params
     query = params.get("queryname", "")
     if query == NODE_LIST:
         if params.get("version") != str(NODE_LIST_VERSION):
-            return _error(1020, "Version parameter is missing or is invalid")
-        return _zip(f"{query}_v{NODE_LIST_VERSION}", "xml", _atlas())
-    if query not in _BY_QUERY:
-        return _error(1005, "Report name does not exist, please use valid report name")
-    run, report = _BY_QUERY[query]
+            return error(1020, "Version parameter is missing or is invalid")
+        return zipped(f"{query}_v{NODE_LIST_VERSION}", "xml", _atlas())
+    market_run_id = params.get("market_run_id")
+    known = [
+        r for r in (*(r for _, r in _BY_QUERY.values()), *(r for r, _, _ in SERIES.values())) if r.queryname == query
+    ]
+    if not known:
+        return error(1005, "Report name does not exist, please use valid report name")
+    report = next((r for r in known if r.market_run_id == market_run_id), known[0])
     if params.get("version") != str(report.version):
-        return _error(1020, "Version parameter is missing or is invalid")
+        return error(1020, "Version parameter is missing or is invalid")
     if params.get("resultformat") != "6":
-        return httpx.Response(400, text="the sandbox serves price reports as CSV (resultformat=6) only")
-    start, end = _instant(params.get("startdatetime", "")), _instant(params.get("enddatetime", ""))
+        return httpx.Response(400, text="the sandbox serves OASIS reports as CSV (resultformat=6) only")
+    start, end = instant(params.get("startdatetime", "")), instant(params.get("enddatetime", ""))
     if start is None or end is None:
-        return _error(1002, "Invalid datetime format, please use valid datetime format")
+        return error(1002, "Invalid datetime format, please use valid datetime format")
     # An operating day is 25 hours on the fall-back day.
+    if report.max_hours is not None and end - start > timedelta(hours=report.max_hours):
+        return error(1004, f"Data can be requested for period of {report.max_hours} hour only")
     if end - start > timedelta(days=report.max_days, hours=1):
-        return _error(1004, f"Data can be requested for period of {report.max_days} days only")
+        return error(1004, f"Data can be requested for period of {report.max_days} days only")
+    if report.market_run_id != market_run_id or end <= start:
+        return error(1000, "No data returned for the specified selection")
+    name = f"{start:%Y%m%d}_{end:%Y%m%d}_{query}_{market_run_id}_v{report.version}"
+    series = SERIES.get((query, market_run_id))
+    if series is not None:
+        if any(params.get(key) != value for key, value in report.params):
+            return error(1000, "No data returned for the specified selection")
+        return zipped(name, "csv", report_csv(*series, start, end))
     nodes = [node for node in params.get("node", "").split(",") if node]
     if len(nodes) > MAX_NODES:
-        return _error(1017, "Please select a maximum of 10 nodes or use the ALL option")
-    known = [node for node in nodes if node in APNODES]
-    if params.get("market_run_id") != report.market_run_id or not known or end <= start:
-        return _error(1000, "No data returned for the specified selection")
-    name = f"{start:%Y%m%d}_{end:%Y%m%d}_{query}_{report.market_run_id}_v{report.version}"
-    return _zip(name, "csv", _report(run, report, known, start, end))
+        return error(1017, "Please select a maximum of 10 nodes or use the ALL option")
+    priced = [node for node in nodes if node in APNODES]
+    if not priced:
+        return error(1000, "No data returned for the specified selection")
+    run = _BY_QUERY[query][0]
+    return zipped(name, "csv", _report(run.value if run is not None else "HASP", report, priced, start, end))
 
 
-def _instant(text: str) -> datetime | None:
-    match = _STAMP.fullmatch(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute = map(int, match.groups())
-    try:
-        return datetime(year, month, day, hour, minute, tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _report(run: MarketRun, report: Report, nodes: list[str], start: datetime, end: datetime) -> str:
-    step = RUN_LENGTH[run]
-    seconds = step.total_seconds()
-    first = datetime.fromtimestamp(math.ceil(start.timestamp() / seconds) * seconds, UTC)
-    count = max(0, math.ceil((end - first) / step))
-    intervals = [first + i * step for i in range(count)]
+def _report(run: str, report: Report, nodes: list[str], start: datetime, end: datetime) -> str:
+    step = report.interval
+    times = intervals(start, end, step)
     prices: dict[tuple[str, datetime], dict[str, float]] = {}
     for node in nodes:
-        for t in intervals:
+        for t in times:
             local = t.astimezone(PACIFIC)
-            energy, congestion, loss = synthetic.price(node, run.value, t, local.hour + local.minute / 60)
+            energy, congestion, loss = synthetic.price(node, run, t, local.hour + local.minute / 60)
             prices[node, t] = {
                 "LMP": energy + congestion + loss,
                 "MCE": energy,
@@ -156,25 +133,25 @@ def _report(run: MarketRun, report: Report, nodes: list[str], start: datetime, e
                 "MCL": loss,
                 "MGHG": 0.0,
             }
-    labels = {t: _operating(t, step, hourly=run is MarketRun.DAY_AHEAD_HOURLY) for t in intervals}
+    labels = {t: operating(t, step, hourly=report.queryname == "PRC_LMP") for t in times}
     header = _HEADERS[report.queryname]
     value_column = _VALUE_COLUMNS[report.queryname]
     lines = [",".join(header)]
     # OASIS groups rows by component, not by time.
     for kind, item in _DATA_ITEMS.items():
         for node in nodes:
-            for t in intervals:
+            for t in times:
                 day, hour, interval = labels[t]
                 row = {
-                    "INTERVALSTARTTIME_GMT": f"{t:%Y-%m-%dT%H:%M:%S}-00:00",
-                    "INTERVALENDTIME_GMT": f"{t + step:%Y-%m-%dT%H:%M:%S}-00:00",
+                    "INTERVALSTARTTIME_GMT": gmt(t),
+                    "INTERVALENDTIME_GMT": gmt(t + step),
                     "OPR_DT": day,
                     "OPR_HR": hour,
                     "OPR_INTERVAL": interval,
                     "NODE_ID_XML": node,
                     "NODE_ID": node,
                     "NODE": node,
-                    "MARKET_RUN_ID": report.market_run_id,
+                    "MARKET_RUN_ID": report.market_run_id or "",
                     "LMP_TYPE": kind,
                     "XML_DATA_ITEM": item,
                     "PNODE_RESMRID": node,
@@ -185,16 +162,6 @@ def _report(run: MarketRun, report: Report, nodes: list[str], start: datetime, e
                 }
                 lines.append(",".join(row[column] for column in header))
     return "\n".join(lines) + "\n"
-
-
-def _operating(t: datetime, step: timedelta, *, hourly: bool) -> tuple[str, str, str]:
-    """OPR_DT, OPR_HR (hour-ending, counted from local midnight: 1..23 or 1..25 on DST days), OPR_INTERVAL."""
-    day = t.astimezone(PACIFIC).date()
-    midnight = datetime(day.year, day.month, day.day, tzinfo=PACIFIC).astimezone(UTC)
-    hour, into = divmod(t - midnight, timedelta(hours=1))
-    if hourly:
-        return day.isoformat(), str(hour + 1), "0"
-    return day.isoformat(), f"{hour + 1:02d}", str(into // step + 1)
 
 
 def _atlas() -> str:
@@ -209,23 +176,4 @@ def _atlas() -> str:
         "<MessageHeader>\n<TimeDate>2025-01-01T00:00:00-00:00</TimeDate>\n<Source>OASIS</Source>\n"
         "<Version>v20131201</Version>\n</MessageHeader>\n"
         f"<MessagePayload>\n<RTO>\n<name>CAISO</name>\n{items}</RTO>\n</MessagePayload>\n</OASISMaster>\n"
-    )
-
-
-def _error(code: int, description: str) -> httpx.Response:
-    return _zip("INVALID_REQUEST", "xml", _ERROR.format(code=code, description=description))
-
-
-def _zip(stem: str, extension: str, text: str) -> httpx.Response:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        member = zipfile.ZipInfo(f"{stem}.{extension}", date_time=_ZIP_TIME)
-        archive.writestr(member, text.encode(), compress_type=zipfile.ZIP_DEFLATED)
-    return httpx.Response(
-        200,
-        content=buffer.getvalue(),
-        headers={
-            "Content-Type": "application/x-zip-compressed",
-            "Content-Disposition": f"inline; filename={stem}.{extension}.zip;",
-        },
     )
