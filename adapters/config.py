@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from . import faults
 from .faults import Fault
+from .model import ISO
 
 
 class Secret:
@@ -40,6 +41,9 @@ class Settings:
     request_deadline: float = 60.0  # seconds a request may take before it is answered with an error
     max_body_bytes: int = 1_048_576
     faults: tuple[Fault, ...] = ()  # sandbox fault injection (adapters/faults.py)
+    # Live request spacing per ISO, seconds, where an account's limits differ from the default
+    # (a PJM member key allows far more than a non-member one).
+    min_intervals: dict[ISO, float] = field(default_factory=dict)
     pjm_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_username: Secret = field(default_factory=lambda: Secret(""))
@@ -58,6 +62,11 @@ class Settings:
             "request_deadline": float(env.get("GRIDQL_REQUEST_DEADLINE", "60")),
             "max_body_bytes": int(env.get("GRIDQL_MAX_BODY_BYTES", "1048576")),
             "faults": tuple(faults.parse(env.get("GRIDQL_SANDBOX_FAULTS", ""))),
+            "min_intervals": {
+                iso: float(env[f"GRIDQL_{iso.value}_MIN_INTERVAL"])
+                for iso in ISO
+                if env.get(f"GRIDQL_{iso.value}_MIN_INTERVAL")
+            },
             "pjm_api_key": _secret("GRIDQL_PJM_API_KEY"),
             "ercot_api_key": _secret("GRIDQL_ERCOT_API_KEY"),
             "ercot_username": _secret("GRIDQL_ERCOT_USERNAME"),

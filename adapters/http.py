@@ -170,7 +170,7 @@ class Upstream:
         """The ISO's client as settings ask: the ISO's own request spacing live, none in the sandbox
         (no ISO to protect), or `spacing` when a test pins it; sandbox faults, if any, injected."""
         if spacing is None:
-            spacing = 0.0 if settings.sandbox else live_spacing
+            spacing = 0.0 if settings.sandbox else settings.min_intervals.get(iso, live_spacing)
         faults = [f for f in settings.faults if f.iso is iso]
         if faults and transport is not None:
             transport = FaultTransport(transport, faults)

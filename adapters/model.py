@@ -20,6 +20,7 @@ class MarketRun(Enum):
     REAL_TIME_5_MIN = "REAL_TIME_5_MIN"
     REAL_TIME_15_MIN = "REAL_TIME_15_MIN"
     REAL_TIME_HOURLY = "REAL_TIME_HOURLY"
+    HOUR_AHEAD_15_MIN = "HOUR_AHEAD_15_MIN"  # CAISO's hour-ahead scheduling process (HASP)
 
 
 class NodeType(Enum):
@@ -39,6 +40,7 @@ RUN_LENGTH: dict[MarketRun, timedelta] = {
     MarketRun.REAL_TIME_5_MIN: timedelta(minutes=5),
     MarketRun.REAL_TIME_15_MIN: timedelta(minutes=15),
     MarketRun.REAL_TIME_HOURLY: timedelta(hours=1),
+    MarketRun.HOUR_AHEAD_15_MIN: timedelta(minutes=15),
 }
 
 
@@ -166,6 +168,7 @@ class LoadForecastRecord:
     end: datetime
     mw: float
     published_at: datetime | None
+    model: str | None = None  # the ISO's forecast product where it publishes several, e.g. "RTM", "7DA"
 
 
 @dataclass(slots=True)

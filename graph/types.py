@@ -141,6 +141,7 @@ class LoadForecastInterval:
     area: str
     mw: float
     published_at: datetime | None
+    model: str | None = strawberry.field(description="The ISO's forecast product, where it publishes several")
 
 
 @strawberry.type
@@ -270,7 +271,10 @@ class Market:
             served.append(Dataset(name=dataset.kind.value, description=dataset.description, runs=list(dataset.runs)))
         return served
 
-    @strawberry.field(description="Actual load by area; `area` filters on the ISO's own zone/region name")
+    @strawberry.field(
+        description="Actual load by area; `area` filters on the ISO's own zone/region name; `run` picks a "
+        "cadence where the ISO publishes several (see `Market.datasets`)"
+    )
     async def load(
         self,
         info: Info,
@@ -279,8 +283,9 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        run: model.MarketRun | None = None,
     ) -> list[LoadInterval]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.LOAD, start, end, date, days)
+        records, tz = await _series(info, self.iso, model.DatasetKind.LOAD, start, end, date, days, run=run)
         return localized(LoadInterval, select(records, area=area), tz)
 
     @strawberry.field(

@@ -22,7 +22,13 @@ from graphql import (
 )
 
 TYPED_WEIGHT = 10
-INTERVALS_PER_DAY = {"DAY_AHEAD_HOURLY": 24, "REAL_TIME_HOURLY": 24, "REAL_TIME_15_MIN": 96, "REAL_TIME_5_MIN": 288}
+INTERVALS_PER_DAY = {
+    "DAY_AHEAD_HOURLY": 24,
+    "REAL_TIME_HOURLY": 24,
+    "REAL_TIME_15_MIN": 96,
+    "HOUR_AHEAD_15_MIN": 96,
+    "REAL_TIME_5_MIN": 288,
+}
 # Market-wide datasets: a 5-minute cadence over a dozen areas is the common worst case.
 DATASET_ROWS_PER_DAY = 288 * 12
 DATASET_FIELDS = {

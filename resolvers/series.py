@@ -31,6 +31,8 @@ async def market_series(
     if info is None:
         raise dataset_not_served(f"{iso.value} does not serve {kind.value}; see `Market.datasets` for what it does")
     if run is not None and run not in info.runs:
+        if not info.runs:
+            raise bad_input(f"{iso.value} publishes {kind.value} in one form only: leave `run` out")
         published = ", ".join(r.name for r in info.runs)
         raise bad_input(f"{iso.value} publishes {kind.value} for {published}, not {run.name}")
     if published_before is not None and published_before.utcoffset() is None:

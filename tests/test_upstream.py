@@ -206,3 +206,11 @@ async def test_the_circuit_opens_after_repeated_failures_then_probes() -> None:
     assert client.breaker.state == "half-open"
     assert (await client.get("https://api.example/feed")).text == "back"
     assert client.breaker.state == "closed" and len(seen) == 6
+
+
+def test_live_spacing_can_be_set_per_iso(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDQL_PJM_MIN_INTERVAL", "0.1")
+    settings = Settings.from_env()
+    pjm = Upstream.configured(ISO.PJM, settings, None, live_spacing=10.0)
+    nyiso = Upstream.configured(ISO.NYISO, settings, None, live_spacing=0.5)
+    assert (pjm.limiter.interval, nyiso.limiter.interval) == (0.1, 0.5)
