@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -130,6 +131,8 @@ class NyisoAdapter:
             by_node: ByNode = {}
             for record in parse_lbmp(response.content, interval_ending=dataset.interval_ending, length=length):
                 by_node.setdefault(record.node, []).append(record)
+            for series in by_node.values():
+                series.sort(key=_start)  # cached sorted, so a window is two bisections of it
             return by_node
 
         files = await asyncio.gather(
@@ -143,8 +146,10 @@ class NyisoAdapter:
         for code in codes:
             series: list[PriceRecord] = []
             for by_node in files:
-                if by_node is not None:
-                    series.extend(r for r in by_node.get(code, ()) if window.start <= r.start < window.end)
+                cached = by_node.get(code) if by_node is not None else None
+                if cached:
+                    lo = bisect_left(cached, window.start, key=_start)
+                    series.extend(cached[lo : bisect_left(cached, window.end, lo, key=_start)])
             result[code] = _ordered_unique(series)
         return result
 
@@ -215,3 +220,7 @@ def _ordered_unique(series: list[PriceRecord]) -> list[PriceRecord]:
         else:
             unique.append(record)
     return unique
+
+
+def _start(record: PriceRecord) -> datetime:
+    return record.start
