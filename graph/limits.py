@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from resolvers.context import Context
 from resolvers.cost import estimate
@@ -35,9 +37,12 @@ class CostLimit(SchemaExtension):
         yield
 
 
+# The depth and alias rules are built once: ValidationCache keys on the rule classes, and
+# strawberry's QueryDepthLimiter / MaxAliasesLimiter would build new ones for every request.
+RULES: list[type[ASTValidationRule]] = [depth_rule(MAX_DEPTH, should_ignore=None), alias_rule(MAX_ALIASES)]
+
 EXTENSIONS = [
-    lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-    lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    lambda: AddValidationRules(RULES),
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     CostLimit,
 ]

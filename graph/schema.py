@@ -46,7 +46,8 @@ schema = Schema(
     query=Query,
     config=StrawberryConfig(scalar_map=SCALARS),
     # A dashboard sends the same few documents over and over: parse and validate each once.
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), *limits.EXTENSIONS],
+    # The rules go in before validation runs (and is cached).
+    extensions=[lambda: ParserCache(maxsize=256), *limits.EXTENSIONS, lambda: ValidationCache(maxsize=256)],
 )
 
 
