@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from ..errors import UpstreamBadResponse
 from ..model import ISO, PriceRecord
-from ..timeutil import FoldByOrder, parse_us_stamp
+from ..timeutil import FoldByOrder, is_ambiguous, parse_us_stamp, to_utc
 from .mis import EASTERN, members
 
 __all__ = ["EASTERN", "parse_lbmp"]
@@ -65,6 +65,10 @@ def parse_lbmp(body: bytes, *, interval_ending: bool, length: timedelta) -> list
     return records
 
 
+def _span(instant: datetime, interval_ending: bool, length: timedelta) -> tuple[datetime, datetime]:
+    return (instant - length, instant) if interval_ending else (instant, instant + length)
+
+
 def _parse_csv(body: bytes, interval_ending: bool, length: timedelta) -> list[PriceRecord]:
     try:
         text = body.decode("ascii")
@@ -78,35 +82,42 @@ def _parse_csv(body: bytes, interval_ending: bool, length: timedelta) -> list[Pr
     width = max(ts_at, ptid_at, lmp_at, loss_at, cong_at) + 1
     folds = FoldByOrder(EASTERN)
     previous_end: dict[str, datetime] = {}
-    stamps: dict[str, datetime] = {}  # a day's file repeats each stamp once per node
+    # A day's file repeats each stamp once per node: convert each stamp once. Stamps of the
+    # repeated fall-back hour depend on the node's own order and go through `folds` every time.
+    spans: dict[str, tuple[datetime, datetime] | None] = {}
     records: list[PriceRecord] = []
+    append = records.append
     for row in rows:
         if not row:
             continue
         if len(row) < width:
             raise _bad(f"LBMP row has {len(row)} fields, expected {width}: {row!r}")
         stamp, ptid = row[ts_at], row[ptid_at]
-        naive = stamps.get(stamp)
-        if naive is None:
+        if stamp in spans:
+            span = spans[stamp]
+        else:
             try:
-                naive = stamps[stamp] = parse_us_stamp(stamp)
+                naive = parse_us_stamp(stamp)
             except ValueError:
                 raise _bad(f"unreadable time stamp {stamp!r}") from None
-        instant = folds.to_utc(ptid, naive)
-        lmp = _number(row[lmp_at], "LBMP", stamp)
-        loss = _number(row[loss_at], "losses", stamp)
-        congestion = -_number(row[cong_at], "congestion", stamp)
+            ambiguous = is_ambiguous(naive, EASTERN)
+            span = spans[stamp] = None if ambiguous else _span(to_utc(naive, EASTERN), interval_ending, length)
+        if span is None:
+            span = _span(folds.to_utc(ptid, parse_us_stamp(stamp)), interval_ending, length)
+        start, end = span
         if interval_ending:
-            end = instant
-            start = end - length
+            # An off-cycle RTD interval (01:57:48) ends early; the next one starts where it ended.
             before = previous_end.get(ptid)
             if before is not None and start < before < end:
                 start = before
             previous_end[ptid] = end
-        else:
-            start = instant
-            end = start + length
+        try:
+            lmp, loss, printed = float(row[lmp_at]), float(row[loss_at]), float(row[cong_at])
+        except ValueError:
+            for at, what in ((lmp_at, "LBMP"), (loss_at, "losses"), (cong_at, "congestion")):
+                _number(row[at], what, stamp)  # raises, naming the column
+            raise
         # +0.0 turns -0.0 into 0.0; rounding keeps the cents NYISO prints.
-        energy = round(lmp - loss - congestion, 2) + 0.0
-        records.append(PriceRecord(ptid, start, end, lmp, energy, congestion + 0.0, loss))
+        energy = round(lmp - loss + printed, 2) + 0.0
+        append(PriceRecord(ptid, start, end, lmp, energy, 0.0 - printed, loss))
     return records
