@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -146,7 +147,7 @@ def prices_from_rows(
     best: dict[tuple[str, datetime], tuple[int, PriceRecord]] = {}
     for utc, pnode, current, version, lmp, energy, congestion, loss in rows:
         node = pnode if type(pnode) is str else str(pnode)
-        if (keep is not None and node not in keep) or not (current is True or is_true(current)):
+        if (keep is not None and node not in keep) or not (current is True or current == "True" or is_true(current)):
             continue
         span = spans.get(utc)
         if span is None:
@@ -157,16 +158,25 @@ def prices_from_rows(
         held = best.get(key)
         if held is not None and held[0] >= rank:
             continue
-        record = PriceRecord(
-            node,
-            span[0],
-            span[1],
-            lmp if type(lmp) is float else _price(lmp, feed, "total_lmp"),
-            energy if type(energy) is float else _component(energy, feed, "system_energy_price"),
-            congestion if type(congestion) is float else _component(congestion, feed, "congestion_price"),
-            loss if type(loss) is float else _component(loss, feed, "marginal_loss_price"),
-        )
-        best[key] = (rank, record)
+        try:
+            # The common case, JSON numbers or CSV text, in one step; blanks and junk take the
+            # careful path, which names the column.
+            values: tuple[float, float | None, float | None, float | None] = (
+                float(lmp),
+                float(energy),
+                float(congestion),
+                float(loss),
+            )
+            if not math.isfinite(sum(values)):  # type: ignore[arg-type]
+                raise ValueError
+        except (TypeError, ValueError):
+            values = (
+                _price(lmp, feed, "total_lmp"),
+                _component(energy, feed, "system_energy_price"),
+                _component(congestion, feed, "congestion_price"),
+                _component(loss, feed, "marginal_loss_price"),
+            )
+        best[key] = (rank, PriceRecord(node, span[0], span[1], *values))
     return [record for _, record in best.values()]
 
 
@@ -257,13 +267,14 @@ def csv_rows(body: bytes, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
         raise _bad(f"the Data Miner CSV lacks the columns {', '.join(missing)}")
     index = [header.index(c) for c in columns]
     width = max(index) + 1
+    pick = itemgetter(*index)
     rows = []
     for line, row in enumerate(reader, start=2):
         if not row:
             continue
         if len(row) < width:
             raise _bad(f"the Data Miner CSV row {line} has {len(row)} fields, expected {len(header)}")
-        rows.append(tuple(row[i] for i in index))
+        rows.append(pick(row))
     return rows
 
 
