@@ -39,3 +39,28 @@ async def test_series_refuses_a_filter_the_dataset_does_not_have() -> None:
     [error] = body["errors"]  # type: ignore[misc]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["message"] == "LOAD has no fuel to filter on"
+
+
+async def test_market_series_equals_the_typed_dataset_field() -> None:
+    stack = Stack()
+    body = await stack.query(
+        """{ market(iso: NYISO) {
+             load(date: "2025-11-02", area: "N.Y.C.") { start end area mw }
+             series(dataset: LOAD, date: "2025-11-02", area: "N.Y.C.") { length start end area mw fuel }
+           } }"""
+    )
+    assert "errors" not in body
+    market = body["data"]["market"]  # type: ignore[index]
+    rows, columns = market["load"], market["series"]
+    assert columns["length"] == len(rows) > 0
+    for field in ("start", "end", "area", "mw"):
+        assert columns[field] == [row[field] for row in rows], field
+    assert columns["fuel"] is None
+    assert dict(stack.counts) == {ISO.NYISO: 1}  # both fields share one fetch
+
+
+async def test_every_market_lists_what_it_serves() -> None:
+    body = await Stack().query("{ markets { iso datasets { name runs } } }")
+    served = {m["iso"]: {d["name"] for d in m["datasets"]} for m in body["data"]["markets"]}  # type: ignore[index]
+    for iso, names in served.items():
+        assert {"prices", "load", "loadForecast", "fuelMix"} <= names, iso
