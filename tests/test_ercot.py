@@ -7,6 +7,7 @@ import asyncio
 import io
 import itertools
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,32 @@ import orjson
 import pytest
 
 from adapters.config import Secret, Settings
-from adapters.ercot import FEEDS, MARKET, client, create, sandbox
+from adapters.ercot import FEEDS, MARKET, archive, client, create, datasets, parse, reports, sandbox, sandbox_reports
 from adapters.ercot.auth import CLIENT_ID, TOKEN_URL, IdToken
-from adapters.errors import UnsupportedRun, UpstreamBadResponse, UpstreamError, UpstreamUnavailable
+from adapters.ercot.datasets import ClearedAncillaryRecord
+from adapters.errors import (
+    UnsupportedDataset,
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamThrottled,
+    UpstreamUnavailable,
+)
 from adapters.http import RetryPolicy, Upstream
-from adapters.model import ISO, MarketRun, NodeType, PriceRecord, Window
+from adapters.model import (
+    ISO,
+    AncillaryPriceRecord,
+    ConstraintRecord,
+    DatasetKind,
+    LoadForecastRecord,
+    LoadRecord,
+    MarketRun,
+    NodeType,
+    PriceRecord,
+    RenewableRecord,
+    SeriesRequest,
+    Window,
+)
+from tests.sandbox_app import Stack
 
 CENTRAL = ZoneInfo("America/Chicago")
 SCED_SAMPLE = "ercot/mis_np6-788-cd_LMPSROSNODENP6788_20260625_004018_trimmed.csv"
@@ -63,7 +85,7 @@ def api_page(fields: list[str], rows: list[list[Any]], pages: int = 1, page: int
     )
 
 
-def assert_ordered_and_disjoint(records: list[PriceRecord]) -> None:
+def assert_ordered_and_disjoint(records: Sequence[Any]) -> None:
     for before, after in itertools.pairwise(records):
         assert before.start < after.start, (before, after)
         assert before.end <= after.start, (before, after)
@@ -368,8 +390,8 @@ async def test_concurrent_queries_share_one_sign_in() -> None:
     results = await asyncio.gather(*(adapter.prices(run, ["HB_NORTH", "HB_WEST"], window) for run in MARKET.runs))
     await adapter.aclose()
     assert len(recorder.sign_ins()) == 1
-    assert len(recorder.reports()) == 3
-    assert [len(r["HB_NORTH"]) for r in results] == [24, 96, 288]
+    assert len(recorder.reports()) == 3  # the hourly real-time prices share the 15-minute query
+    assert [len(r["HB_NORTH"]) for r in results] == [24, 96, 288, 24]
 
 
 async def test_the_token_is_renewed_a_few_minutes_before_it_expires() -> None:
@@ -465,14 +487,31 @@ async def test_a_page_without_paging_metadata_is_rejected() -> None:
     await adapter.aclose()
 
 
-async def test_unsupported_run() -> None:
-    adapter = create(settings(), Recorder(), min_interval=0)
-    with pytest.raises(UnsupportedRun) as caught:
-        await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["HB_NORTH"], day(date(2025, 7, 1)))
+async def test_real_time_hourly_is_the_average_of_the_four_15_minute_prices() -> None:
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0)
+    window = day(date(2025, 7, 1))
+    hourly = (await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["HB_NORTH"], window))["HB_NORTH"]
+    quarters = (await adapter.prices(MarketRun.REAL_TIME_15_MIN, ["HB_NORTH"], window))["HB_NORTH"]
     await adapter.aclose()
-    assert str(caught.value) == (
-        "ERCOT does not publish REAL_TIME_HOURLY; it publishes: DAY_AHEAD_HOURLY, REAL_TIME_15_MIN, REAL_TIME_5_MIN"
+    assert len(recorder.reports()) == 1  # one NP6-905-CD query serves both runs
+    assert len(hourly) == 24 and len(quarters) == 96
+    for hour, four in zip(hourly, [quarters[i : i + 4] for i in range(0, 96, 4)], strict=True):
+        assert (hour.start, hour.end) == (four[0].start, four[-1].end)
+        assert hour.lmp == sum(q.lmp for q in four) / 4
+
+
+def test_hourly_average_leaves_out_an_incomplete_hour() -> None:
+    body = (
+        b"DeliveryDate,DeliveryHour,DeliveryInterval,SettlementPointName,SettlementPointType,"
+        b"SettlementPointPrice,DSTFlag\n"
+        + b"".join(f"07/01/2025,1,{q},HB_WEST,HU,{20 + q}.25,N\n".encode() for q in (1, 2, 3, 4))
+        + b"07/01/2025,2,1,HB_WEST,HU,99,N\n"
     )
+    hourly = parse.hourly_average(parse.rt_prices(parse.read_table(body, "NP6-905-CD")))
+    assert hourly == {
+        "HB_WEST": [PriceRecord("HB_WEST", z("2025-07-01T05:00"), z("2025-07-01T06:00"), 22.75, None, None, None)]
+    }
 
 
 async def test_only_intervals_starting_in_the_window_are_returned() -> None:
@@ -565,3 +604,637 @@ async def test_sandbox_is_deterministic_and_knows_its_paths() -> None:
     assert [f["name"] for f in page["fields"]][:3] == ["deliveryDate", "deliveryHour", "deliveryInterval"]
     assert unknown.status_code == 404 and unknown.json()["status"] == "Not Found"
     assert no_key.status_code == 401
+
+
+# --- market-wide reports: parsers --------------------------------------------------------------
+
+AS_ZIP = "ercot/api_np3-911-er_2_Day_AS_Disclosure_20241018.zip"
+AS_REGUP = "ercot/api_np3-911-er_2d_Cleared_DAM_AS_REGUP-18-OCT-24.csv"
+AS_LISTING = "ercot/api_archive_np3-911-er_listing_2024-10-18.json"
+
+
+def feed(name: str) -> Any:
+    return next(f for f in FEEDS if f.name == name)
+
+
+def test_cleared_regup_sample_parses_to_its_exact_values(samples: Path) -> None:
+    records = feed("NP3-911-ER").parse((samples / AS_REGUP).read_bytes())
+    assert len(records) == 24
+    # operating day 10/16/2024 (CDT): hour ending 1 = [00:00, 01:00) = 05:00Z
+    assert records[0] == ClearedAncillaryRecord("RegUp", z("2024-10-16T05:00"), z("2024-10-16T06:00"), 195.0)
+    assert records[-1] == ClearedAncillaryRecord("RegUp", z("2024-10-17T04:00"), z("2024-10-17T05:00"), 163.2)
+    assert [r.mw for r in records[16:19]] == [589.7, 849.0, 884.0]
+    assert round(sum(r.mw for r in records), 1) == 9533.1
+    assert_ordered_and_disjoint(records)
+
+
+def test_as_disclosure_zip_yields_each_cleared_member(samples: Path) -> None:
+    body = (samples / AS_ZIP).read_bytes()
+    records = feed("NP3-911-ER").parse(body)
+    assert len(records) == 8 * 24  # eight 2d_Cleared_DAM_AS_* members of 26; offers/self-arranged left out
+    first_hour = {r.product: r.mw for r in records if r.start == z("2024-10-16T05:00")}
+    assert first_hour == {
+        "ECRSM": 192.7, "ECRSS": 925.3, "NonSpin": 1634.1, "RRSFFR": 209.3,
+        "RRSPFR": 1184.9, "RRSUFR": 932.2, "RegDown": 358.7, "RegUp": 195.0,
+    }  # fmt: skip
+    last_hour = {r.product: r.mw for r in records if r.start == z("2024-10-17T04:00")}
+    assert last_hour["NonSpin"] == 1916.0 and last_hour["RegDown"] == 416.3 and last_hour["ECRSS"] == 1062.0
+    # the member on its own parses to the same records as inside the zip
+    assert [r for r in records if r.product == "RegUp"] == feed("NP3-911-ER").parse((samples / AS_REGUP).read_bytes())
+
+
+def test_zip_members_are_read_one_at_a_time_from_memory(samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+    original = zipfile.ZipFile.read
+
+    def counting(self: zipfile.ZipFile, name: Any, pwd: bytes | None = None) -> bytes:
+        reads.append(getattr(name, "filename", name))
+        return original(self, name, pwd)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", counting)
+    monkeypatch.setattr(zipfile.ZipFile, "extract", None)  # nothing ever goes to disk
+    monkeypatch.setattr(zipfile.ZipFile, "extractall", None)
+    members = parse.zip_tables((samples / AS_ZIP).read_bytes(), "NP3-911-ER", lambda n: "Cleared" in n)
+    name, data = next(members)
+    assert reads == [name] and data.startswith(b"Delivery Date,Hour Ending,Total Cleared AS - ")
+    assert len(list(members)) == 7 and len(reads) == 8  # only wanted members are decompressed
+
+
+def test_truncated_zip_is_rejected(samples: Path) -> None:
+    body = (samples / AS_ZIP).read_bytes()
+    with pytest.raises(UpstreamBadResponse, match="NP3-911-ER: not a readable zip"):
+        feed("NP3-911-ER").parse(body[: len(body) // 2])
+    with pytest.raises(UpstreamBadResponse, match="holds no 2d_Cleared_DAM_AS_"):
+        empty = io.BytesIO()
+        with zipfile.ZipFile(empty, "w") as bundle:
+            bundle.writestr("2d_Agg_AS_Offers_REGUP-18-OCT-24.csv", "Delivery Date,Hour Ending,MW Offered\n")
+        feed("NP3-911-ER").parse(empty.getvalue())
+
+
+def test_archive_listing_sample(samples: Path) -> None:
+    postings, pages = archive.listing((samples / AS_LISTING).read_bytes(), "NP3-911-ER")
+    assert pages == 1
+    assert postings == [archive.Posting("1045038225", datetime(2024, 10, 18, 3, 13, 31), "2_Day_AS_Disclosure")]
+    with pytest.raises(UpstreamBadResponse, match="not an archive listing: Invalid"):
+        archive.listing(b'{"code":400,"message":"Invalid postDatetimeFrom"}', "NP3-911-ER")
+    with pytest.raises(UpstreamBadResponse, match="archive entry 1 is unreadable"):
+        archive.listing(b'{"_meta":{"totalPages":1},"archives":[{"docId":"x1","postDatetime":"2024"}]}', "NP3-911-ER")
+
+
+LOAD_FIELDS = ["operatingDay", "hourEnding", "coast", "east", "farWest", "north", "northC", "southern", "southC",
+               "west", "total", "DSTFlag"]  # fmt: skip
+
+
+def test_weather_zone_load_fall_back_day_keeps_both_hours_ending_2() -> None:
+    hours = ["01:00", "02:00", "02:00", *(f"{h:02d}:00" for h in range(3, 25))]
+    rows = [["2025-11-02", he, 10_000 + n, 1, 2, 3, 4, 5, 6, 7, 10_028 + n, n == 2] for n, he in enumerate(hours)]
+    records = feed("NP6-345-CD").parse(api_page(LOAD_FIELDS, rows))
+    assert len(records) == 25 * 9
+    coast = [r for r in records if r.area == "COAST"]
+    assert [(r.start, r.mw) for r in coast[1:3]] == [
+        (z("2025-11-02T06:00"), 10_001.0),
+        (z("2025-11-02T07:00"), 10_002.0),
+    ]
+    assert (coast[-1].start, coast[-1].end) == (z("2025-11-03T05:00"), z("2025-11-03T06:00"))
+    assert [r.area for r in records[:9]] == [
+        "COAST", "EAST", "ERCOT", "FAR_WEST", "NORTH", "NORTH_C", "SOUTHERN", "SOUTH_C", "WEST",
+    ]  # fmt: skip
+    assert next(r.mw for r in records if r.area == "ERCOT" and r.start == z("2025-11-02T07:00")) == 10_030.0
+    assert_ordered_and_disjoint(coast)
+
+
+def test_load_archive_csv_headers_read_like_the_api() -> None:
+    body = (
+        b"OperDay,HourEnding,COAST,EAST,FAR_WEST,NORTH,NORTH_C,SOUTHERN,SOUTH_C,WEST,TOTAL,DSTFlag\r\n"
+        b"03/09/2025,02:00,11000.5,1,2,3,4,5,6,7,11028.5,N\r\n"
+        b"03/09/2025,04:00,11100.25,1,2,3,4,5,6,7,11128.25,N\r\n"
+    )
+    coast = [r for r in feed("NP6-345-CD").parse(body) if r.area == "COAST"]
+    # spring forward: hour ending 04:00 follows 02:00 and is [03:00, 04:00) CDT = 08:00Z
+    assert coast == [
+        LoadRecord("COAST", z("2025-03-09T07:00"), z("2025-03-09T08:00"), 11000.5),
+        LoadRecord("COAST", z("2025-03-09T08:00"), z("2025-03-09T09:00"), 11100.25),
+    ]
+
+
+def test_forecast_zone_load_is_prefixed_and_has_no_second_total() -> None:
+    fields = ["operatingDay", "hourEnding", "north", "south", "west", "houston", "total", "DSTFlag"]
+    records = feed("NP6-346-CD").parse(api_page(fields, [["2025-07-01", "14:00", 20990.43, 16579.17, 9673.39,
+                                                          15638.65, 62881.63, False]]))  # fmt: skip
+    assert records == [
+        LoadRecord("FZ_HOUSTON", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 15638.65),
+        LoadRecord("FZ_NORTH", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 20990.43),
+        LoadRecord("FZ_SOUTH", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 16579.17),
+        LoadRecord("FZ_WEST", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 9673.39),
+    ]
+
+
+FORECAST_FIELDS = ["postedDatetime", "deliveryDate", "hourEnding", "coast", "east", "farWest", "north",
+                   "northCentral", "southern", "southCentral", "west", "systemTotal", "model", "inUseFlag",
+                   "DSTFlag"]  # fmt: skip
+
+
+def forecast_row(posted: str, he: str, total: float, model: str = "E1", in_use: bool = True) -> list[Any]:
+    return [posted, "2025-07-02", he, 1, 2, 3, 4, 5, 6, 7, 8, total, model, in_use, False]
+
+
+def test_load_forecast_keeps_the_in_use_model_and_every_vintage() -> None:
+    rows = [
+        forecast_row("2025-07-01T06:30:00", "1:00", 50_000.0),
+        forecast_row("2025-07-01T06:30:00", "1:00", 51_000.0, model="X", in_use=False),
+        forecast_row("2025-07-01T12:30:00", "1:00", 50_500.0),
+    ]
+    records = [r for r in feed("NP3-565-CD").parse(api_page(FORECAST_FIELDS, rows)) if r.area == "ERCOT"]
+    hour = (z("2025-07-02T05:00"), z("2025-07-02T06:00"))  # hour ending "1:00" of 07/02
+    assert records == [  # posted 06:30 CDT = 11:30Z; the X model is not in use and left out
+        LoadForecastRecord("ERCOT", *hour, 50_000.0, z("2025-07-01T11:30"), "E1"),
+        LoadForecastRecord("ERCOT", *hour, 50_500.0, z("2025-07-01T17:30"), "E1"),
+    ]
+    assert datasets.latest_vintage(records, lambda r: r.area, z("2025-07-01T17:30"))[0].mw == 50_000.0
+    assert datasets.latest_vintage(records, lambda r: r.area, None)[0].mw == 50_500.0
+    assert datasets.latest_vintage(records, lambda r: r.area, z("2025-07-01T11:30")) == []
+
+
+WIND_FIELDS = ["postedDatetime", "deliveryDate", "hourEnding", "genSystemWide", "COPHSLSystemWide",
+               "STWPFSystemWide", "WGRPPSystemWide", "genLoadZoneSouthHouston", "COPHSLLoadZoneSouthHouston",
+               "STWPFLoadZoneSouthHouston", "WGRPPLoadZoneSouthHouston", "genLoadZoneWest", "COPHSLLoadZoneWest",
+               "STWPFLoadZoneWest", "WGRPPLoadZoneWest", "genLoadZoneNorth", "COPHSLLoadZoneNorth",
+               "STWPFLoadZoneNorth", "WGRPPLoadZoneNorth", "HSLSystemWide", "DSTFlag"]  # fmt: skip
+
+
+def test_wind_actuals_come_from_the_latest_posting_and_forecasts_keep_their_vintage() -> None:
+    early = [
+        "2026-06-12T00:55:32",
+        "2026-06-12",
+        1,
+        None,
+        18194.8,
+        18525.3,
+        18400.0,
+        None,
+        4100.2,
+        4062.2,
+        4062.2,
+        None,
+        12182.5,
+        12586.7,
+        12586.7,
+        None,
+        1912.1,
+        1876.4,
+        1876.4,
+        None,
+        False,
+    ]
+    late = ["2026-06-13T12:55:32", "2026-06-12", 1, 18905.79, 18194.8, 18600.0, 18500.0,
+            4368.21, 4100.2, 4062.2, 4062.2, 12562.53, 12182.5, 12586.7, 12586.7, 1975.05, 1912.1, 1876.4, 1876.4,
+            19719.58, False]  # fmt: skip
+    records = feed("NP4-732-CD").parse(api_page(WIND_FIELDS, [early, late]))
+    hour = (z("2026-06-12T05:00"), z("2026-06-12T06:00"))
+    actual = [r for r in records if not r.forecast]
+    assert actual == [
+        RenewableRecord("WIND", None, *hour, 18905.79, False),
+        RenewableRecord("WIND", "LZ_NORTH", *hour, 1975.05, False),
+        RenewableRecord("WIND", "LZ_SOUTH_HOUSTON", *hour, 4368.21, False),
+        RenewableRecord("WIND", "LZ_WEST", *hour, 12562.53, False),
+    ]
+    system = [(r.model, r.published_at, r.mw) for r in records if r.forecast and r.area is None]
+    assert system == [
+        ("STWPF", z("2026-06-12T05:55:32"), 18525.3),
+        ("STWPF", z("2026-06-13T17:55:32"), 18600.0),
+        ("WGRPP", z("2026-06-12T05:55:32"), 18400.0),
+        ("WGRPP", z("2026-06-13T17:55:32"), 18500.0),
+    ]
+    assert len(records) == 4 + 2 * 4 * 2
+
+
+def test_solar_forecast_products() -> None:
+    fields = ["postedDatetime", "deliveryDate", "hourEnding", "genSystemWide", "COPHSLSystemWide", "STPPFSystemWide",
+              "PVGRPPSystemWide", "HSLSystemWide", "DSTFlag"]  # fmt: skip
+    row = ["2025-11-02T01:55:30", "2025-11-02", 2, 0.0, 0.0, 1.5, 2.5, 2.9, True]
+    records = feed("NP4-737-CD").parse(api_page(fields, [row]))
+    # hour ending 2 with DSTFlag: the second (CST) pass through 01:00 = 07:00Z; the posting stamp
+    # has no flag and is read as the first pass (CDT)
+    hour = (z("2025-11-02T07:00"), z("2025-11-02T08:00"))
+    assert records == [
+        RenewableRecord("SOLAR", None, *hour, 0.0, False),
+        RenewableRecord("SOLAR", None, *hour, 2.5, True, z("2025-11-02T06:55:30"), "PVGRPP"),
+        RenewableRecord("SOLAR", None, *hour, 1.5, True, z("2025-11-02T06:55:30"), "STPPF"),
+    ]
+
+
+def test_dam_ancillary_prices() -> None:
+    fields = ["deliveryDate", "hourEnding", "ancillaryType", "MCPC", "DSTFlag"]
+    rows = [["2026-09-26", "14:00", "REGUP", 23.5, False], ["2026-09-26", "14:00", "ECRS", "3.10", False]]
+    assert feed("NP4-188-CD").parse(api_page(fields, rows)) == [
+        AncillaryPriceRecord("ECRS", None, z("2026-09-26T18:00"), z("2026-09-26T19:00"), 3.1),
+        AncillaryPriceRecord("REGUP", None, z("2026-09-26T18:00"), z("2026-09-26T19:00"), 23.5),
+    ]
+    csv_body = b"DeliveryDate,HourEnding,AncillaryType,MCPC,DSTFlag\r\n09/26/2026,14:00,NSPIN,1.25,N\r\n"
+    assert feed("NP4-188-CD").parse(csv_body)[0].product == "NSPIN"
+
+
+SCED_SHADOW_FIELDS = ["SCEDTimestamp", "repeatedHourFlag", "constraintID", "constraintName", "contingencyName",
+                      "shadowPrice", "maxShadowPrice", "limit", "value", "violatedMW", "fromStation", "toStation",
+                      "fromStationkV", "toStationkV", "CCTStatus"]  # fmt: skip
+
+
+def test_sced_constraints_hold_until_the_next_run_at_most_five_minutes() -> None:
+    def row(stamp: str, repeat: bool, name: str, price: float) -> list[Any]:
+        return [stamp, repeat, 1, name, "SCELSAN8", price, 5000.0, 214.0, 215.5, 1.5, "A", "B", 138.0, 138.0, "DC_E"]
+
+    rows = [
+        row("2025-11-02T01:57:12", False, "6437__A", 12.5),
+        row("2025-11-02T01:02:15", True, "6437__A", 40.0),
+        row("2025-11-02T01:02:15", True, "PNHNDL", 3.0),
+        row("2025-11-02T01:20:00", True, "PNHNDL", 4.0),
+    ]
+    records = feed("NP6-86-CD").parse(api_page(SCED_SHADOW_FIELDS, rows))
+    assert [(r.name, r.start, r.end, r.shadow_price) for r in records] == [
+        ("6437__A / SCELSAN8", z("2025-11-02T06:57:12"), z("2025-11-02T07:02:12"), 12.5),
+        ("6437__A / SCELSAN8", z("2025-11-02T07:02:15"), z("2025-11-02T07:07:15"), 40.0),
+        ("PNHNDL / SCELSAN8", z("2025-11-02T07:02:15"), z("2025-11-02T07:07:15"), 3.0),
+        ("PNHNDL / SCELSAN8", z("2025-11-02T07:20"), z("2025-11-02T07:25"), 4.0),
+    ]
+    assert (records[0].limit_mw, records[0].flow_mw) == (214.0, 215.5)
+
+
+def test_sced_run_stamps_cap_the_interval() -> None:
+    rows = [
+        [*("2025-07-01T14:00:14", False, 1, "A", "BASE CASE", 1.0), 0, 10, 9, 0, "", "", 0, 0, ""],
+        [*("2025-07-01T14:02:30", False, 2, "B", "BASE CASE", 2.0), 0, 10, 9, 0, "", "", 0, 0, ""],
+    ]
+    first = feed("NP6-86-CD").parse(api_page(SCED_SHADOW_FIELDS, rows))[0]
+    assert (first.start, first.end) == (z("2025-07-01T19:00:14"), z("2025-07-01T19:02:30"))
+
+
+def test_dam_constraints() -> None:
+    fields = ["deliveryDate", "hourEnding", "constraintId", "constraintName", "contingencyName", "constraintLimit",
+              "constraintValue", "violationAmount", "shadowPrice", "fromStation", "toStation", "fromStationkV",
+              "toStationkV", "deliveryTime", "DSTFlag"]  # fmt: skip
+    rows = [["2025-03-09", "04:00", 7, "PNHNDL", "BASE CASE", 6500, 6500, 0, 12.34, "", "", 0, 0,
+             "2025-03-09T04:00:00", False]]  # fmt: skip
+    assert feed("NP4-191-CD").parse(api_page(fields, rows)) == [
+        ConstraintRecord("PNHNDL / BASE CASE", z("2025-03-09T08:00"), z("2025-03-09T09:00"), 12.34, 6500.0, 6500.0)
+    ]
+
+
+def test_fuel_mix_dashboard_across_the_fall_back_hour() -> None:
+    body = orjson.dumps(
+        {
+            "lastUpdated": "2025-11-02 01:09:57-0600",
+            "data": {
+                "2025-11-02": {
+                    "2025-11-02 01:54:57-0500": {"Wind": {"gen": 9370.08}, "Solar": {"gen": 0}},
+                    "2025-11-02 01:04:57-0600": {"Wind": {"gen": 9400.5}, "Solar": {"gen": 0}},
+                    "2025-11-02 01:10:00-0600": {"Wind": {"gen": 9410.0}, "Solar": {"gen": 0}},
+                }
+            },
+        }
+    )
+    records = feed("fuel-mix").parse(body)
+    # a stamp closes the 5-minute average ending at the next 5-minute mark
+    assert [(r.fuel, r.start, r.end, r.mw) for r in records if r.fuel == "Wind"] == [
+        ("Wind", z("2025-11-02T06:50"), z("2025-11-02T06:55"), 9370.08),
+        ("Wind", z("2025-11-02T07:00"), z("2025-11-02T07:05"), 9400.5),
+        ("Wind", z("2025-11-02T07:05"), z("2025-11-02T07:10"), 9410.0),
+    ]
+    assert [r.fuel for r in records[:2]] == ["Solar", "Wind"]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "message"),
+    [
+        ("NP6-345-CD", api_page(LOAD_FIELDS[:-2], []), "no total column"),
+        ("NP6-345-CD", b"<html>Service Unavailable</html>", "answered HTML"),
+        ("NP4-188-CD", b"DeliveryDate,HourEnding,AncillaryType,MCPC,DSTFlag\n07/01/2025,01:00,REGUP,n/a,N\n", "row 1"),
+        ("NP4-188-CD", b"DeliveryDate,HourEnding,AncillaryType,MCPC,DSTFlag\n07/01/2025,25:00,REGUP,1,N\n", "row 1"),
+        ("fuel-mix", b'{"data": {"2025-07-01": {"2025-07-01 10:04:57-0500": {"Wind": 3}}}}', "no `gen` value"),
+        ("fuel-mix", b'{"lastUpdated": "x"}', "no `data` object"),
+        ("NP3-911-ER", b"Delivery Date,Hour Ending,Total Cleared AS - RegUp\n03/09/2025,24,1\n", "out of range"),
+    ],
+)
+def test_bad_report_bodies_are_rejected(name: str, body: bytes, message: str) -> None:
+    with pytest.raises(UpstreamBadResponse, match=message):
+        feed(name).parse(body)
+
+
+# --- market-wide reports: requests, archive, credentials ---------------------------------------
+
+
+def request_of(kind: DatasetKind, d: date, run: MarketRun | None = None, days: int = 1) -> SeriesRequest:
+    return SeriesRequest(kind, Window.days(d, days, CENTRAL), run)
+
+
+async def test_each_dataset_asks_its_report_once_per_window() -> None:
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0)
+    asked = [
+        (DatasetKind.LOAD, None),
+        (DatasetKind.LOAD_FORECAST, None),
+        (DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY),
+        (DatasetKind.CONSTRAINTS, MarketRun.REAL_TIME_5_MIN),
+        (DatasetKind.CONSTRAINTS, MarketRun.DAY_AHEAD_HOURLY),
+        (DatasetKind.RENEWABLES, None),
+    ]
+    for kind, run in asked:
+        await adapter.series(request_of(kind, date(2025, 7, 1), run, days=2))
+    again = await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1), days=2))
+    await adapter.aclose()
+    queries = {r.url.path.removeprefix("/api/public-reports/"): dict(r.url.params) for r in recorder.reports()}
+    assert len(recorder.reports()) == len(queries) == 8  # the repeat came from the cache
+    days = {"deliveryDateFrom": "2025-07-01", "deliveryDateTo": "2025-07-02"}
+    paging = {"size": str(client.PAGE_SIZE), "page": "1"}
+    operating = {"operatingDayFrom": "2025-07-01", "operatingDayTo": "2025-07-02", **paging}
+    sced = {"SCEDTimestampFrom": "2025-07-01T00:00:00", "SCEDTimestampTo": "2025-07-03T00:00:00", **paging}
+    assert queries == {
+        "np6-345-cd/act_sys_load_by_wzn": operating,
+        "np6-346-cd/act_sys_load_by_fzn": operating,
+        "np3-565-cd/lf_by_model_weather_zone": {**days, "inUseFlag": "true", **paging},
+        "np4-188-cd/dam_clear_price_for_cap": {**days, **paging},
+        "np6-86-cd/shdw_prices_bnd_trns_const": sced,
+        "np4-191-cd/dam_shadow_prices": {**days, **paging},
+        "np4-732-cd/wpp_hrly_avrg_actl_fcast": {**days, **paging},
+        "np4-737-cd/spp_hrly_avrg_actl_fcast": {**days, **paging},
+    }
+    assert len(again) == 48 * 13 and len(recorder.sign_ins()) == 1
+
+
+async def test_fuel_mix_comes_from_the_dashboard_without_credentials() -> None:
+    noon = datetime(2025, 11, 2, 12, 0, tzinfo=UTC)  # 06:00 CST on the fall-back day
+    seen: list[httpx.Request] = []
+    inner = sandbox.transport(clock=lambda: noon)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return await inner.handle_async_request(request)
+
+    adapter = create(Settings(retries=1), httpx.MockTransport(handler), min_interval=0)  # no credentials at all
+    today = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 11, 2)))
+    yesterday = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 11, 1)))
+    earlier = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 10, 31)))
+    await adapter.aclose()
+    assert [str(r.url) for r in seen] == [reports.FUEL_MIX_URL]  # one document, cached
+    assert "Authorization" not in seen[0].headers
+    wind = [r for r in today if r.fuel == "Wind"]
+    # midnight CDT (05:00Z) to noon UTC, through both passes of 01:00: 7 hours of 5-minute points
+    assert len(wind) == 84 and len({r.start for r in wind}) == 84
+    assert (wind[0].start, wind[-1].end) == (z("2025-11-02T05:00"), noon)
+    assert len(today) == 84 * 8 and len(yesterday) == 288 * 8 and earlier == []
+    assert {r.fuel for r in today} == {
+        "Coal and Lignite", "Hydro", "Natural Gas", "Nuclear", "Other", "Power Storage", "Solar", "Wind",
+    }  # fmt: skip
+
+
+async def test_old_daily_reports_come_from_the_archive() -> None:
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0)
+    old = await adapter.series(request_of(DatasetKind.LOAD, date(2024, 7, 1)))
+    prices = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "HB_WEST"], day(date(2024, 7, 1)))
+    await adapter.aclose()
+    calls = [(r.url.path.removeprefix("/api/public-reports/"), dict(r.url.params)) for r in recorder.reports()]
+    wzn = [c for c in calls if "345" in c[0]]
+    assert wzn[0][0] == "np6-345-cd/act_sys_load_by_wzn"  # live first: nothing for 2024
+    assert wzn[1] == (  # load is posted the day after the operating day
+        "archive/np6-345-cd",
+        {"postDatetimeFrom": "2024-07-02T00:00:00", "postDatetimeTo": "2024-07-03T00:00:00", "size": "1000",
+         "page": "1"},
+    )  # fmt: skip
+    assert wzn[2] == ("archive/np6-345-cd", {"download": "2024070204"})
+    dam = [c for c in calls if "190" in c[0]]
+    assert dam[1][1]["postDatetimeFrom"] == "2024-06-30T00:00:00"  # DAM is posted the day before
+    assert len(old) == 24 * 13 and len(prices["HB_NORTH"]) == 24
+    # the archive CSV (MM/DD/YYYY, Y/N, UPPER_SNAKE headers) parses to what the live API would give
+    sandbox_from = sandbox.LIVE_FROM
+    try:
+        sandbox.LIVE_FROM = date(2000, 1, 1)
+        live = create(settings(), Recorder(), min_interval=0)
+        assert await live.series(request_of(DatasetKind.LOAD, date(2024, 7, 1))) == old
+        assert await live.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "HB_WEST"], day(date(2024, 7, 1))) == prices
+        await live.aclose()
+    finally:
+        sandbox.LIVE_FROM = sandbox_from
+
+
+async def test_a_window_across_the_live_horizon_takes_only_the_missing_days_from_the_archive() -> None:
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0)
+    records = await adapter.series(
+        request_of(DatasetKind.ANCILLARY_PRICES, date(2024, 12, 31), MarketRun.DAY_AHEAD_HOURLY, days=2)
+    )
+    await adapter.aclose()
+    listing = [r for r in recorder.reports() if "archive" in r.url.path and "download" not in r.url.params]
+    assert [r.url.params["postDatetimeFrom"] for r in listing] == ["2024-12-30T00:00:00"]
+    assert len(records) == 48 * 5 and len({r.start for r in records}) == 48
+    assert [r.start for r in records] == sorted(r.start for r in records)
+
+
+async def test_an_expired_token_is_renewed_once_and_the_query_retried() -> None:
+    tokens: list[str] = []
+    answers = iter([httpx.Response(401, json={"statusCode": 401, "message": "Unauthorized"})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "ercotb2c.b2clogin.com":
+            tokens.append(f"tok-{len(tokens) + 1}")
+            return httpx.Response(200, json={"id_token": tokens[-1]})
+        seen.append(request.headers["Authorization"])
+        return next(answers, httpx.Response(200, content=api_page(["deliveryDate"], [])))
+
+    seen: list[str] = []
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    records = await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 1), MarketRun.REAL_TIME_5_MIN))
+    await adapter.aclose()
+    assert records == []  # an empty report is no data, not an error
+    assert tokens == ["tok-1", "tok-2"] and seen == ["Bearer tok-1", "Bearer tok-2"]
+
+
+async def test_a_key_refused_with_a_fresh_token_fails_clearly_without_secrets() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "ercotb2c.b2clogin.com":
+            return httpx.Response(200, json={"id_token": "tok-abc123"})
+        return httpx.Response(
+            401, json={"statusCode": 401, "message": "Access denied due to invalid subscription key."}
+        )
+
+    transport = httpx.MockTransport(handler)
+    adapter = create(settings(), transport, min_interval=0)
+    with pytest.raises(UpstreamBadResponse) as caught:
+        await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1)))
+    await adapter.aclose()
+    message = str(caught.value)
+    assert "HTTP 401 with a fresh id token" in message and "GRIDQL_ERCOT_API_KEY" in message
+    for secret in (KEY, PASSWORD, USER, "tok-abc123"):
+        assert secret not in message
+
+
+async def test_wrong_password_is_named_without_echoing_it() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"error": "invalid_grant", "error_description": f"AADB2C90225 {USER}"})
+
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    with pytest.raises(UpstreamBadResponse) as caught:
+        await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1)))
+    await adapter.aclose()
+    assert "sign-in refused the account (HTTP 400)" in str(caught.value)
+    assert USER not in str(caught.value) and PASSWORD not in str(caught.value)
+
+
+async def test_throttling_is_retried_then_reported(caplog: pytest.LogCaptureFixture) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        if request.url.host == "ercotb2c.b2clogin.com":
+            return httpx.Response(200, json={"id_token": "tok-abc123"})
+        calls += 1
+        if calls == 1:
+            return httpx.Response(429, headers={"Retry-After": "0"}, json={"statusCode": 429})
+        if calls == 2:
+            return httpx.Response(200, content=api_page(["deliveryDate"], []))
+        return httpx.Response(429, headers={"Retry-After": "120"}, json={"statusCode": 429})
+
+    adapter = create(settings(retries=3), httpx.MockTransport(handler), min_interval=0)
+    assert await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 1), MarketRun.REAL_TIME_5_MIN)) == []
+    with pytest.raises(UpstreamThrottled, match="asks to wait 120 s") as caught:
+        await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 2), MarketRun.REAL_TIME_5_MIN))
+    await adapter.aclose()
+    assert calls == 3
+    for secret in (KEY, "tok-abc123"):
+        assert secret not in str(caught.value) and secret not in caplog.text
+
+
+async def test_an_empty_daily_report_with_nothing_archived_is_empty() -> None:
+    seen: list[str] = []
+    listing = {"_meta": {"totalPages": 0}, "archives": []}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "ercotb2c.b2clogin.com":
+            return httpx.Response(200, json={"id_token": "tok"})
+        seen.append(request.url.path)
+        if "archive" in request.url.path:
+            return httpx.Response(200, json=listing)
+        return httpx.Response(200, content=api_page(["deliveryDate"], []))
+
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    assert (
+        await adapter.series(request_of(DatasetKind.ANCILLARY_PRICES, date(2031, 1, 1), MarketRun.DAY_AHEAD_HOURLY))
+        == []
+    )
+    await adapter.aclose()
+
+
+async def test_a_broken_archive_document_is_an_error_and_not_cached() -> None:
+    downloads = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal downloads
+        if request.url.host == "ercotb2c.b2clogin.com":
+            return httpx.Response(200, json={"id_token": "tok"})
+        if "download" in request.url.params:
+            downloads += 1
+            return httpx.Response(200, content=b"PK\x03\x04\x14\x00truncated")
+        if "archive" in request.url.path:
+            entry = {"docId": 42, "postDatetime": "2024-06-30T13:00:05.000", "friendlyName": "DAMCPCNP4188"}
+            return httpx.Response(200, json={"_meta": {"totalPages": 1}, "archives": [entry]})
+        return httpx.Response(200, content=api_page(["deliveryDate"], []))
+
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    for _ in range(2):
+        with pytest.raises(UpstreamBadResponse, match="NP4-188-CD archive document 42: not a readable zip"):
+            await adapter.series(request_of(DatasetKind.ANCILLARY_PRICES, date(2024, 7, 1), MarketRun.DAY_AHEAD_HOURLY))
+    await adapter.aclose()
+    assert downloads == 2
+
+
+async def test_unserved_datasets_and_runs() -> None:
+    adapter = create(settings(), Recorder(), min_interval=0)
+    for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.TRANSMISSION_RIGHTS, DatasetKind.CAPACITY_PRICES):
+        with pytest.raises(UnsupportedDataset, match=f"does not serve {kind.value}"):
+            await adapter.series(request_of(kind, date(2025, 7, 1)))
+    with pytest.raises(UnsupportedDataset, match="for REAL_TIME_5_MIN, DAY_AHEAD_HOURLY, not REAL_TIME_15_MIN"):
+        await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 1), MarketRun.REAL_TIME_15_MIN))
+    await adapter.aclose()
+    assert {d.kind for d in adapter.datasets} == {
+        DatasetKind.LOAD, DatasetKind.LOAD_FORECAST, DatasetKind.FUEL_MIX, DatasetKind.ANCILLARY_PRICES,
+        DatasetKind.CONSTRAINTS, DatasetKind.RENEWABLES,
+    }  # fmt: skip
+
+
+# --- market-wide reports: sandbox --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("d", "hours"), [(date(2025, 3, 9), 23), (date(2025, 11, 2), 25), (date(2025, 7, 1), 24)])
+async def test_sandbox_hourly_datasets_on_dst_days(d: date, hours: int) -> None:
+    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
+    window = day(d)
+    load = await adapter.series(request_of(DatasetKind.LOAD, d))
+    forecast = await adapter.series(request_of(DatasetKind.LOAD_FORECAST, d))
+    prices = await adapter.series(request_of(DatasetKind.ANCILLARY_PRICES, d, MarketRun.DAY_AHEAD_HOURLY))
+    renewables = await adapter.series(request_of(DatasetKind.RENEWABLES, d))
+    old_load = await adapter.series(request_of(DatasetKind.LOAD, d.replace(year=2024)))  # from the archive
+    await adapter.aclose()
+    for records, per_hour in ((load, 13), (forecast, 9), (prices, 5), (renewables, 15)):
+        assert len(records) == hours * per_hour
+        starts = sorted({r.start for r in records})
+        assert len(starts) == hours and starts[0] == window.start and starts[-1] + HOUR_DELTA == window.end
+        assert [r.start for r in records] == sorted(r.start for r in records)
+    ercot = [r for r in load if r.area == "ERCOT"]
+    zones = [
+        r for r in load if r.area in {"COAST", "EAST", "FAR_WEST", "NORTH", "NORTH_C", "SOUTHERN", "SOUTH_C", "WEST"}
+    ]
+    assert all(30_000 < r.mw < 80_000 for r in ercot)
+    assert abs(sum(r.mw for r in zones) - sum(r.mw for r in ercot)) < 0.01 * hours  # zones add up to the total
+    assert all(r.published_at is not None and r.published_at < window.end for r in forecast)
+    wind_actual = [r for r in renewables if r.source == "WIND" and not r.forecast and r.area is None]
+    assert len(wind_actual) == hours and all(2_000 < r.mw < 30_000 for r in wind_actual)
+    # the archive years back parse to the same hours (the 2024 DST days fall on other dates)
+    assert len({r.start for r in old_load}) in (23, 24, 25)
+
+
+HOUR_DELTA = timedelta(hours=1)
+
+
+async def test_sandbox_forecast_vintage_before_a_publication_time() -> None:
+    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
+    cutoff = z("2025-07-01T00:00")  # 19:00 CDT on 06/30: the 18:30 posting is the newest before it
+    window = day(date(2025, 7, 1))
+    forecast = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window, None, cutoff))
+    latest = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
+    renewables = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, window, None, cutoff))
+    await adapter.aclose()
+    assert {r.published_at for r in forecast} == {z("2025-06-30T23:30")}
+    assert {r.model for r in forecast} == {sandbox_reports.IN_USE_MODEL}
+    assert {r.published_at for r in latest} == {z("2025-07-01T23:30")}
+    assert len(forecast) == len(latest) == 24 * 9
+    assert forecast[0].mw != latest[0].mw  # another vintage, another number
+    assert {r.published_at for r in renewables if r.forecast} == {z("2025-06-30T23:55")}
+    assert {(r.model, r.source) for r in renewables if r.forecast} == {
+        ("STWPF", "WIND"), ("WGRPP", "WIND"), ("STPPF", "SOLAR"), ("PVGRPP", "SOLAR"),
+    }  # fmt: skip
+
+
+async def test_sandbox_constraints_both_runs() -> None:
+    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
+    window = day(date(2025, 11, 2))
+    sced = await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 11, 2), MarketRun.REAL_TIME_5_MIN))
+    dam = await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 11, 2), MarketRun.DAY_AHEAD_HOURLY))
+    await adapter.aclose()
+    assert sced and dam and all(window.contains(r.start) for r in [*sced, *dam])
+    assert all(r.end - r.start <= timedelta(minutes=5) for r in sced)
+    # runs during both passes of the repeated hour are distinct instants
+    repeated = {r.start for r in sced if z("2025-11-02T06:00") <= r.start < z("2025-11-02T08:00")}
+    assert any(s < z("2025-11-02T07:00") for s in repeated) and any(s >= z("2025-11-02T07:00") for s in repeated)
+    assert len({(r.name, r.start) for r in sced}) == len(sced)
+    assert all(r.end - r.start == HOUR_DELTA for r in dam)
+
+
+async def test_graphql_load_and_ancillary_prices_through_the_whole_stack() -> None:
+    stack = Stack()
+    body = await stack.query(
+        '{ market(iso: ERCOT) { load(date: "2025-07-01", area: "ercot") { start area mw } '
+        'ancillaryPrices(date: "2025-07-01", run: DAY_AHEAD_HOURLY, product: "REGUP") { start product price } } }'
+    )
+    market = body["data"]["market"]  # type: ignore[index]
+    assert len(market["load"]) == 24 and {r["area"] for r in market["load"]} == {"ERCOT"}
+    assert market["load"][0]["start"].startswith("2025-07-01T00:00:00")
+    assert len(market["ancillaryPrices"]) == 24 and {r["product"] for r in market["ancillaryPrices"]} == {"REGUP"}

@@ -49,6 +49,12 @@ class IdToken:
             self._pending.add_done_callback(self._settled)
         return await asyncio.shield(self._pending)
 
+    def expire(self, token: str) -> None:
+        """Drop `token` after ERCOT refused it; a token already replaced by another caller stays."""
+        if self._value == token:
+            self._value = None
+            self._refresh_at = 0.0
+
     async def _sign_in(self) -> str:
         response = await self._upstream.request(
             "POST",
@@ -62,7 +68,16 @@ class IdToken:
                 "client_id": CLIENT_ID,
                 "response_type": "id_token",
             },
+            ok_statuses=(400, 401),
         )
+        if response.status_code in (400, 401):
+            # B2C answers a wrong username or password with 400 invalid_grant; its description
+            # is left out of the message, which must never echo what was sent.
+            raise UpstreamBadResponse(
+                ISO.ERCOT,
+                f"the ERCOT sign-in refused the account (HTTP {response.status_code}): "
+                "check GRIDQL_ERCOT_USERNAME / GRIDQL_ERCOT_PASSWORD",
+            )
         try:
             token = orjson.loads(response.content)["id_token"]
         except (orjson.JSONDecodeError, KeyError, TypeError):

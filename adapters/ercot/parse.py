@@ -17,9 +17,11 @@ import io
 import itertools
 import math
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +36,7 @@ from .nodes import FIXED
 TZ = ZoneInfo("America/Chicago")
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
+DAY = timedelta(days=1)
 SCED_NOMINAL = timedelta(minutes=5)  # the length given to a point's last SCED run in a response
 
 Series = dict[str, list[PriceRecord]]  # node -> records ordered by start
@@ -50,11 +53,21 @@ class Table:
     rows: list[Sequence[Any]]
 
     def index(self, *names: str) -> int:
-        wanted = {name.lower() for name in names}
+        # API fields are camelCase, MIS headers PascalCase or UPPER_SNAKE: compare without case or `_`
+        wanted = {_fold(name) for name in names}
         for i, column in enumerate(self.columns):
-            if column.strip().lower() in wanted:
+            if _fold(column) in wanted:
                 return i
         raise _bad(f"{self.source}: no {names[0]} column (columns: {', '.join(self.columns)})")
+
+    def find(self, *names: str) -> int | None:
+        """The column's index, or None where the form of the report lacks it."""
+        wanted = {_fold(name) for name in names}
+        return next((i for i, column in enumerate(self.columns) if _fold(column) in wanted), None)
+
+
+def _fold(name: str) -> str:
+    return name.strip().replace("_", "").replace(" ", "").lower()
 
 
 # --- bodies -> tables ---------------------------------------------------------------------------
@@ -109,14 +122,21 @@ def csv_table(body: bytes, source: str) -> Table:
 
 def unzip(body: bytes, source: str, member: str = "") -> bytes:
     """The first CSV in an MIS zip whose name contains `member`."""
+    for _, data in zip_tables(body, source, lambda name: member in name):
+        return data
+    raise _bad(f"{source}: the zip holds no {member + ' ' if member else ''}CSV")
+
+
+def zip_tables(body: bytes, source: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of each wanted CSV member, one at a time: the zip is read from memory, never
+    from disk, and only the member being handed out is decompressed."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            for name in archive.namelist():
-                if name.lower().endswith(".csv") and member in name:
-                    return archive.read(name)
-    except zipfile.BadZipFile:
+            for info in archive.infolist():
+                if info.filename.lower().endswith(".csv") and wanted(info.filename):
+                    yield info.filename, archive.read(info)
+    except (zipfile.BadZipFile, EOFError, zlib.error):
         raise _bad(f"{source}: not a readable zip") from None
-    raise _bad(f"{source}: the zip holds no {member + ' ' if member else ''}CSV")
 
 
 def _json(body: bytes, source: str) -> dict[str, Any]:
@@ -163,12 +183,31 @@ def _utc(naive: datetime, repeated: bool) -> datetime:
     return instant
 
 
+@lru_cache(maxsize=4096)
+def _midnight(day: date) -> datetime | None:
+    """UTC instant of the day's Central midnight when the day is 24 hours long (no DST change):
+    its intervals are then plain offsets from it, with no time-zone lookup per row."""
+    start = datetime(day.year, day.month, day.day, tzinfo=TZ).astimezone(UTC)
+    nxt = day + timedelta(days=1)
+    end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=TZ).astimezone(UTC)
+    return start if end - start == DAY else None
+
+
+def _local(day: Any, offset: timedelta, dst: Any) -> datetime:
+    """UTC start of the interval `offset` (wall clock) after the day's midnight."""
+    d = _day(day)
+    repeated = _flag(dst)
+    midnight = _midnight(d)
+    if midnight is not None:
+        return midnight + offset
+    return _utc(datetime(d.year, d.month, d.day) + offset, repeated)
+
+
 def _hour(day: Any, hour_ending: Any, dst: Any) -> tuple[datetime, datetime]:
     ending = int(str(hour_ending).strip().partition(":")[0])  # "01:00" .. "24:00"
     if not 1 <= ending <= 24:
         raise ValueError(f"hour ending {hour_ending!r} is out of range")
-    d = _day(day)
-    start = _utc(datetime(d.year, d.month, d.day) + (ending - 1) * HOUR, _flag(dst))
+    start = _local(day, (ending - 1) * HOUR, dst)
     return start, start + HOUR
 
 
@@ -176,9 +215,7 @@ def _quarter(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime, da
     ending, quarter = int(hour), int(interval)  # hour ending 1..24, quarter 1..4
     if not (1 <= ending <= 24 and 1 <= quarter <= 4):
         raise ValueError(f"hour {hour!r} / interval {interval!r} is out of range")
-    d = _day(day)
-    naive = datetime(d.year, d.month, d.day) + (ending - 1) * HOUR + (quarter - 1) * QUARTER
-    start = _utc(naive, _flag(dst))
+    start = _local(day, (ending - 1) * HOUR + (quarter - 1) * QUARTER, dst)
     return start, start + QUARTER
 
 
@@ -299,6 +336,24 @@ def sced_lmps(table: Table) -> Series:
         for current, following in itertools.pairwise(records):
             current.end = following.start
     return series
+
+
+def hourly_average(quarters: Series) -> Series:
+    """Real-time hourly prices from the 15-minute SPPs: ERCOT publishes no hourly real-time price,
+    so an hour's price is the simple average of its four settlement intervals, the way ERCOT's
+    own market reports average them. Hours missing a quarter are left out rather than guessed."""
+    out: Series = {}
+    for code, records in quarters.items():
+        hours: dict[datetime, list[float]] = {}
+        for record in records:
+            # Central time is a whole number of hours from UTC: a UTC hour is a Central hour
+            hours.setdefault(record.start.replace(minute=0, second=0, microsecond=0), []).append(record.lmp)
+        out[code] = [
+            PriceRecord(code, start, start + HOUR, sum(prices) / 4, None, None, None)
+            for start, prices in hours.items()
+            if len(prices) == 4
+        ]
+    return out
 
 
 def feed(source: str, build: Callable[[Table], Series]) -> Callable[[bytes], list[PriceRecord]]:

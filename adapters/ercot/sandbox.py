@@ -11,8 +11,8 @@ import io
 import math
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,6 +26,8 @@ from ..config import Secret, Settings
 from .auth import CLIENT_ID, SCOPE, TOKEN_URL
 from .client import API, MIS_DOWNLOAD, MIS_LIST, SETTLEMENT_POINTS_REPORT
 from .nodes import DC_TIES, HUBS, LOAD_ZONES
+from .reports import FUEL_MIX_URL
+from .sandbox_reports import REPORTS, Report, days_between, fuel_mix_document, sced_stamp, steps
 
 TZ = ZoneInfo("America/Chicago")
 
@@ -72,23 +74,32 @@ def credentials(settings: Settings) -> Settings:
     )
 
 
-def transport(latency: float = 0.0) -> httpx.MockTransport:
-    return synthetic.mock_transport(_answer, latency)
+def transport(latency: float = 0.0, clock: Callable[[], datetime] | None = None) -> httpx.MockTransport:
+    """The sandbox as a transport; `clock` (UTC now) dates the fuel-mix dashboard, which like
+    ERCOT's holds only yesterday and today."""
+    now = clock or (lambda: datetime.now(UTC))
+    return synthetic.mock_transport(lambda request: _answer(request, now), latency)
 
 
-def _answer(request: httpx.Request) -> httpx.Response:
+def _answer(request: httpx.Request, clock: Callable[[], datetime]) -> httpx.Response:
     host, path = request.url.host, request.url.path
     if host == "ercotb2c.b2clogin.com" and path == _TOKEN_PATH and request.method == "POST":
         return _sign_in(request)
     if host == "api.ercot.com" and path.startswith(_REPORTS_PATH) and request.method == "GET":
-        report = _REPORTS.get(path.removeprefix(_REPORTS_PATH))
+        name = path.removeprefix(_REPORTS_PATH)
+        report = _REPORTS.get(name)
         if report is not None:
             return _report(request, report)
+        archived = _ARCHIVED.get(name.removeprefix("archive/"))
+        if name.startswith("archive/") and archived is not None:
+            return _archive(request, archived)
     if host == "www.ercot.com" and request.method == "GET":
         if request.url.copy_with(query=None) == httpx.URL(MIS_LIST):
             return _document_list(request)
         if request.url.copy_with(query=None) == httpx.URL(MIS_DOWNLOAD):
             return _download(request)
+        if request.url.copy_with(query=None) == httpx.URL(FUEL_MIX_URL):
+            return _json(200, fuel_mix_document(clock()))
     return _error(404, "Not Found", f"No resource at {path}")
 
 
@@ -122,31 +133,6 @@ def _sign_in(request: httpx.Request) -> httpx.Response:
 # --- public-reports API -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Report:
-    emil: str
-    name: str
-    fields: tuple[tuple[str, str, str], ...]  # name, label, dataType
-    rows: Callable[[dict[str, str]], list[list[Any]] | str]  # query -> rows, or what is wrong
-
-
-def _days(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
-def _steps(day: date, step: timedelta) -> Iterator[datetime]:
-    """UTC starts of the day's intervals: 23 or 25 hours on DST days."""
-    start = datetime(day.year, day.month, day.day, tzinfo=TZ).astimezone(UTC)
-    nxt = day + timedelta(days=1)
-    end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=TZ).astimezone(UTC)
-    while start < end:
-        yield start
-        start += step
-
-
 def _price(point: str, run: str, start: datetime) -> float:
     local = start.astimezone(TZ)
     energy, congestion, loss = synthetic.price(point, run, start, local.hour + local.minute / 60)
@@ -158,7 +144,7 @@ def _points(query: dict[str, str]) -> tuple[str, ...]:
     return POINTS if wanted is None else tuple(p for p in POINTS if p == wanted)
 
 
-def _delivery_days(query: dict[str, str]) -> tuple[date, date] | str:
+def _deliverydays_between(query: dict[str, str]) -> tuple[date, date] | str:
     try:
         return date.fromisoformat(query["deliveryDateFrom"]), date.fromisoformat(query["deliveryDateTo"])
     except (KeyError, ValueError):
@@ -166,12 +152,12 @@ def _delivery_days(query: dict[str, str]) -> tuple[date, date] | str:
 
 
 def _dam_rows(query: dict[str, str]) -> list[list[Any]] | str:
-    days = _delivery_days(query)
+    days = _deliverydays_between(query)
     if isinstance(days, str):
         return days
     rows: list[list[Any]] = []
-    for day in _days(*days):
-        for start in _steps(day, timedelta(hours=1)):
+    for day in days_between(*days):
+        for start in steps(day, timedelta(hours=1)):
             local = start.astimezone(TZ)
             ending = f"{local.hour + 1:02d}:00"
             for point in _points(query):
@@ -180,12 +166,12 @@ def _dam_rows(query: dict[str, str]) -> list[list[Any]] | str:
 
 
 def _rt_rows(query: dict[str, str]) -> list[list[Any]] | str:
-    days = _delivery_days(query)
+    days = _deliverydays_between(query)
     if isinstance(days, str):
         return days
     rows: list[list[Any]] = []
-    for day in _days(*days):
-        for start in _steps(day, timedelta(minutes=15)):
+    for day in days_between(*days):
+        for start in steps(day, timedelta(minutes=15)):
             local = start.astimezone(TZ)
             hour, interval = local.hour + 1, local.minute // 15 + 1
             for point in _points(query):
@@ -203,10 +189,9 @@ def _sced_rows(query: dict[str, str]) -> list[list[Any]] | str:
     except (KeyError, ValueError):
         return "SCEDTimestampFrom and SCEDTimestampTo must be timestamps (yyyy-MM-ddTHH:mm:ss)"
     rows: list[list[Any]] = []
-    for day in _days(low.date(), high.date()):
-        for slot in _steps(day, timedelta(minutes=5)):
-            # SCED runs a little after each 5-minute mark, a different few seconds each time
-            stamp = slot + timedelta(seconds=5 + zlib.crc32(slot.isoformat().encode()) % 50)
+    for day in days_between(low.date(), high.date()):
+        for slot in steps(day, timedelta(minutes=5)):
+            stamp = sced_stamp(slot)
             local = stamp.astimezone(TZ)
             wall = local.replace(tzinfo=None, fold=0)
             if not low <= wall <= high:
@@ -218,8 +203,8 @@ def _sced_rows(query: dict[str, str]) -> list[list[Any]] | str:
     return rows
 
 
-_REPORTS = {
-    "np4-190-cd/dam_stlmnt_pnt_prices": _Report(
+_PRICE_REPORTS = {
+    "np4-190-cd/dam_stlmnt_pnt_prices": Report(
         "NP4-190-CD",
         "DAM Settlement Point Prices",
         (
@@ -230,8 +215,10 @@ _REPORTS = {
             ("DSTFlag", "DST Flag", "BOOLEAN"),
         ),
         _dam_rows,
+        ("DeliveryDate", "HourEnding", "SettlementPoint", "SettlementPointPrice", "DSTFlag"),
+        posted=-1,
     ),
-    "np6-905-cd/spp_node_zone_hub": _Report(
+    "np6-905-cd/spp_node_zone_hub": Report(
         "NP6-905-CD",
         "Settlement Point Prices at Resource Nodes, Hubs and Load Zones",
         (
@@ -245,7 +232,7 @@ _REPORTS = {
         ),
         _rt_rows,
     ),
-    "np6-788-cd/lmp_node_zone_hub": _Report(
+    "np6-788-cd/lmp_node_zone_hub": Report(
         "NP6-788-CD",
         "LMPs by Resource Nodes, Load Zones and Trading Hubs",
         (
@@ -259,12 +246,26 @@ _REPORTS = {
 }
 
 
-def _report(request: httpx.Request, report: _Report) -> httpx.Response:
+_REPORTS: dict[str, Report] = {**_PRICE_REPORTS, **REPORTS}
+_ARCHIVED = {report.emil.lower(): report for report in _REPORTS.values() if report.mis}
+# Live report endpoints hold recent days only: of the daily-posted reports, days before this are
+# served by the archive alone, so the adapter's fallback runs offline.
+LIVE_FROM = date(2025, 1, 1)
+
+
+def _refused(request: httpx.Request) -> httpx.Response | None:
     if not request.headers.get("Ocp-Apim-Subscription-Key"):
         return _json(401, {"statusCode": 401, "message": "Access denied due to missing subscription key."})
     bearer = request.headers.get("Authorization", "")
     if not (bearer.startswith("Bearer sbx.") and len(bearer) == len("Bearer sbx.") + 8):
         return _error(401, "Unauthorized", "Invalid or expired id token")
+    return None
+
+
+def _report(request: httpx.Request, report: Report) -> httpx.Response:
+    refused = _refused(request)
+    if refused is not None:
+        return refused
     query = dict(request.url.params)
     try:
         page, size = int(query.get("page", 1)), int(query.get("size", _DEFAULT_PAGE_SIZE))
@@ -275,6 +276,8 @@ def _report(request: httpx.Request, report: _Report) -> httpx.Response:
     rows = report.rows(query)
     if isinstance(rows, str):
         return _error(400, "Bad Request", rows)
+    if report.mis:  # a daily report: its first field is the day
+        rows = [row for row in rows if row[0] >= LIVE_FROM.isoformat()]
     parameters = {k: v for k, v in query.items() if k not in ("page", "size")}
     return _json(
         200,
@@ -295,6 +298,93 @@ def _report(request: httpx.Request, report: _Report) -> httpx.Response:
             "_links": {"self": {"href": str(request.url.copy_with(query=None))}},
         },
     )
+
+
+# --- public-API archive: one posting per operating day of the daily reports ---------------------
+
+_POSTED_AT = "T10:15:07.000"  # every sandbox posting's time of day
+_EMIL_NUMBER = {emil: number for number, emil in enumerate(sorted(_ARCHIVED), 1)}
+
+
+def _doc_id(report: Report, posted: date) -> int:
+    return int(f"{posted:%Y%m%d}{_EMIL_NUMBER[report.emil.lower()]:02d}")
+
+
+def _archive(request: httpx.Request, report: Report) -> httpx.Response:
+    refused = _refused(request)
+    if refused is not None:
+        return refused
+    query = dict(request.url.params)
+    if "download" in query:
+        return _archive_download(report, query["download"])
+    try:
+        low = datetime.fromisoformat(query["postDatetimeFrom"])
+        high = datetime.fromisoformat(query["postDatetimeTo"])
+        page, size = int(query.get("page", 1)), min(int(query.get("size", _DEFAULT_PAGE_SIZE)), 1_000)
+    except (KeyError, ValueError):
+        return _error(400, "Bad Request", "postDatetimeFrom/To must be timestamps; page and size integers")
+    href = f"{API}/archive/{report.emil.lower()}"
+    entries = []
+    for day in days_between(low.date(), high.date()):
+        posted = f"{day.isoformat()}{_POSTED_AT}"
+        if low <= datetime.fromisoformat(posted) < high:
+            doc_id = _doc_id(report, day)
+            entries.append(
+                {
+                    "docId": doc_id,
+                    "friendlyName": report.name.replace(" ", "_"),
+                    "postDatetime": posted,
+                    "_links": {"endpoint": {"href": f"{href}?download={doc_id}"}},
+                }
+            )
+    entries.reverse()  # ERCOT sorts postings newest first
+    return _json(
+        200,
+        {
+            "_meta": {
+                "totalRecords": len(entries),
+                "pageSize": size,
+                "totalPages": math.ceil(len(entries) / size),
+                "currentPage": page,
+            },
+            "product": {"emilId": report.emil, "name": report.name},
+            "archives": entries[(page - 1) * size : page * size],
+            "_links": {"self": {"href": href}},
+        },
+    )
+
+
+def _archive_download(report: Report, doc_id: str) -> httpx.Response:
+    """The posting's zip: one CSV in ERCOT's MIS layout (PascalCase headers, MM/DD/YYYY, Y/N)."""
+    try:
+        posted = datetime.strptime(doc_id[:8], "%Y%m%d").date()
+    except ValueError:
+        return _error(404, "Not Found", f"No archive document {doc_id}")
+    if not doc_id.isdigit() or int(doc_id) != _doc_id(report, posted):
+        return _error(404, "Not Found", f"No archive document {doc_id}")
+    day = (posted - timedelta(days=report.posted)).isoformat()
+    field = report.fields[0][0]  # deliveryDate / operatingDay
+    rows = report.rows({f"{field}From": day, f"{field}To": day})
+    assert not isinstance(rows, str)
+    kinds = [kind for _, _, kind in report.fields]
+    lines = [",".join(report.mis)]
+    lines += [",".join(_mis_value(value, kind) for value, kind in zip(row, kinds, strict=True)) for row in rows]
+    stamp = datetime.fromisoformat(f"{posted.isoformat()}{_POSTED_AT}")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        name = f"{report.emil}_{posted:%Y%m%d}.csv"
+        bundle.writestr(zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6]), "\r\n".join(lines) + "\r\n")
+    return httpx.Response(200, content=archive.getvalue(), headers={"Content-Type": "application/zip"})
+
+
+def _mis_value(value: Any, kind: str) -> str:
+    if kind == "BOOLEAN":
+        return "Y" if value else "N"
+    if kind == "DATE":
+        return f"{value[5:7]}/{value[8:10]}/{value[0:4]}"
+    if kind == "DATETIME":
+        return f"{value[5:7]}/{value[8:10]}/{value[0:4]} {value[11:19]}"
+    return "" if value is None else str(value)
 
 
 # --- MIS: Settlement Points List and Electrical Buses Mapping (NP4-160-SG) ----------------------

@@ -1,0 +1,488 @@
+"""ERCOT market-wide reports -> normalized records: load, load forecast, fuel mix, ancillary
+service prices and cleared quantities, constraints, wind and solar.
+
+Reports arrive as public-API pages (camelCase fields, boolean flags) or as MIS/archive CSVs
+(PascalCase or UPPER_SNAKE headers, Y/N flags); `Table.index` matches either spelling. Hourly
+reports are hour ENDING in Central prevailing time with a DSTFlag on the repeated hour, like the
+price reports (see `parse`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..model import (
+    AncillaryPriceRecord,
+    ConstraintRecord,
+    FuelMixRecord,
+    LoadForecastRecord,
+    LoadRecord,
+    RenewableRecord,
+)
+from ..timeutil import FoldByOrder, to_utc
+from .parse import TZ, Table, _bad, _convert, _day, _flag, _hour, _json, _stamp, _utc, read_table, zip_tables
+
+FIVE_MINUTES = timedelta(minutes=5)
+HOUR = timedelta(hours=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # orders a vintage without a posting time first
+
+TOTAL = "ERCOT"  # the system-wide total, under ERCOT's name like the other ISOs' totals
+# (API field and its other spellings, area label): labels as ERCOT's MIS load files head them
+WEATHER_ZONES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("coast",), "COAST"),
+    (("east",), "EAST"),
+    (("farWest",), "FAR_WEST"),
+    (("north",), "NORTH"),
+    (("northC", "northCentral"), "NORTH_C"),
+    (("southern",), "SOUTHERN"),
+    (("southC", "southCentral"), "SOUTH_C"),
+    (("west",), "WEST"),
+)
+# Forecast zones share names with weather zones (NORTH, WEST) but are other areas: prefixed.
+FORECAST_ZONES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("north",), "FZ_NORTH"),
+    (("south",), "FZ_SOUTH"),
+    (("west",), "FZ_WEST"),
+    (("houston",), "FZ_HOUSTON"),
+)
+
+
+def _number(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a number")
+    return number
+
+
+class _Hours:
+    """Row -> its hour-ending interval, memoized: a report repeats each hour once per column group."""
+
+    def __init__(self, table: Table) -> None:
+        self._day = table.index("deliveryDate", "operatingDay", "OperDay")
+        self._hour = table.index("hourEnding")
+        self._dst = table.find("DSTFlag")
+        self._spans: dict[tuple[Any, Any, Any], tuple[datetime, datetime]] = {}
+
+    def __call__(self, row: Sequence[Any]) -> tuple[datetime, datetime]:
+        key = (row[self._day], row[self._hour], False if self._dst is None else row[self._dst])
+        span = self._spans.get(key)
+        if span is None:
+            span = self._spans[key] = _hour(*key)
+        return span
+
+
+class _Posted:
+    """`postedDatetime` (Central wall time, no offset) -> UTC, memoized. ERCOT gives no flag for a
+    posting inside the repeated hour; such a stamp is read as its first (daylight) pass."""
+
+    def __init__(self, table: Table) -> None:
+        self._column = table.find("postedDatetime")
+        self._seen: dict[Any, datetime] = {}
+
+    def __call__(self, row: Sequence[Any]) -> datetime | None:
+        if self._column is None:
+            return None  # an MIS/archive CSV: its posting time is the document's, not a column
+        value = row[self._column]
+        instant = self._seen.get(value)
+        if instant is None:
+            instant = self._seen[value] = to_utc(_stamp(value), TZ)
+        return instant
+
+
+R = TypeVar("R")
+
+
+class _Kept(Generic[R]):
+    """Records by a sort key (start first), a later row for the same key replacing an earlier
+    one. Reports mostly arrive in key order without repeats: then the records are kept as they
+    came, and the dedupe-and-sort pass runs only for a body that needs it."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[Any, R]] = []
+        self._in_order = True
+
+    def add(self, key: tuple[Any, ...], record: R) -> None:
+        if self._items and key <= self._items[-1][0]:
+            self._in_order = False
+        self._items.append((key, record))
+
+    def records(self) -> list[R]:
+        if self._in_order:
+            return [record for _, record in self._items]
+        latest = dict(self._items)
+        return [latest[key] for key in sorted(latest)]
+
+
+# --- load (NP6-345-CD by weather zone, NP6-346-CD by forecast zone) -----------------------------
+
+
+def actual_load(table: Table, zones: tuple[tuple[tuple[str, ...], str], ...], with_total: bool) -> list[LoadRecord]:
+    """Hourly actual load: one record per zone and hour (a later row for the same hour wins)."""
+    hours = _Hours(table)
+    columns = [(table.index(*names), area) for names, area in zones]
+    if with_total:
+        columns.append((table.index("total", "systemTotal"), TOTAL))
+    columns.sort(key=lambda column: column[1])  # by area: an hour's records come out in order
+    kept: _Kept[LoadRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = hours(row)
+        for i, area in columns:
+            kept.add((start, area), LoadRecord(area, start, end, _number(row[i])))
+
+    _convert(table, step)
+    return kept.records()
+
+
+def weather_zone_load(table: Table) -> list[LoadRecord]:
+    return actual_load(table, WEATHER_ZONES, with_total=True)
+
+
+def forecast_zone_load(table: Table) -> list[LoadRecord]:
+    # The forecast-zone total is the same system load as the weather-zone total: not repeated.
+    return actual_load(table, FORECAST_ZONES, with_total=False)
+
+
+# --- seven-day load forecast (NP3-565-CD) -------------------------------------------------------
+
+
+def load_forecast(table: Table) -> list[LoadForecastRecord]:
+    """Every vintage of ERCOT's in-use forecast model, by weather zone and system total.
+
+    NP3-565-CD carries several models per posting; `inUseFlag` marks the one ERCOT operates on,
+    and only that one is kept, so an area has one forecast per vintage: ERCOT's own, with the
+    model's name in `model` (ERCOT switches models now and then). Vintages are told apart by
+    `postedDatetime`.
+    """
+    hours, posted = _Hours(table), _Posted(table)
+    i_use, i_model = table.find("inUseFlag"), table.find("model")
+    columns = [(table.index(*names), area) for names, area in WEATHER_ZONES]
+    columns.append((table.index("systemTotal", "total"), TOTAL))
+    kept: _Kept[LoadForecastRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        if i_use is not None and not _flag(row[i_use]):
+            return
+        start, end = hours(row)
+        published = posted(row)
+        model = None if i_model is None else str(row[i_model]).strip() or None
+        for i, area in columns:
+            record = LoadForecastRecord(area, start, end, _number(row[i]), published, model)
+            kept.add((start, area, published or _EPOCH), record)
+
+    _convert(table, step)
+    return kept.records()
+
+
+# --- wind and solar (NP4-732-CD, NP4-737-CD) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    source: str  # "WIND" / "SOLAR"
+    areas: tuple[tuple[str, str, str | None], ...]  # API suffix, MIS suffix, area label
+    models: tuple[str, ...]  # ERCOT's forecast products in the report
+
+
+WIND = Production(
+    "WIND",
+    (
+        ("SystemWide", "SystemWide", None),
+        ("LoadZoneSouthHouston", "LZSouthHouston", "LZ_SOUTH_HOUSTON"),
+        ("LoadZoneWest", "LZWest", "LZ_WEST"),
+        ("LoadZoneNorth", "LZNorth", "LZ_NORTH"),
+    ),
+    ("STWPF", "WGRPP"),  # short-term wind power forecast; wind generation resource production potential
+)
+SOLAR = Production(
+    "SOLAR",
+    (("SystemWide", "SystemWide", None),),
+    ("STPPF", "PVGRPP"),  # short-term PV power forecast; PV generation resource production potential
+)
+
+
+def production(table: Table, kind: Production) -> list[RenewableRecord]:
+    """Hourly actual output (`gen...`, forecast=False) and every vintage of each forecast product.
+
+    Each hourly posting repeats the whole horizon: an hour's actual is taken from the latest
+    posting that has it; forecasts keep their posting time for vintage selection. Empty cells
+    (actuals of future hours, forecasts ERCOT did not fill) are skipped.
+    """
+    hours, posted = _Hours(table), _Posted(table)
+    actual_columns = [
+        (table.index(f"gen{api}", f"actual{api}", f"gen{mis}", f"actual{mis}"), area) for api, mis, area in kind.areas
+    ]
+    forecast_columns = [
+        (table.index(f"{model}{api}", f"{model}{mis}"), area, model)
+        for api, mis, area in kind.areas
+        for model in kind.models
+    ]
+    actuals: dict[Hashable, tuple[datetime | None, RenewableRecord]] = {}
+    forecasts: dict[Hashable, RenewableRecord] = {}
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = hours(row)
+        published = posted(row)
+        for i, area in actual_columns:
+            value = row[i]
+            if value is None or value == "":
+                continue
+            before = actuals.get((area, start))
+            if before is None or published is None or before[0] is None or published >= before[0]:
+                actuals[(area, start)] = (
+                    published,
+                    RenewableRecord(kind.source, area, start, end, _number(value), False),
+                )
+        for i, area, model in forecast_columns:
+            value = row[i]
+            if value is None or value == "":
+                continue
+            forecasts[(area, start, model, published)] = RenewableRecord(
+                kind.source, area, start, end, _number(value), True, published, model
+            )
+
+    _convert(table, step)
+    records = [record for _, record in actuals.values()] + list(forecasts.values())
+    return sorted(records, key=renewable_order)
+
+
+def renewable_order(r: RenewableRecord) -> tuple[Any, ...]:
+    return (
+        r.start,
+        r.source,
+        r.area or "",
+        r.forecast,
+        r.model or "",
+        r.published_at or _EPOCH,
+    )
+
+
+class _Vintaged(Protocol):
+    start: datetime
+    published_at: datetime | None
+
+
+V = TypeVar("V", bound=_Vintaged)
+
+
+def latest_vintage(records: Iterable[V], key: Callable[[V], Hashable], published_before: datetime | None) -> list[V]:
+    """Per interval and `key` (area[, model]), the record of the newest vintage published strictly
+    before `published_before` (or the newest of all when None), ordered by start then key."""
+    best: dict[Hashable, V] = {}
+    for record in records:
+        published = record.published_at
+        if published is not None and published_before is not None and published >= published_before:
+            continue
+        k = (record.start, key(record))
+        current = best.get(k)
+        if current is None or (published or _EPOCH) >= (current.published_at or _EPOCH):
+            best[k] = record
+    return sorted(best.values(), key=lambda r: (r.start, *_as_tuple(key(r))))
+
+
+def _as_tuple(value: Hashable) -> tuple[Any, ...]:
+    return tuple("" if v is None else v for v in value) if isinstance(value, tuple) else (value,)
+
+
+# --- DAM ancillary service clearing prices (NP4-188-CD) -----------------------------------------
+
+
+def ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
+    """MCPC per AS product (REGUP, REGDN, RRS, NSPIN, ECRS) and hour, ERCOT-wide (area None)."""
+    hours = _Hours(table)
+    i_type, i_price = table.index("ancillaryType"), table.index("MCPC")
+    kept: _Kept[AncillaryPriceRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = hours(row)
+        product = str(row[i_type]).strip()
+        if not product:
+            raise ValueError("empty ancillary type")
+        kept.add((start, product), AncillaryPriceRecord(product, None, start, end, _number(row[i_price])))
+
+    _convert(table, step)
+    return kept.records()
+
+
+# --- constraints (NP6-86-CD SCED, NP4-191-CD DAM) -----------------------------------------------
+
+
+def _constraint_name(constraint: Any, contingency: Any) -> str:
+    # One constraint can bind under several contingencies at once: ERCOT identifies the binding
+    # pair, so the name carries both.
+    name, outage = str(constraint).strip(), str(contingency or "").strip()
+    if not name:
+        raise ValueError("empty constraint name")
+    return f"{name} / {outage}" if outage else name
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None or value == "" else _number(value)
+
+
+def sced_constraints(table: Table) -> list[ConstraintRecord]:
+    """Binding constraints of each SCED run. A run's result holds until the next run: the interval
+    is [stamp, next run's stamp), at most the nominal 5 minutes (a run binding nothing posts no row)."""
+    i_stamp, i_repeat = table.index("SCEDTimestamp"), table.index("repeatedHourFlag", "repeatHourFlag")
+    i_name, i_cont = table.index("constraintName"), table.index("contingencyName")
+    i_price, i_limit, i_value = table.index("shadowPrice"), table.index("limit"), table.index("value")
+    starts: dict[tuple[Any, Any], datetime] = {}
+    found: _Kept[ConstraintRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        key = (row[i_stamp], row[i_repeat])
+        start = starts.get(key)
+        if start is None:
+            start = starts[key] = _utc(_stamp(key[0]), _flag(key[1]))
+        name = _constraint_name(row[i_name], row[i_cont])
+        record = ConstraintRecord(
+            name, start, start + FIVE_MINUTES, _number(row[i_price]), _optional(row[i_limit]), _optional(row[i_value])
+        )
+        found.add((start, name), record)
+
+    _convert(table, step)
+    following = dict(itertools.pairwise(sorted(set(starts.values()))))
+    records = found.records()
+    for record in records:
+        nxt = following.get(record.start)
+        if nxt is not None and nxt < record.end:
+            record.end = nxt
+    return records
+
+
+def dam_constraints(table: Table) -> list[ConstraintRecord]:
+    """DAM binding constraints per hour with their limit and flow (MW)."""
+    hours = _Hours(table)
+    i_name, i_cont = table.index("constraintName"), table.index("contingencyName")
+    i_price = table.index("shadowPrice")
+    i_limit, i_value = table.index("constraintLimit"), table.index("constraintValue")
+    found: _Kept[ConstraintRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = hours(row)
+        name = _constraint_name(row[i_name], row[i_cont])
+        record = ConstraintRecord(
+            name, start, end, _number(row[i_price]), _optional(row[i_limit]), _optional(row[i_value])
+        )
+        found.add((start, name), record)
+
+    _convert(table, step)
+    return found.records()
+
+
+# --- fuel mix (the grid-conditions dashboard document) ------------------------------------------
+
+FUEL_MIX = "fuel-mix"
+
+
+def fuel_mix(body: bytes) -> list[FuelMixRecord]:
+    """`dashboards/fuel-mix.json`: {"data": {day: {stamp: {fuel: {"gen": MW}}}}}.
+
+    A stamp (e.g. `2026-04-24 22:19:57-0500`) closes a 5-minute average: the interval is the
+    5-minute period ending at the first 5-minute mark at or after the stamp. Stamps carry their
+    UTC offset, which settles the repeated fall-back hour; one without an offset is Central time,
+    its repeated hour told apart by order.
+    """
+    payload = _json(body, FUEL_MIX)
+    days = payload.get("data")
+    if not isinstance(days, dict):
+        raise _bad(f"{FUEL_MIX}: no `data` object by day")
+    folds = FoldByOrder(TZ)
+    kept: _Kept[FuelMixRecord] = _Kept()
+    for number, (stamp, fuels) in enumerate(_dashboard_points(days), 1):
+        try:
+            end = _five_minute_end(stamp, folds)
+            for fuel, value in fuels.items():
+                mw = value.get("gen") if isinstance(value, dict) else None
+                if mw is None:
+                    raise ValueError(f"{fuel}: no `gen` value")
+                kept.add((end, fuel), FuelMixRecord(fuel, end - FIVE_MINUTES, end, _number(mw)))
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise _bad(f"{FUEL_MIX}: point {number} ({stamp}): {exc}") from None
+    return kept.records()
+
+
+def _dashboard_points(days: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    for day in sorted(days):
+        points = days[day]
+        if not isinstance(points, dict):
+            raise _bad(f"{FUEL_MIX}: day {day} is not an object of points")
+        yield from points.items()
+
+
+def _five_minute_end(stamp: str, folds: FoldByOrder) -> datetime:
+    text = stamp.strip()
+    if len(text) > 19:  # `YYYY-MM-DD HH:MM:SS-0500`
+        instant = datetime.fromisoformat(text[:19] + text[19:22] + ":" + text[22:24]).astimezone(UTC)
+    else:
+        instant = folds.to_utc(FUEL_MIX, datetime.fromisoformat(text))
+    excess = (instant.minute % 5) * 60 + instant.second
+    if excess == 0 and instant.microsecond == 0:
+        return instant
+    return instant.replace(second=0, microsecond=0) + timedelta(minutes=5 - instant.minute % 5)
+
+
+# --- 2-Day AS disclosure (NP3-911-ER): cleared DAM AS quantities --------------------------------
+
+AS_DISCLOSURE = "NP3-911-ER"
+_CLEARED = "2d_Cleared_DAM_AS_"
+_CLEARED_HEADER = "Total Cleared AS - "
+
+
+@dataclass(slots=True)
+class ClearedAncillaryRecord:
+    """MW of one AS product the DAM cleared in one hour (a quantity, not a price)."""
+
+    product: str  # as ERCOT heads the column: RegUp, RegDown, NonSpin, RRSPFR, ECRSS, ...
+    start: datetime
+    end: datetime
+    mw: float
+
+
+def cleared_ancillary(body: bytes) -> list[ClearedAncillaryRecord]:
+    """The `2d_Cleared_DAM_AS_*` members of a 2-Day AS Disclosure zip, one member in memory at a
+    time (or one such CSV on its own)."""
+    if body.startswith(b"PK\x03\x04"):
+        members = zip_tables(body, AS_DISCLOSURE, lambda name: name.rsplit("/", 1)[-1].startswith(_CLEARED))
+    else:
+        members = iter([(AS_DISCLOSURE, body)])
+    records: list[ClearedAncillaryRecord] = []
+    count = 0
+    for name, data in members:
+        count += 1
+        records += _cleared_member(read_table(data, f"{AS_DISCLOSURE} {name}"))
+    if not count:
+        raise _bad(f"{AS_DISCLOSURE}: the zip holds no {_CLEARED}* CSV")
+    return sorted(records, key=lambda r: (r.start, r.product))
+
+
+def _cleared_member(table: Table) -> list[ClearedAncillaryRecord]:
+    i_day, i_hour = table.index("Delivery Date"), table.index("Hour Ending")
+    i_mw = next((i for i, c in enumerate(table.columns) if c.strip().startswith(_CLEARED_HEADER)), None)
+    if i_mw is None:
+        raise _bad(f"{table.source}: no `{_CLEARED_HEADER}<product>` column")
+    product = table.columns[i_mw].strip().removeprefix(_CLEARED_HEADER).strip()
+    out: list[ClearedAncillaryRecord] = []
+
+    def step(row: Sequence[Any]) -> None:
+        start = _elapsed_hour(_day(row[i_day]), int(row[i_hour]))
+        out.append(ClearedAncillaryRecord(product, start, start + HOUR, _number(row[i_mw])))
+
+    _convert(table, step)
+    return out
+
+
+def _elapsed_hour(day: date, ending: int) -> datetime:
+    """Hour ending N of a day in a report with no DST flag: the Nth hour after local midnight, so a
+    fall-back day runs to 25 and a spring-forward day to 23 (ERCOT's AS reports count this way)."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=TZ).astimezone(UTC)
+    nxt = day + timedelta(days=1)
+    length = (datetime(nxt.year, nxt.month, nxt.day, tzinfo=TZ).astimezone(UTC) - midnight) // HOUR
+    if not 1 <= ending <= length:
+        raise ValueError(f"hour ending {ending} is out of range for {day:%m/%d/%Y} ({length} hours)")
+    return midnight + (ending - 1) * HOUR
