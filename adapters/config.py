@@ -26,6 +26,10 @@ class Secret:
     __str__ = __repr__
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _secret(name: str) -> Secret:
     return Secret(os.environ.get(name, ""))
 
@@ -41,6 +45,10 @@ class Settings:
     request_deadline: float = 60.0  # seconds a request may take before it is answered with an error
     max_body_bytes: int = 1_048_576
     faults: tuple[Fault, ...] = ()  # sandbox fault injection (adapters/faults.py)
+    api_keys_file: str = ""  # set: every /graphql request needs a client key listed (hashed) there
+    graphiql: bool = True
+    introspection: bool = True
+    cors_origins: tuple[str, ...] = ()
     # Live request spacing per ISO, seconds, where an account's limits differ from the default
     # (a PJM member key allows far more than a non-member one).
     min_intervals: dict[ISO, float] = field(default_factory=dict)
@@ -53,7 +61,7 @@ class Settings:
     def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
         values: dict[str, object] = {
-            "sandbox": env.get("GRIDQL_SANDBOX", "").lower() in ("1", "true", "yes"),
+            "sandbox": _flag(env.get("GRIDQL_SANDBOX", "")),
             "cache_ttl": float(env.get("GRIDQL_CACHE_TTL", "300")),
             "http_timeout": float(env.get("GRIDQL_HTTP_TIMEOUT", "30")),
             "retries": int(env.get("GRIDQL_RETRIES", "4")),
@@ -62,6 +70,10 @@ class Settings:
             "request_deadline": float(env.get("GRIDQL_REQUEST_DEADLINE", "60")),
             "max_body_bytes": int(env.get("GRIDQL_MAX_BODY_BYTES", "1048576")),
             "faults": tuple(faults.parse(env.get("GRIDQL_SANDBOX_FAULTS", ""))),
+            "api_keys_file": env.get("GRIDQL_API_KEYS_FILE", ""),
+            "graphiql": _flag(env.get("GRIDQL_GRAPHIQL", "1")),
+            "introspection": _flag(env.get("GRIDQL_INTROSPECTION", "1")),
+            "cors_origins": tuple(o.strip() for o in env.get("GRIDQL_CORS_ORIGINS", "").split(",") if o.strip()),
             "min_intervals": {
                 iso: float(env[f"GRIDQL_{iso.value}_MIN_INTERVAL"])
                 for iso in ISO

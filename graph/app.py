@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -14,6 +15,7 @@ from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -30,6 +32,7 @@ from adapters.http import BREAKERS
 from adapters.model import ISO
 from resolvers.context import Context, build_context
 
+from .access import KeyRing
 from .schema import schema
 
 log = logging.getLogger("gridql")
@@ -62,9 +65,10 @@ def _code(error: GraphQLError) -> str:
 
 class GraphQLView(GraphQL[Context, None]):
     def __init__(self, adapters: Mapping[ISO, Adapter], settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
         self.adapters = adapters
         self.settings = settings
+        self.keys = KeyRing.load(Path(settings.api_keys_file)) if settings.api_keys_file else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,11 +77,22 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope, receive=receive))
         except HTTPException as exc:  # malformed JSON, wrong content type, mutation over GET, ...
-            response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+            code = "UNAUTHENTICATED" if exc.status_code == 401 else "BAD_REQUEST"
+            response = error_response(exc.status_code, exc.reason, code)
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = build_context(self.adapters, sandbox=self.settings.sandbox, max_cost=self.settings.max_cost)
+        client = None
+        if self.keys is not None:
+            client = self.keys.client(_presented_key(request))
+            if client is None:
+                raise HTTPException(401, "A valid API key is required: send it as `Authorization: Bearer <key>`")
+        context = build_context(
+            self.adapters,
+            self.settings,
+            client=client.name if client else None,
+            budget=client.bucket if client else None,
+        )
         request.state.gridql = context
         return context
 
@@ -120,10 +135,20 @@ class GraphQLView(GraphQL[Context, None]):
         return orjson.dumps(data)
 
 
+def _presented_key(request: Request | WebSocket) -> str | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return request.headers.get("x-api-key")
+
+
 def _report(context: Context) -> dict[str, Any]:
+    cost: dict[str, Any] = {"estimated": context.cost, "limit": context.settings.max_cost}
+    if context.budget is not None:
+        cost["budgetRemaining"] = context.budget.remaining
     return {
-        "sandbox": context.sandbox,
-        "cost": {"estimated": context.cost, "limit": context.max_cost},
+        "sandbox": context.settings.sandbox,
+        "cost": cost,
         "upstream": {
             iso.value: {
                 "requests": s.upstream_requests,
@@ -185,9 +210,19 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         for adapter in adapters.values():
             await adapter.aclose()
 
+    middleware = [Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+            )
+        )
     return Starlette(
         # The view answers every method itself: a refused one gets a JSON error, not a bare 405 page.
         routes=[Route("/graphql", view), Route("/healthz", healthz)],
-        middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes)],
+        middleware=middleware,
         lifespan=lifespan,
     )

@@ -74,6 +74,16 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    from .access import add_key
+
+    path = Path(args.file)
+    key = add_key(path, args.name, args.budget)
+    print(f"gridql: key for {args.name!r} stored (hashed) in {path}; it is shown only now:", file=sys.stderr)
+    print(key)
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .schema import sdl
 
@@ -100,6 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse.add_argument("file", nargs="?", help="the body exactly as the ISO served it; - for stdin")
     parse.add_argument("--list", action="store_true", help="list the feeds")
     parse.set_defaults(run=_parse)
+
+    keys = commands.add_parser(
+        "keys", help="create a client API key (serve checks keys when GRIDQL_API_KEYS_FILE is set)"
+    )
+    keys.add_argument("action", choices=["add"])
+    keys.add_argument("name", help="who the key is for")
+    keys.add_argument("--budget", type=int, help="query-cost budget per minute; none: unlimited")
+    keys.add_argument("--file", default="gridql-keys.json", help="the key file (hashes only)")
+    keys.set_defaults(run=_keys)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(run=_schema)

@@ -1,23 +1,35 @@
-"""What every resolver of one request shares: the adapters, that request's loaders and its stats."""
+"""What every resolver of one request shares: the adapters, settings, that request's loaders and stats."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from adapters import stats
 from adapters.base import Adapter
+from adapters.config import Settings
 from adapters.model import ISO, MarketInfo
 
 from .loaders import Loaders
 
 
+class Budget(Protocol):
+    """A client's query-cost budget (graph.access.TokenBucket)."""
+
+    def take(self, amount: int) -> float | None: ...
+
+    @property
+    def remaining(self) -> int: ...
+
+
 @dataclass
 class Context:
     adapters: Mapping[ISO, Adapter]
-    sandbox: bool
+    settings: Settings
     loaders: Loaders
-    max_cost: int
+    client: str | None = None  # the API client's name, when keys are on
+    budget: Budget | None = None
     cost: int = 0  # the estimate of this request's query, set before it runs
     stats: stats.RequestStats = field(default_factory=stats.RequestStats)
 
@@ -25,9 +37,11 @@ class Context:
         return self.adapters[iso].market
 
 
-def build_context(adapters: Mapping[ISO, Adapter], *, sandbox: bool, max_cost: int) -> Context:
+def build_context(
+    adapters: Mapping[ISO, Adapter], settings: Settings, *, client: str | None = None, budget: Budget | None = None
+) -> Context:
     """Call inside the request's task: it binds the loaders to the running loop and the stats to
     the request's context."""
-    context = Context(adapters=adapters, sandbox=sandbox, loaders=Loaders(adapters), max_cost=max_cost)
+    context = Context(adapters, settings, Loaders(adapters), client=client, budget=budget)
     stats.current.set(context.stats)
     return context
