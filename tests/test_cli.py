@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -93,3 +95,50 @@ def test_serve_sandbox_answers_over_http() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_shutdown_lets_a_request_in_flight_finish() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "graph.cli",
+            "serve",
+            "--sandbox",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--sandbox-latency",
+            "1.5",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(httpx.post, f"{base}/graphql", json={"query": QUERY}, timeout=30)
+            time.sleep(0.5)  # the request waits on the slow sandbox upstream
+            server.send_signal(signal.SIGTERM)
+            answer = pending.result()
+        assert answer.status_code == 200
+        assert len(answer.json()["data"]["node"]["prices"]) == 23
+        # uvicorn finishes in-flight requests, then exits by the signal it was sent.
+        assert server.wait(timeout=10) in (0, -signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
