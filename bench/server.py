@@ -16,12 +16,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 class Server:
-    def __init__(self, *, latency: float = 0.0) -> None:
+    def __init__(self, *, latency: float = 0.0, faults: str = "") -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "GRIDQL_SANDBOX_LATENCY": str(latency)}
+        env = {**os.environ, "GRIDQL_SANDBOX_LATENCY": str(latency), "GRIDQL_SANDBOX_FAULTS": faults}
         self.process = subprocess.Popen(
             [
                 sys.executable,
