@@ -5,18 +5,33 @@ A spec is a comma-separated list of `ISO[/path-part]=fault`, e.g.
 Faults: `latency:S` (answer S seconds late), `timeout`, `reset`, `429` or `429:S` (with
 Retry-After S), `500`/`502`/`503`, `html` (200 with an HTML error page), `empty` (200 with no
 body), `truncate` (200 with the first half of the real body).
+
+Content faults rewrite the price table of the real answer (CSV, zipped CSV, Data Miner `items`
+JSON, ERCOT `fields`/`data` JSON): `drop-column` and `rename-column` (the price column),
+`reorder-columns`, `blank-price` and `non-numeric` (the first row's price), `duplicate-rows`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
+import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from .model import ISO
 
-KINDS = ("latency", "timeout", "reset", "429", "500", "502", "503", "html", "empty", "truncate")
+CONTENT = ("drop-column", "rename-column", "reorder-columns", "blank-price", "non-numeric", "duplicate-rows")
+KINDS = ("latency", "timeout", "reset", "429", "500", "502", "503", "html", "empty", "truncate", *CONTENT)
+# The column a content fault aims at: each ISO's total price column, by its real name.
+PRICE_COLUMNS = (
+    "LBMP ($/MWHr)", "total_lmp_da", "total_lmp_rt", "settlementPointPrice", "SettlementPointPrice", "LMP", "MW",
+    "VALUE", "PRC",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +91,60 @@ class FaultTransport(httpx.AsyncBaseTransport):
             return httpx.Response(200, content=b"")
         real = await self.inner.handle_async_request(request)
         body = await real.aread()
-        return httpx.Response(200, headers=real.headers, content=body[: len(body) // 2])
+        headers = {k: v for k, v in real.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        if kind == "truncate":
+            return httpx.Response(200, headers=headers, content=body[: len(body) // 2])
+        return httpx.Response(real.status_code, headers=headers, content=rewrite(body, kind))
+
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def rewrite(body: bytes, kind: str) -> bytes:
+    """The body with its price table changed by a content fault; a body without one is unchanged."""
+    if body[:4] == b"PK\x03\x04":
+        source, out = zipfile.ZipFile(io.BytesIO(body)), io.BytesIO()
+        with source, zipfile.ZipFile(out, "w") as target:
+            for name in source.namelist():
+                member = source.read(name)
+                target.writestr(name, rewrite(member, kind) if name.lower().endswith(".csv") else member)
+        return out.getvalue()
+    text = body.decode("utf-8", "replace")
+    if text.lstrip()[:1] == "{":
+        document = json.loads(text)
+        if isinstance(document.get("items"), list) and document["items"]:  # Data Miner
+            header = list(document["items"][0])
+            rows = [[item.get(key) for key in header] for item in document["items"]]
+            header, rows = _mutate(header, rows, kind)
+            document["items"] = [dict(zip(header, row, strict=False)) for row in rows]
+        elif isinstance(document.get("fields"), list) and isinstance(document.get("data"), list):  # ERCOT
+            header = [field["name"] for field in document["fields"]]
+            by_name = {field["name"]: field for field in document["fields"]}
+            header, document["data"] = _mutate(header, document["data"], kind)
+            document["fields"] = [by_name.get(name, {**next(iter(by_name.values())), "name": name}) for name in header]
+        return json.dumps(document).encode()
+    lines = list(csv.reader(io.StringIO(text)))
+    start = next((i for i, line in enumerate(lines) if line), None)
+    if start is None:
+        return body
+    header, rows = _mutate(lines[start], [line for line in lines[start + 1 :] if line], kind)
+    out_text = io.StringIO()
+    csv.writer(out_text, lineterminator="\r\n").writerows([header, *rows])
+    return out_text.getvalue().encode()
+
+
+def _mutate(header: list[str], rows: list[list[Any]], kind: str) -> Table:
+    at = next((header.index(name) for name in PRICE_COLUMNS if name in header), None)
+    if at is None or not rows:
+        return header, rows
+    if kind == "drop-column":
+        return header[:at] + header[at + 1 :], [row[:at] + row[at + 1 :] for row in rows]
+    if kind == "rename-column":
+        return [*header[:at], "Renamed " + header[at], *header[at + 1 :]], rows
+    if kind == "reorder-columns":
+        return header[::-1], [row[::-1] for row in rows]
+    if kind == "duplicate-rows":
+        return header, [row for row in rows for _ in (0, 1)]
+    first = list(rows[0])
+    first[at] = "" if kind == "blank-price" else "N/A"
+    return header, [first, *rows[1:]]

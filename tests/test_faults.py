@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -74,3 +76,24 @@ def test_a_malformed_fault_spec_is_refused() -> None:
     with pytest.raises(ValueError, match="bad fault 'MISO=503'"):
         faults.parse("MISO=503")
     assert faults.parse("PJM/da_hrl=429:2") == [faults.Fault(ISO.PJM, "da_hrl", "429", 2.0)]
+
+
+async def _answer(stack: Stack) -> dict[str, Any]:
+    return await stack.query(PRICES, {"ids": HUBS, "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"})
+
+
+@pytest.mark.parametrize("fault", faults.CONTENT)
+async def test_a_damaged_table_is_refused_or_read_right_never_wrong(fault: str) -> None:
+    truth = (await _answer(Stack()))["data"]["nodes"]  # type: ignore[index]
+    spec = ",".join(f"{iso.value}={fault}" for iso in ISO)
+    body = await _answer(Stack(retries=1, faults=tuple(faults.parse(spec))))
+    failed = {e["path"][1]: e["extensions"]["code"] for e in errors(body)}
+    for i, node in enumerate(body["data"]["nodes"]):  # type: ignore[index]
+        if i in failed:
+            assert node is None and failed[i] == "UPSTREAM_BAD_RESPONSE", (HUBS[i], failed[i])
+        else:
+            assert node == truth[i], HUBS[i]  # read right despite the damage
+    if fault in ("drop-column", "rename-column"):
+        assert len(failed) == len(HUBS)  # no price column: every ISO refuses the answer
+    if fault in ("reorder-columns", "duplicate-rows"):
+        assert failed == {}  # columns are found by name; a repeated row is one interval
