@@ -112,8 +112,8 @@ class CircuitBreaker:
             self.opened_at = time.monotonic()
 
 
-# The latest breaker of each ISO, for /healthz.
-BREAKERS: dict[ISO, CircuitBreaker] = {}
+# The latest client of each ISO, for /healthz and /metrics.
+UPSTREAMS: dict[ISO, Upstream] = {}
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -149,7 +149,10 @@ class Upstream:
         self.iso = iso
         self.retry = retry or RetryPolicy()
         self.limiter = RateLimiter(min_interval)
-        self.breaker = BREAKERS[iso] = CircuitBreaker(iso)
+        self.breaker = CircuitBreaker(iso)
+        self.sent = 0  # HTTP requests sent, retries included
+        self.failed = 0  # logical requests that ended in an UpstreamError
+        UPSTREAMS[iso] = self
         self.client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
@@ -216,9 +219,11 @@ class Upstream:
         try:
             response = await self._send(method, url, params, headers, data, ok_statuses, auth)
         except (UpstreamUnavailable, UpstreamTimeout, UpstreamThrottled):
+            self.failed += 1
             self.breaker.record(ok=False)
             raise
         except UpstreamError:
+            self.failed += 1
             self.breaker.record(ok=True)  # the ISO answered; the request was wrong
             raise
         except BaseException:
@@ -244,6 +249,7 @@ class Upstream:
                 await asyncio.sleep(self._backoff(attempt))
             await self.limiter.wait()
             stats.count_request(self.iso, auth=auth)
+            self.sent += 1
             try:
                 response = await self.client.request(method, url, params=params, headers=headers, data=data)
             except httpx.TimeoutException:

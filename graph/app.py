@@ -1,10 +1,11 @@
-"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser) and /healthz."""
+"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser), /healthz and /metrics."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,7 +29,7 @@ from strawberry.types import ExecutionResult
 from adapters import registry
 from adapters.base import Adapter
 from adapters.config import Settings
-from adapters.http import BREAKERS
+from adapters.http import UPSTREAMS
 from adapters.model import ISO
 from resolvers.context import Context, build_context
 
@@ -69,6 +70,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.adapters = adapters
         self.settings = settings
         self.keys = KeyRing.load(Path(settings.api_keys_file)) if settings.api_keys_file else None
+        self.metrics = Metrics()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,6 +116,7 @@ class GraphQLView(GraphQL[Context, None]):
         return Response(html, media_type="text/html")
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        self.metrics.requests += 1
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             errors: list[object] = []
@@ -125,6 +128,7 @@ class GraphQLView(GraphQL[Context, None]):
                     formatted["message"] = "Internal error"
                 formatted["extensions"] = {**(error.extensions or {}), "code": code}
                 errors.append(formatted)
+                self.metrics.errors[code] += 1
             response["errors"] = errors
         context: Context | None = getattr(request.state, "gridql", None)
         if context is not None:
@@ -133,6 +137,33 @@ class GraphQLView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+
+class Metrics:
+    """Counters for /metrics, in Prometheus' text format."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.errors: Counter[str] = Counter()
+
+    def render(self, adapters: Mapping[ISO, Adapter]) -> str:
+        lines = [
+            "# TYPE gridql_requests_total counter",
+            f"gridql_requests_total {self.requests}",
+            "# TYPE gridql_errors_total counter",
+            *(f'gridql_errors_total{{code="{code}"}} {n}' for code, n in sorted(self.errors.items())),
+            "# TYPE gridql_upstream_requests_total counter",
+            "# TYPE gridql_upstream_failures_total counter",
+            "# TYPE gridql_circuit_open gauge",
+        ]
+        for iso, upstream in UPSTREAMS.items():
+            if iso in adapters:
+                lines += [
+                    f'gridql_upstream_requests_total{{iso="{iso.value}"}} {upstream.sent}',
+                    f'gridql_upstream_failures_total{{iso="{iso.value}"}} {upstream.failed}',
+                    f'gridql_circuit_open{{iso="{iso.value}"}} {int(upstream.breaker.state != "closed")}',
+                ]
+        return "\n".join(lines) + "\n"
 
 
 def _presented_key(request: Request | WebSocket) -> str | None:
@@ -196,13 +227,16 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
 
     async def healthz(request: Request) -> JSONResponse:
         circuits = {
-            iso.value: {"circuit": breaker.state, "failures": breaker.failures}
-            for iso, breaker in BREAKERS.items()
+            iso.value: {"circuit": upstream.breaker.state, "failures": upstream.breaker.failures}
+            for iso, upstream in UPSTREAMS.items()
             if iso in adapters
         }
         return JSONResponse(
             {"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters], "upstream": circuits}
         )
+
+    async def metrics(request: Request) -> Response:
+        return Response(view.metrics.render(adapters), media_type="text/plain; version=0.0.4")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -222,7 +256,7 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         )
     return Starlette(
         # The view answers every method itself: a refused one gets a JSON error, not a bare 405 page.
-        routes=[Route("/graphql", view), Route("/healthz", healthz)],
+        routes=[Route("/graphql", view), Route("/healthz", healthz), Route("/metrics", metrics)],
         middleware=middleware,
         lifespan=lifespan,
     )

@@ -97,3 +97,16 @@ async def test_a_damaged_table_is_refused_or_read_right_never_wrong(fault: str) 
         assert len(failed) == len(HUBS)  # no price column: every ISO refuses the answer
     if fault in ("reorder-columns", "duplicate-rows"):
         assert failed == {}  # columns are found by name; a repeated row is one interval
+
+
+async def test_health_and_metrics_show_each_iso_upstream() -> None:
+    stack = Stack(retries=1, faults=tuple(faults.parse("ERCOT=503")))
+    await _answer(stack)
+    async with stack.client() as client:
+        health = (await client.get("/healthz")).json()
+        metrics = (await client.get("/metrics")).text
+    assert health["upstream"]["ERCOT"] == {"circuit": "closed", "failures": 1}
+    assert 'gridql_upstream_failures_total{iso="ERCOT"} 1' in metrics
+    assert 'gridql_upstream_failures_total{iso="NYISO"} 0' in metrics
+    assert 'gridql_errors_total{code="UPSTREAM_UNAVAILABLE"} 1' in metrics
+    assert "gridql_requests_total 1" in metrics
