@@ -1,5 +1,5 @@
 """`gridql serve` runs the API; `gridql parse` runs an adapter's parser over a downloaded file;
-`gridql schema` prints the SDL."""
+`gridql keys add` creates a client API key; `gridql schema` prints the SDL."""
 
 from __future__ import annotations
 
