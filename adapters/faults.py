@@ -8,7 +8,8 @@ body), `truncate` (200 with the first half of the real body).
 
 Content faults rewrite the price table of the real answer (CSV, zipped CSV, Data Miner `items`
 JSON, ERCOT `fields`/`data` JSON): `drop-column` and `rename-column` (the price column),
-`reorder-columns`, `blank-price` and `non-numeric` (the first row's price), `duplicate-rows`.
+`reorder-columns`, `blank-price` and `non-numeric` (the first row's price), `duplicate-rows`,
+`out-of-window` (a copy of the first row dated in 2099).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +27,9 @@ import httpx
 
 from .model import ISO
 
-CONTENT = ("drop-column", "rename-column", "reorder-columns", "blank-price", "non-numeric", "duplicate-rows")
+CONTENT = (
+    "drop-column", "rename-column", "reorder-columns", "blank-price", "non-numeric", "duplicate-rows", "out-of-window",
+)  # fmt: skip
 KINDS = ("latency", "timeout", "reset", "429", "500", "502", "503", "html", "empty", "truncate", *CONTENT)
 # The column a content fault aims at: each ISO's total price column, by its real name.
 PRICE_COLUMNS = (
@@ -98,6 +102,7 @@ class FaultTransport(httpx.AsyncBaseTransport):
 
 
 Table = tuple[list[str], list[list[Any]]]
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def rewrite(body: bytes, kind: str) -> bytes:
@@ -145,6 +150,10 @@ def _mutate(header: list[str], rows: list[list[Any]], kind: str) -> Table:
         return header[::-1], [row[::-1] for row in rows]
     if kind == "duplicate-rows":
         return header, [row for row in rows for _ in (0, 1)]
+    if kind == "out-of-window":
+        # Every ISO's stamps hold a four-digit year; a row from 2099 is outside any window asked for.
+        stray = [YEAR.sub("2099", cell) if isinstance(cell, str) else cell for cell in rows[0]]
+        return header, [*rows, stray]
     first = list(rows[0])
     first[at] = "" if kind == "blank-price" else "N/A"
     return header, [first, *rows[1:]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -95,8 +96,8 @@ async def test_a_damaged_table_is_refused_or_read_right_never_wrong(fault: str) 
             assert node == truth[i], HUBS[i]  # read right despite the damage
     if fault in ("drop-column", "rename-column"):
         assert len(failed) == len(HUBS)  # no price column: every ISO refuses the answer
-    if fault in ("reorder-columns", "duplicate-rows"):
-        assert failed == {}  # columns are found by name; a repeated row is one interval
+    if fault in ("reorder-columns", "duplicate-rows", "out-of-window"):
+        assert failed == {}  # columns are found by name; a repeated row is one interval; a stray row is dropped
 
 
 async def test_health_and_metrics_show_each_iso_upstream() -> None:
@@ -110,3 +111,35 @@ async def test_health_and_metrics_show_each_iso_upstream() -> None:
     assert 'gridql_upstream_failures_total{iso="NYISO"} 0' in metrics
     assert 'gridql_errors_total{code="UPSTREAM_UNAVAILABLE"} 1' in metrics
     assert "gridql_requests_total 1" in metrics
+
+
+async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
+    real = Stack().transports[ISO.NYISO].inner
+    down = False
+
+    async def flaky(request: httpx.Request) -> httpx.Response:
+        if down:
+            return httpx.Response(503)
+        return await real.handle_async_request(request)
+
+    stack = Stack(failing={ISO.NYISO: flaky}, retries=1, cache_ttl=0.05)
+    variables = {"ids": ["NYISO:61761", "PJM:51288"], "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"}
+    fresh = await stack.query(PRICES, variables)
+    await asyncio.sleep(0.1)  # past the TTL
+    down = True
+    stale = await stack.query(PRICES, variables)
+    assert errors(stale) == []
+    assert stale["data"] == fresh["data"]
+    upstream = stale["extensions"]["gridql"]["upstream"]  # type: ignore[index]
+    assert upstream["NYISO"]["staleSeconds"] >= 0 and "staleSeconds" not in upstream["PJM"]
+
+
+def test_content_faults_rewrite_each_wire_format() -> None:
+    csv_body = b'"Time Stamp","Name","PTID","LBMP ($/MWHr)"\r\n"07/01/2025 00:00","CAPITL",61757,31.50\r\n'
+    assert faults.rewrite(csv_body, "out-of-window").endswith(b"07/01/2099 00:00,CAPITL,61757,31.50\r\n")
+    assert b"N/A" in faults.rewrite(csv_body, "non-numeric")
+    assert b"LBMP" not in faults.rewrite(csv_body, "drop-column")
+    items = b'{"items": [{"datetime_beginning_utc": "2025-07-01T04:00:00", "total_lmp_da": 31.5}], "totalRows": 1}'
+    assert "2099-07-01T04:00:00" in faults.rewrite(items, "out-of-window").decode()
+    ercot = b'{"fields": [{"name": "deliveryDate"}, {"name": "settlementPointPrice"}], "data": [["2025-07-01", 31.5]]}'
+    assert '"Renamed settlementPointPrice"' in faults.rewrite(ercot, "rename-column").decode()
