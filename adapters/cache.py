@@ -36,10 +36,6 @@ class RecordCache:
         self._stale: TTLCache[Hashable, _Entry[Any]] = TTLCache(maxsize=maxsize, ttl=max(ttl, stale_ttl))
         self._inflight: dict[Hashable, asyncio.Task[tuple[_Entry[Any], bool]]] = {}
 
-    def clear(self) -> None:
-        self._fresh.clear()
-        self._stale.clear()
-
     async def get(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> V:
         entry = self._fresh.get(key)
         if entry is not None:
