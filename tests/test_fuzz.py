@@ -27,7 +27,14 @@ SCALARS = {
 }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Derandomized: the same 60 queries every run, so CI cannot turn red by the luck of a draw.
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(query=from_schema(sdl(), custom_scalars=SCALARS))
 def test_generated_queries_get_coded_answers(query: str) -> None:
     async def run() -> None:
