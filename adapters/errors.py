@@ -34,6 +34,18 @@ class UpstreamBadResponse(UpstreamError):
     code = "UPSTREAM_BAD_RESPONSE"
 
 
+class CredentialsMissing(UpstreamUnavailable):
+    """Live mode without the ISO's key or account: no request is sent."""
+
+    code = "UPSTREAM_KEY_MISSING"
+
+
+class CredentialsRejected(UpstreamError):
+    """The ISO refused the configured key or account (401/403): wrong, expired or not subscribed."""
+
+    code = "UPSTREAM_KEY_REJECTED"
+
+
 class UnsupportedRun(ValueError):
     """The ISO does not publish this market run."""
 

@@ -22,11 +22,12 @@ from adapters.ercot import FEEDS, MARKET, archive, client, create, datasets, par
 from adapters.ercot.auth import CLIENT_ID, TOKEN_URL, IdToken
 from adapters.ercot.datasets import ClearedAncillaryRecord
 from adapters.errors import (
+    CredentialsMissing,
+    CredentialsRejected,
     UnsupportedDataset,
     UpstreamBadResponse,
     UpstreamError,
     UpstreamThrottled,
-    UpstreamUnavailable,
 )
 from adapters.http import RetryPolicy, Upstream
 from adapters.model import (
@@ -433,7 +434,7 @@ async def test_a_failed_sign_in_is_shared_and_tells_nothing_secret() -> None:
     await adapter.aclose()
     assert posts == 1
     for failure in failures:
-        assert isinstance(failure, UpstreamBadResponse)
+        assert isinstance(failure, CredentialsRejected) and failure.code == "UPSTREAM_KEY_REJECTED"
         assert "HTTP 400" in str(failure)
         assert KEY not in str(failure) and PASSWORD not in str(failure) and USER not in str(failure)
 
@@ -462,7 +463,7 @@ async def test_upstream_errors_never_show_the_key_or_token(status: int) -> None:
 async def test_missing_credentials_fail_at_request_time(missing: dict[str, Secret], message: str) -> None:
     recorder = Recorder()
     adapter = create(settings(**missing), recorder, min_interval=0)  # creating it is fine
-    with pytest.raises(UpstreamUnavailable, match=message):
+    with pytest.raises(CredentialsMissing, match=message):
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], day(date(2025, 7, 1)))
     await adapter.aclose()
     assert recorder.requests == []
@@ -1058,7 +1059,7 @@ async def test_a_key_refused_with_a_fresh_token_fails_clearly_without_secrets() 
 
     transport = httpx.MockTransport(handler)
     adapter = create(settings(), transport, min_interval=0)
-    with pytest.raises(UpstreamBadResponse) as caught:
+    with pytest.raises(CredentialsRejected) as caught:
         await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1)))
     await adapter.aclose()
     message = str(caught.value)
@@ -1072,7 +1073,7 @@ async def test_wrong_password_is_named_without_echoing_it() -> None:
         return httpx.Response(400, json={"error": "invalid_grant", "error_description": f"AADB2C90225 {USER}"})
 
     adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
-    with pytest.raises(UpstreamBadResponse) as caught:
+    with pytest.raises(CredentialsRejected) as caught:
         await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1)))
     await adapter.aclose()
     assert "sign-in refused the account (HTTP 400)" in str(caught.value)

@@ -15,6 +15,8 @@ import pytest
 
 from adapters import pjm, stats
 from adapters.config import Secret, Settings
+from adapters.errors import CredentialsMissing as CredentialsMissing
+from adapters.errors import CredentialsRejected as CredentialsRejected
 from adapters.errors import (
     UnsupportedDataset,
     UnsupportedRun,
@@ -42,7 +44,6 @@ from adapters.model import (
 )
 from adapters.pjm import client, datasets, sandbox
 from adapters.pjm import tables as pjm_tables
-from adapters.pjm.errors import KeyMissing, KeyRejected
 from adapters.pjm.nodes import PNODES
 from adapters.pjm.parse import LMP_FEEDS, parse_nodes, parse_prices
 from adapters.synthetic import price
@@ -527,12 +528,12 @@ async def test_next_link_to_another_host_is_not_followed() -> None:
         (httpx.Response(500, text="oops"), UpstreamUnavailable, "answered HTTP 500"),
         (
             httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
-            KeyRejected,
+            CredentialsRejected,
             "rejected the subscription key (HTTP 401)",
         ),
         (
             httpx.Response(403, json={"statusCode": 403, "message": "Out of call volume quota"}),
-            KeyRejected,
+            CredentialsRejected,
             "rejected the subscription key (HTTP 403)",
         ),
         (httpx.Response(200, text="<html>maintenance</html>"), UpstreamBadResponse, "HTML"),
@@ -587,12 +588,12 @@ async def test_throttled_request_is_retried(recorder: Recorder) -> None:
 async def test_live_mode_without_a_key_fails_at_request_time(recorder: Recorder) -> None:
     adapter = live(recorder, key="")
 
-    with pytest.raises(KeyMissing, match="GRIDQL_PJM_API_KEY is not set") as caught:
+    with pytest.raises(CredentialsMissing, match="GRIDQL_PJM_API_KEY is not set") as caught:
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
     assert caught.value.code == "UPSTREAM_KEY_MISSING"
-    with pytest.raises(KeyMissing, match="GRIDQL_PJM_API_KEY is not set"):
+    with pytest.raises(CredentialsMissing, match="GRIDQL_PJM_API_KEY is not set"):
         await adapter.nodes()
-    with pytest.raises(KeyMissing):
+    with pytest.raises(CredentialsMissing):
         await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, Window.days(date(2025, 5, 1), 1, NY)))
     assert recorder.requests == []
     await adapter.aclose()
@@ -1130,10 +1131,14 @@ async def test_series_bad_body_is_an_error_and_not_cached() -> None:
     [
         (
             httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
-            KeyRejected,
+            CredentialsRejected,
             "UPSTREAM_KEY_REJECTED",
         ),
-        (httpx.Response(403, json={"statusCode": 403, "message": "Forbidden"}), KeyRejected, "UPSTREAM_KEY_REJECTED"),
+        (
+            httpx.Response(403, json={"statusCode": 403, "message": "Forbidden"}),
+            CredentialsRejected,
+            "UPSTREAM_KEY_REJECTED",
+        ),
         (
             httpx.Response(429, json={"statusCode": 429, "message": "Rate limit is exceeded. Try again in 7 seconds."}),
             UpstreamThrottled,

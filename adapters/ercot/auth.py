@@ -9,7 +9,7 @@ from collections.abc import Callable
 import orjson
 
 from ..config import Secret
-from ..errors import UpstreamBadResponse, UpstreamUnavailable
+from ..errors import CredentialsMissing, CredentialsRejected, UpstreamBadResponse
 from ..http import Upstream
 from ..model import ISO
 
@@ -44,7 +44,7 @@ class IdToken:
             return self._value
         if self._pending is None:
             if not (self._username and self._password):
-                raise UpstreamUnavailable(ISO.ERCOT, "GRIDQL_ERCOT_USERNAME / GRIDQL_ERCOT_PASSWORD are not set")
+                raise CredentialsMissing(ISO.ERCOT, "GRIDQL_ERCOT_USERNAME / GRIDQL_ERCOT_PASSWORD are not set")
             self._pending = asyncio.get_running_loop().create_task(self._sign_in())
             self._pending.add_done_callback(self._settled)
         return await asyncio.shield(self._pending)
@@ -73,7 +73,7 @@ class IdToken:
         if response.status_code in (400, 401):
             # B2C answers a wrong username or password with 400 invalid_grant; its description
             # is left out of the message, which must never echo what was sent.
-            raise UpstreamBadResponse(
+            raise CredentialsRejected(
                 ISO.ERCOT,
                 f"the ERCOT sign-in refused the account (HTTP {response.status_code}): "
                 "check GRIDQL_ERCOT_USERNAME / GRIDQL_ERCOT_PASSWORD",

@@ -13,7 +13,13 @@ import httpx
 
 from ..cache import RecordCache
 from ..config import Settings
-from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamUnavailable
+from ..errors import (
+    CredentialsMissing,
+    CredentialsRejected,
+    UnsupportedDataset,
+    UnsupportedRun,
+    UpstreamBadResponse,
+)
 from ..http import Upstream
 from ..model import (
     ISO,
@@ -260,7 +266,7 @@ class ErcotAdapter:
         """One public-API request with the subscription key and id token. A 401 means the token
         went stale early (ERCOT can revoke before the hour): sign in again once and retry once."""
         if not self._api_key:
-            raise UpstreamUnavailable(ISO.ERCOT, "GRIDQL_ERCOT_API_KEY is not set")
+            raise CredentialsMissing(ISO.ERCOT, "GRIDQL_ERCOT_API_KEY is not set")
         for attempt in range(2):
             token = await self._token.get()
             headers = {"Ocp-Apim-Subscription-Key": self._api_key.reveal(), "Authorization": f"Bearer {token}"}
@@ -269,7 +275,7 @@ class ErcotAdapter:
                 return response
             if attempt == 0:
                 self._token.expire(token)
-        raise UpstreamBadResponse(
+        raise CredentialsRejected(
             ISO.ERCOT,
             f"GET {httpx.URL(url).copy_with(query=None)} answered HTTP 401 with a fresh id token: "
             "check GRIDQL_ERCOT_API_KEY and that the account subscribes to the public API",

@@ -12,11 +12,10 @@ import httpx
 
 from ..cache import RecordCache
 from ..config import Secret
-from ..errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
+from ..errors import CredentialsMissing, CredentialsRejected, UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
 from ..http import Upstream
 from ..model import ISO, DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 from .datasets import DATASETS, SERIES, arrange
-from .errors import KeyMissing, KeyRejected
 from .nodes import HUBS, ZONES
 from .parse import LMP_FEEDS, PNODE_COLUMNS, LmpFeed, Page, node_type, nodes_from_items, prices_from_items, read_page
 from .tables import TableFeed
@@ -208,7 +207,7 @@ class PjmAdapter:
         if response.status_code in (401, 403):
             status = response.status_code
             message = f"Data Miner rejected the subscription key (HTTP {status}); check GRIDQL_PJM_API_KEY"
-            raise KeyRejected(ISO.PJM, message)
+            raise CredentialsRejected(ISO.PJM, message)
         try:
             return read_page(response.content)
         except UpstreamBadResponse as exc:
@@ -223,7 +222,7 @@ class PjmAdapter:
         if self._api_key:
             return {KEY_HEADER: self._api_key.reveal()}
         if self._require_key:
-            raise KeyMissing(ISO.PJM, "GRIDQL_PJM_API_KEY is not set")
+            raise CredentialsMissing(ISO.PJM, "GRIDQL_PJM_API_KEY is not set")
         return {}
 
 
