@@ -15,9 +15,9 @@ import pytest
 
 from adapters import pjm, stats
 from adapters.config import Secret, Settings
-from adapters.errors import CredentialsMissing as CredentialsMissing
-from adapters.errors import CredentialsRejected as CredentialsRejected
 from adapters.errors import (
+    CredentialsMissing,
+    CredentialsRejected,
     UnsupportedDataset,
     UnsupportedRun,
     UpstreamBadResponse,
