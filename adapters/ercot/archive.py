@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .parse import _bad, _json
+from .parse import bad_response, read_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +29,12 @@ def window(first: date, last: date) -> dict[str, str]:
 
 def listing(body: bytes, source: str) -> tuple[list[Posting], int]:
     """One listing page: its postings, oldest first, and the number of pages the listing has."""
-    payload = _json(body, source)
+    payload = read_json(body, source)
     meta, archives = payload.get("_meta"), payload.get("archives")
     pages = meta.get("totalPages") if isinstance(meta, dict) else None
     if not isinstance(pages, int) or not isinstance(archives, list):
         detail = payload.get("message")
-        raise _bad(f"{source}: not an archive listing" + (f": {str(detail)[:200]}" if detail else ""))
+        raise bad_response(f"{source}: not an archive listing" + (f": {str(detail)[:200]}" if detail else ""))
     postings: list[Posting] = []
     for number, entry in enumerate(archives, 1):
         try:
@@ -45,5 +45,5 @@ def listing(body: bytes, source: str) -> tuple[list[Posting], int]:
                 Posting(str(doc_id), datetime.fromisoformat(str(posted)), str(entry.get("friendlyName", "")))
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise _bad(f"{source}: archive entry {number} is unreadable ({exc})") from None
+            raise bad_response(f"{source}: archive entry {number} is unreadable ({exc})") from None
     return sorted(postings, key=lambda p: p.posted), pages

@@ -298,7 +298,7 @@ def _missing_days(table: Table, first: date, last: date) -> list[date]:
         return wanted
     i_day = table.index("deliveryDate", "operatingDay", "OperDay")
     try:
-        present = {parse._day(value) for value in {row[i_day] for row in table.rows}}
+        present = {parse.parse_day(value) for value in {row[i_day] for row in table.rows}}
     except (ValueError, IndexError, TypeError):
         raise UpstreamBadResponse(ISO.ERCOT, f"{table.source}: unreadable delivery day") from None
     return [day for day in wanted if day not in present]

@@ -25,7 +25,20 @@ from ..model import (
     RenewableRecord,
 )
 from ..timeutil import FoldByOrder, to_utc
-from .parse import TZ, Table, _bad, _convert, _day, _flag, _hour, _json, _stamp, _utc, read_table, zip_tables
+from .parse import (
+    TZ,
+    Table,
+    bad_response,
+    central_to_utc,
+    convert_rows,
+    hour_span,
+    parse_day,
+    parse_flag,
+    parse_stamp,
+    read_json,
+    read_table,
+    zip_tables,
+)
 
 FIVE_MINUTES = timedelta(minutes=5)
 HOUR = timedelta(hours=1)
@@ -72,7 +85,7 @@ class _Hours:
         key = (row[self._day], row[self._hour], False if self._dst is None else row[self._dst])
         span = self._spans.get(key)
         if span is None:
-            span = self._spans[key] = _hour(*key)
+            span = self._spans[key] = hour_span(*key)
         return span
 
 
@@ -90,7 +103,7 @@ class _Posted:
         value = row[self._column]
         instant = self._seen.get(value)
         if instant is None:
-            instant = self._seen[value] = to_utc(_stamp(value), TZ)
+            instant = self._seen[value] = to_utc(parse_stamp(value), TZ)
         return instant
 
 
@@ -135,7 +148,7 @@ def actual_load(table: Table, zones: tuple[tuple[tuple[str, ...], str], ...], wi
         for i, area in columns:
             kept.add((start, area), LoadRecord(area, start, end, _number(row[i])))
 
-    _convert(table, step)
+    convert_rows(table, step)
     return kept.records()
 
 
@@ -166,7 +179,7 @@ def load_forecast(table: Table) -> list[LoadForecastRecord]:
     kept: _Kept[LoadForecastRecord] = _Kept()
 
     def step(row: Sequence[Any]) -> None:
-        if i_use is not None and not _flag(row[i_use]):
+        if i_use is not None and not parse_flag(row[i_use]):
             return
         start, end = hours(row)
         published = posted(row)
@@ -175,7 +188,7 @@ def load_forecast(table: Table) -> list[LoadForecastRecord]:
             record = LoadForecastRecord(area, start, end, _number(row[i]), published, model)
             kept.add((start, area, published or _EPOCH), record)
 
-    _convert(table, step)
+    convert_rows(table, step)
     return kept.records()
 
 
@@ -246,7 +259,7 @@ def production(table: Table, kind: Production) -> list[RenewableRecord]:
                 kind.source, area, start, end, _number(value), True, published, model
             )
 
-    _convert(table, step)
+    convert_rows(table, step)
     records = [record for _, record in actuals.values()] + list(forecasts.values())
     return sorted(records, key=renewable_order)
 
@@ -305,7 +318,7 @@ def ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
             raise ValueError("empty ancillary type")
         kept.add((start, product), AncillaryPriceRecord(product, None, start, end, _number(row[i_price])))
 
-    _convert(table, step)
+    convert_rows(table, step)
     return kept.records()
 
 
@@ -338,14 +351,14 @@ def sced_constraints(table: Table) -> list[ConstraintRecord]:
         key = (row[i_stamp], row[i_repeat])
         start = starts.get(key)
         if start is None:
-            start = starts[key] = _utc(_stamp(key[0]), _flag(key[1]))
+            start = starts[key] = central_to_utc(parse_stamp(key[0]), parse_flag(key[1]))
         name = _constraint_name(row[i_name], row[i_cont])
         record = ConstraintRecord(
             name, start, start + FIVE_MINUTES, _number(row[i_price]), _optional(row[i_limit]), _optional(row[i_value])
         )
         found.add((start, name), record)
 
-    _convert(table, step)
+    convert_rows(table, step)
     following = dict(itertools.pairwise(sorted(set(starts.values()))))
     records = found.records()
     for record in records:
@@ -371,7 +384,7 @@ def dam_constraints(table: Table) -> list[ConstraintRecord]:
         )
         found.add((start, name), record)
 
-    _convert(table, step)
+    convert_rows(table, step)
     return found.records()
 
 
@@ -388,10 +401,10 @@ def fuel_mix(body: bytes) -> list[FuelMixRecord]:
     UTC offset, which settles the repeated fall-back hour; one without an offset is Central time,
     its repeated hour told apart by order.
     """
-    payload = _json(body, FUEL_MIX)
+    payload = read_json(body, FUEL_MIX)
     days = payload.get("data")
     if not isinstance(days, dict):
-        raise _bad(f"{FUEL_MIX}: no `data` object by day")
+        raise bad_response(f"{FUEL_MIX}: no `data` object by day")
     folds = FoldByOrder(TZ)
     kept: _Kept[FuelMixRecord] = _Kept()
     for number, (stamp, fuels) in enumerate(_dashboard_points(days), 1):
@@ -403,7 +416,7 @@ def fuel_mix(body: bytes) -> list[FuelMixRecord]:
                     raise ValueError(f"{fuel}: no `gen` value")
                 kept.add((end, fuel), FuelMixRecord(fuel, end - FIVE_MINUTES, end, _number(mw)))
         except (ValueError, TypeError, AttributeError) as exc:
-            raise _bad(f"{FUEL_MIX}: point {number} ({stamp}): {exc}") from None
+            raise bad_response(f"{FUEL_MIX}: point {number} ({stamp}): {exc}") from None
     return kept.records()
 
 
@@ -411,7 +424,7 @@ def _dashboard_points(days: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any
     for day in sorted(days):
         points = days[day]
         if not isinstance(points, dict):
-            raise _bad(f"{FUEL_MIX}: day {day} is not an object of points")
+            raise bad_response(f"{FUEL_MIX}: day {day} is not an object of points")
         yield from points.items()
 
 
@@ -457,7 +470,7 @@ def cleared_ancillary(body: bytes) -> list[ClearedAncillaryRecord]:
         count += 1
         records += _cleared_member(read_table(data, f"{AS_DISCLOSURE} {name}"))
     if not count:
-        raise _bad(f"{AS_DISCLOSURE}: the zip holds no {_CLEARED}* CSV")
+        raise bad_response(f"{AS_DISCLOSURE}: the zip holds no {_CLEARED}* CSV")
     return sorted(records, key=lambda r: (r.start, r.product))
 
 
@@ -465,15 +478,15 @@ def _cleared_member(table: Table) -> list[ClearedAncillaryRecord]:
     i_day, i_hour = table.index("Delivery Date"), table.index("Hour Ending")
     i_mw = next((i for i, c in enumerate(table.columns) if c.strip().startswith(_CLEARED_HEADER)), None)
     if i_mw is None:
-        raise _bad(f"{table.source}: no `{_CLEARED_HEADER}<product>` column")
+        raise bad_response(f"{table.source}: no `{_CLEARED_HEADER}<product>` column")
     product = table.columns[i_mw].strip().removeprefix(_CLEARED_HEADER).strip()
     out: list[ClearedAncillaryRecord] = []
 
     def step(row: Sequence[Any]) -> None:
-        start = _elapsed_hour(_day(row[i_day]), int(row[i_hour]))
+        start = _elapsed_hour(parse_day(row[i_day]), int(row[i_hour]))
         out.append(ClearedAncillaryRecord(product, start, start + HOUR, _number(row[i_mw])))
 
-    _convert(table, step)
+    convert_rows(table, step)
     return out
 
 

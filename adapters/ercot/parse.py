@@ -42,7 +42,7 @@ SCED_NOMINAL = timedelta(minutes=5)  # the length given to a point's last SCED r
 Series = dict[str, list[PriceRecord]]  # node -> records ordered by start
 
 
-def _bad(message: str) -> UpstreamBadResponse:
+def bad_response(message: str) -> UpstreamBadResponse:
     return UpstreamBadResponse(ISO.ERCOT, message)
 
 
@@ -58,7 +58,7 @@ class Table:
         for i, column in enumerate(self.columns):
             if _fold(column) in wanted:
                 return i
-        raise _bad(f"{self.source}: no {names[0]} column (columns: {', '.join(self.columns)})")
+        raise bad_response(f"{self.source}: no {names[0]} column (columns: {', '.join(self.columns)})")
 
     def find(self, *names: str) -> int | None:
         """The column's index, or None where the form of the report lacks it."""
@@ -78,18 +78,18 @@ def read_table(body: bytes, source: str) -> Table:
     if body.startswith(b"PK\x03\x04"):
         return csv_table(unzip(body, source), source)
     if body.lstrip()[:1] == b"{":
-        return report_table(_json(body, source), source)
+        return report_table(read_json(body, source), source)
     return csv_table(body, source)
 
 
 def report_page(body: bytes, source: str) -> tuple[Table, int]:
     """One public-API report page and the number of pages the query has."""
-    payload = _json(body, source)
+    payload = read_json(body, source)
     table = report_table(payload, source)
     meta = payload.get("_meta")
     pages = meta.get("totalPages") if isinstance(meta, dict) else None
     if not isinstance(pages, int):
-        raise _bad(f"{source}: report page without _meta.totalPages")
+        raise bad_response(f"{source}: report page without _meta.totalPages")
     return table, pages
 
 
@@ -98,25 +98,25 @@ def report_table(payload: dict[str, Any], source: str) -> Table:
     if not isinstance(fields, list) or not isinstance(data, list):
         # ERCOT's error document: {timestamp, code, status, message, data}
         detail = payload.get("message")
-        raise _bad(f"{source}: not a report page" + (f": {str(detail)[:200]}" if detail else ""))
+        raise bad_response(f"{source}: not a report page" + (f": {str(detail)[:200]}" if detail else ""))
     try:
         columns = [str(field["name"]) for field in fields]
     except (KeyError, TypeError):
-        raise _bad(f"{source}: report fields without names") from None
+        raise bad_response(f"{source}: report fields without names") from None
     return Table(source, columns, data)
 
 
 def csv_table(body: bytes, source: str) -> Table:
     if body.lstrip()[:1] == b"<":
-        raise _bad(f"{source}: answered HTML, not data")
+        raise bad_response(f"{source}: answered HTML, not data")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _bad(f"{source}: body is not UTF-8 text") from None
+        raise bad_response(f"{source}: body is not UTF-8 text") from None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
-        raise _bad(f"{source}: empty CSV")
+        raise bad_response(f"{source}: empty CSV")
     return Table(source, header, [row for row in reader if row])
 
 
@@ -124,7 +124,7 @@ def unzip(body: bytes, source: str, member: str = "") -> bytes:
     """The first CSV in an MIS zip whose name contains `member`."""
     for _, data in zip_tables(body, source, lambda name: member in name):
         return data
-    raise _bad(f"{source}: the zip holds no {member + ' ' if member else ''}CSV")
+    raise bad_response(f"{source}: the zip holds no {member + ' ' if member else ''}CSV")
 
 
 def zip_tables(body: bytes, source: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, bytes]]:
@@ -136,30 +136,30 @@ def zip_tables(body: bytes, source: str, wanted: Callable[[str], bool]) -> Itera
                 if info.filename.lower().endswith(".csv") and wanted(info.filename):
                     yield info.filename, archive.read(info)
     except (zipfile.BadZipFile, EOFError, zlib.error):
-        raise _bad(f"{source}: not a readable zip") from None
+        raise bad_response(f"{source}: not a readable zip") from None
 
 
-def _json(body: bytes, source: str) -> dict[str, Any]:
+def read_json(body: bytes, source: str) -> dict[str, Any]:
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise _bad(f"{source}: body is not JSON") from None
+        raise bad_response(f"{source}: body is not JSON") from None
     if not isinstance(payload, dict):
-        raise _bad(f"{source}: JSON body is not an object")
+        raise bad_response(f"{source}: JSON body is not an object")
     return payload
 
 
 # --- fields -------------------------------------------------------------------------------------
 
 
-def _day(value: Any) -> date:
+def parse_day(value: Any) -> date:
     text = str(value).strip()
     if text[4:5] == "-":  # API: 2025-11-02
         return date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
     return date(int(text[6:10]), int(text[0:2]), int(text[3:5]))  # MIS: 11/02/2025
 
 
-def _stamp(value: Any) -> datetime:
+def parse_stamp(value: Any) -> datetime:
     text = str(value).strip()
     if text[4:5] == "-":  # API: 2025-11-02T01:05:18
         second = int(text[17:19]) if len(text) >= 19 else 0
@@ -167,7 +167,7 @@ def _stamp(value: Any) -> datetime:
     return parse_us_stamp(text)  # MIS: 11/02/2025 01:05:18
 
 
-def _flag(value: Any) -> bool:
+def parse_flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -175,7 +175,7 @@ def _flag(value: Any) -> bool:
     raise ValueError(f"DST flag {value!r} is neither Y/N nor a boolean")
 
 
-def _utc(naive: datetime, repeated: bool) -> datetime:
+def central_to_utc(naive: datetime, repeated: bool) -> datetime:
     """A Central wall time to UTC; `repeated` picks the second pass through a fall-back hour."""
     instant = to_utc(naive, TZ, fold=1 if repeated else 0)  # fold only matters in a repeated hour
     if instant.astimezone(TZ).replace(tzinfo=None) != naive:
@@ -195,15 +195,15 @@ def _midnight(day: date) -> datetime | None:
 
 def _local(day: Any, offset: timedelta, dst: Any) -> datetime:
     """UTC start of the interval `offset` (wall clock) after the day's midnight."""
-    d = _day(day)
-    repeated = _flag(dst)
+    d = parse_day(day)
+    repeated = parse_flag(dst)
     midnight = _midnight(d)
     if midnight is not None:
         return midnight + offset
-    return _utc(datetime(d.year, d.month, d.day) + offset, repeated)
+    return central_to_utc(datetime(d.year, d.month, d.day) + offset, repeated)
 
 
-def _hour(day: Any, hour_ending: Any, dst: Any) -> tuple[datetime, datetime]:
+def hour_span(day: Any, hour_ending: Any, dst: Any) -> tuple[datetime, datetime]:
     ending = int(str(hour_ending).strip().partition(":")[0])  # "01:00" .. "24:00"
     if not 1 <= ending <= 24:
         raise ValueError(f"hour ending {hour_ending!r} is out of range")
@@ -220,7 +220,7 @@ def _quarter(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime, da
 
 
 def _sced(stamp: Any, repeated: Any) -> tuple[datetime, datetime]:
-    start = _utc(_stamp(stamp), _flag(repeated))
+    start = central_to_utc(parse_stamp(stamp), parse_flag(repeated))
     return start, start + SCED_NOMINAL
 
 
@@ -258,14 +258,14 @@ class _Collector:
         return out
 
 
-def _convert(table: Table, step: Callable[[Sequence[Any]], None]) -> None:
+def convert_rows(table: Table, step: Callable[[Sequence[Any]], None]) -> None:
     for number, row in enumerate(table.rows, 1):
         try:
             step(row)
         except (ValueError, TypeError, IndexError) as exc:
-            raise _bad(f"{table.source}: row {number}: {exc}") from None
+            raise bad_response(f"{table.source}: row {number}: {exc}") from None
         except KeyError:  # an object row: the API's rows are lists of column values
-            raise _bad(f"{table.source}: row {number} is not a list of column values") from None
+            raise bad_response(f"{table.source}: row {number} is not a list of column values") from None
 
 
 def dam_prices(table: Table) -> Series:
@@ -280,10 +280,10 @@ def dam_prices(table: Table) -> Series:
         key = (row[i_day], row[i_hour], row[i_dst])
         span = spans.get(key)
         if span is None:
-            span = spans[key] = _hour(*key)
+            span = spans[key] = hour_span(*key)
         out.add(row[i_point], span, row[i_price])
 
-    _convert(table, step)
+    convert_rows(table, step)
     return out.series()
 
 
@@ -307,7 +307,7 @@ def rt_prices(table: Table) -> Series:
             span = spans[key] = _quarter(*key)
         out.add(row[i_point], span, row[i_price])
 
-    _convert(table, step)
+    convert_rows(table, step)
     return out.series()
 
 
@@ -330,7 +330,7 @@ def sced_lmps(table: Table) -> Series:
             span = spans[key] = _sced(*key)
         out.add(row[i_point], span, row[i_lmp])
 
-    _convert(table, step)
+    convert_rows(table, step)
     series = out.series()
     for records in series.values():
         for current, following in itertools.pairwise(records):
@@ -372,7 +372,7 @@ SETTLEMENT_POINTS = "NP4-160-SG"
 
 def latest_document(body: bytes) -> str:
     """The DocID of the newest posting in an MIS document list."""
-    payload = _json(body, SETTLEMENT_POINTS)
+    payload = read_json(body, SETTLEMENT_POINTS)
     try:
         newest = max(
             (entry["Document"] for entry in payload["ListDocsByRptTypeRes"]["DocumentList"]),
@@ -380,7 +380,7 @@ def latest_document(body: bytes) -> str:
         )
         return str(newest["DocID"])
     except (KeyError, TypeError, ValueError):
-        raise _bad(f"{SETTLEMENT_POINTS}: MIS document list without a dated document") from None
+        raise bad_response(f"{SETTLEMENT_POINTS}: MIS document list without a dated document") from None
 
 
 def settlement_points(body: bytes) -> list[Node]:
@@ -398,7 +398,7 @@ def settlement_points(body: bytes) -> list[Node]:
         try:
             node, zone = row[i_node].strip(), row[i_zone].strip()
         except IndexError:
-            raise _bad(f"{SETTLEMENT_POINTS}: row {number} is short") from None
+            raise bad_response(f"{SETTLEMENT_POINTS}: row {number} is short") from None
         if zone:
             found.setdefault(zone, NodeType.INTERFACE if zone.startswith("DC_") else NodeType.ZONE)
         if node:
