@@ -142,3 +142,46 @@ def test_shutdown_lets_a_request_in_flight_finish() -> None:
     finally:
         if server.poll() is None:
             server.kill()
+
+
+# Every recorded sample of a feed gridql serves, with the feed that parses it.
+SAMPLE_FEEDS = {
+    "nyiso/pyiso_lmp.csv": ("NYISO", "realtime"),
+    "nyiso/vincal848_realtime_zone_20251102_CAPITL.csv": ("NYISO", "realtime"),
+    "nyiso/vincal848_realtime_zone_20211107_CAPITL_trimmed.csv": ("NYISO", "realtime"),
+    "nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv": ("NYISO", "damlbmp"),
+    "nyiso/pyiso_20171122pal.csv": ("NYISO", "pal"),
+    "nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv": ("NYISO", "pal"),
+    "nyiso/pyiso_20171122isolf.csv": ("NYISO", "isolf"),
+    "nyiso/vincal848_isolf_20251102_trimmed.csv": ("NYISO", "isolf"),
+    "nyiso/pyiso_20171122rtfuelmix.csv": ("NYISO", "rtfuelmix"),
+    "nyiso/pyiso_20171122ExternalLimitsFlows.csv": ("NYISO", "ExternalLimitsFlows"),
+    "pjm/dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv": ("PJM", "da_hrl_lmps"),
+    "pjm/dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv": ("PJM", "rt_hrl_lmps"),
+    "pjm/gridstatus_da_marginal_value_2023-11-05_2023-11-07.json": ("PJM", "da_marginal_value"),
+    "pjm/gridstatus_da_marginal_value_2024-09-02_2024-09-04.json": ("PJM", "da_marginal_value"),
+    "pjm/gridstatus_da_transconstraints_2023-11-05_2023-11-07.json": ("PJM", "da_transconstraints"),
+    "pjm/gridstatus_hourly_solar_power_forecast_response.json": ("PJM", "hourly_solar_power_forecast"),
+    "ercot/mis_np6-788-cd_LMPSROSNODENP6788_20260625_004018_trimmed.csv": ("ERCOT", "NP6-788-CD"),
+    "ercot/api_np3-911-er_2_Day_AS_Disclosure_20241018.zip": ("ERCOT", "NP3-911-ER"),
+    "ercot/api_np3-911-er_2d_Cleared_DAM_AS_REGUP-18-OCT-24.csv": ("ERCOT", "NP3-911-ER"),
+    "caiso/pyiso_sld_forecast.xml": ("CAISO", "SLD_FCST"),
+    "caiso/pyiso_ene_slrs.xml": ("CAISO", "ENE_SLRS"),
+    "caiso/pyiso_sld_ren_forecast.xml": ("CAISO", "SLD_REN_FCST"),
+    "caiso/pyiso_20171104_DailyRenewablesWatch.txt": ("CAISO", "DailyRenewablesWatch"),
+    "caiso/pyiso_20171106_DailyRenewablesWatch.txt": ("CAISO", "DailyRenewablesWatch"),
+}
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLE_FEEDS))
+def test_every_recorded_sample_parses_from_the_command_line(
+    samples: Path, sample: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iso, feed = SAMPLE_FEEDS[sample]
+    assert main(["parse", iso, feed, str(samples / sample)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines, sample
+    for line in lines:
+        for key in ("start", "end", "published_at"):
+            if line.get(key):
+                assert line[key].endswith("+00:00"), (sample, key, line[key])  # instants carry their offset
