@@ -113,7 +113,7 @@ def test_shutdown_lets_a_request_in_flight_finish() -> None:
             "--log-level",
             "warning",
             "--sandbox-latency",
-            "1.5",
+            "3",
         ],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -132,7 +132,7 @@ def test_shutdown_lets_a_request_in_flight_finish() -> None:
                 time.sleep(0.1)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             pending = pool.submit(httpx.post, f"{base}/graphql", json={"query": QUERY}, timeout=30)
-            time.sleep(0.5)  # the request waits on the slow sandbox upstream
+            time.sleep(1.0)  # by now the request waits on the slow (3 s) sandbox upstream
             server.send_signal(signal.SIGTERM)
             answer = pending.result()
         assert answer.status_code == 200
