@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from .http import Upstream
 from .model import DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 
 
@@ -42,6 +43,11 @@ class Adapter(Protocol):
 
         Raises `UnsupportedDataset` for a kind (or run) not in `datasets`, `UpstreamError` on failure.
         """
+        ...
+
+    @property
+    def upstreams(self) -> Sequence[Upstream]:
+        """Every upstream endpoint the adapter uses, each with its own circuit: /healthz and /metrics."""
         ...
 
     async def aclose(self) -> None: ...

@@ -46,6 +46,11 @@ class CredentialsRejected(UpstreamError):
     code = "UPSTREAM_KEY_REJECTED"
 
 
+class NotPublished(Exception):
+    """The ISO has not posted this yet (a file for today, a report not run yet): no records, and
+    nothing cached, so the next query asks again."""
+
+
 class UnsupportedRun(ValueError):
     """The ISO does not publish this market run."""
 

@@ -26,7 +26,6 @@ from .errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from .faults import FaultTransport
 from .model import ISO
 
 log = logging.getLogger("gridql.upstream")
@@ -112,10 +111,6 @@ class CircuitBreaker:
             self.opened_at = time.monotonic()
 
 
-# The latest client of each ISO, for /healthz and /metrics.
-UPSTREAMS: dict[ISO, Upstream] = {}
-
-
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
@@ -134,11 +129,13 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 class Upstream:
-    """An ISO's HTTP endpoint: one `httpx.AsyncClient`, its rate limiter and retry policy."""
+    """One of an ISO's HTTP endpoints: one `httpx.AsyncClient`, its rate limiter, retry policy and
+    circuit breaker. `name` tells an ISO's upstreams apart in /healthz and /metrics."""
 
     def __init__(
         self,
         iso: ISO,
+        name: str = "api",
         *,
         min_interval: float,
         timeout: float = 30.0,
@@ -147,12 +144,12 @@ class Upstream:
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.iso = iso
+        self.name = name
         self.retry = retry or RetryPolicy()
         self.limiter = RateLimiter(min_interval)
         self.breaker = CircuitBreaker(iso)
         self.sent = 0  # HTTP requests sent, retries included
         self.failed = 0  # logical requests that ended in an UpstreamError
-        UPSTREAMS[iso] = self
         self.client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
@@ -164,6 +161,7 @@ class Upstream:
     def configured(
         cls,
         iso: ISO,
+        name: str,
         settings: Settings,
         transport: httpx.AsyncBaseTransport | None,
         *,
@@ -171,14 +169,12 @@ class Upstream:
         spacing: float | None = None,
     ) -> Upstream:
         """The ISO's client as settings ask: the ISO's own request spacing live, none in the sandbox
-        (no ISO to protect), or `spacing` when a test pins it; sandbox faults, if any, injected."""
+        (no ISO to protect), or `spacing` when a test pins it."""
         if spacing is None:
             spacing = 0.0 if settings.sandbox else settings.min_intervals.get(iso, live_spacing)
-        faults = [f for f in settings.faults if f.iso is iso]
-        if faults and transport is not None:
-            transport = FaultTransport(transport, faults)
         return cls(
             iso,
+            name,
             min_interval=spacing,
             timeout=settings.http_timeout,
             retry=RetryPolicy(attempts=settings.retries),

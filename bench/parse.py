@@ -12,9 +12,7 @@ from typing import Any
 
 from adapters import registry
 from adapters.model import ISO
-from adapters.nyiso import sandbox as nyiso_sandbox
-
-REPO = Path(__file__).resolve().parents[1]
+from adapters.sandbox import nyiso as nyiso_sandbox
 
 
 def _best(fn: Callable[[], Any], budget: float) -> float:
@@ -67,8 +65,8 @@ def cases(samples: Path) -> list[tuple[str, ISO, str, str, bytes]]:
          (samples / "pjm/dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes()),
         ("ERCOT NP6-788-CD SCED (recorded)", ISO.ERCOT, "NP6-788-CD", "ercot",
          (samples / "ercot/mis_np6-788-cd_LMPSROSNODENP6788_20260625_004018_trimmed.csv").read_bytes()),
-        ("CAISO PRC_LMP zip (project fixture)", ISO.CAISO, "PRC_LMP", "caiso",
-         (REPO / "tests/fixtures/caiso/prc_lmp_dam_20250715_2nodes.zip").read_bytes()),
+        ("CAISO PRC_LMP zip, all APNodes, a day (recorded)", ISO.CAISO, "PRC_LMP", "caiso",
+         (samples / "caiso/oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip").read_bytes()),
         ("NYISO realtime_gen day, 15,840 rows (sandbox)", ISO.NYISO, "realtime", "nyiso", big_day),
     ]  # fmt: skip
 

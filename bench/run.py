@@ -224,7 +224,7 @@ def cli() -> None:
     parser.add_argument("--quick", action="store_true", help="a short smoke of every workload")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
-    samples = Path(os.environ.get("GRIDQL_SAMPLES_DIR", REPO.parent / "shared" / "iso-samples"))
+    samples = Path(os.environ.get("GRIDQL_SAMPLES_DIR", REPO / "tests" / "recorded"))
     report = asyncio.run(main(args.quick, samples))
     print(_table(report["workloads"]))
     for row in report["workloads"]:

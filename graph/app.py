@@ -29,7 +29,6 @@ from strawberry.types import ExecutionResult
 from adapters import registry
 from adapters.base import Adapter
 from adapters.config import Settings
-from adapters.http import UPSTREAMS
 from adapters.model import ISO
 from resolvers.context import Context, build_context
 
@@ -156,12 +155,13 @@ class Metrics:
             "# TYPE gridql_upstream_failures_total counter",
             "# TYPE gridql_circuit_open gauge",
         ]
-        for iso, upstream in UPSTREAMS.items():
-            if iso in adapters:
+        for iso, adapter in adapters.items():
+            for upstream in adapter.upstreams:
+                labels = f'iso="{iso.value}",upstream="{upstream.name}"'
                 lines += [
-                    f'gridql_upstream_requests_total{{iso="{iso.value}"}} {upstream.sent}',
-                    f'gridql_upstream_failures_total{{iso="{iso.value}"}} {upstream.failed}',
-                    f'gridql_circuit_open{{iso="{iso.value}"}} {int(upstream.breaker.state != "closed")}',
+                    f"gridql_upstream_requests_total{{{labels}}} {upstream.sent}",
+                    f"gridql_upstream_failures_total{{{labels}}} {upstream.failed}",
+                    f"gridql_circuit_open{{{labels}}} {int(upstream.breaker.state != 'closed')}",
                 ]
         return "\n".join(lines) + "\n"
 
@@ -227,9 +227,11 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
 
     async def healthz(request: Request) -> JSONResponse:
         circuits = {
-            iso.value: {"circuit": upstream.breaker.state, "failures": upstream.breaker.failures}
-            for iso, upstream in UPSTREAMS.items()
-            if iso in adapters
+            iso.value: {
+                upstream.name: {"circuit": upstream.breaker.state, "failures": upstream.breaker.failures}
+                for upstream in adapter.upstreams
+            }
+            for iso, adapter in adapters.items()
         }
         return JSONResponse(
             {"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters], "upstream": circuits}

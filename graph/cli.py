@@ -14,10 +14,10 @@ from typing import Any
 
 import orjson
 
-from adapters import faults, registry
+from adapters import registry
 from adapters.config import Settings
 from adapters.errors import UpstreamError
-from adapters.feeds import Feed
+from adapters.feed import Feed
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -31,8 +31,12 @@ def _serve(args: argparse.Namespace) -> int:
     if args.sandbox_latency is not None:
         overrides["sandbox_latency"] = args.sandbox_latency
     if args.faults:
-        overrides["faults"] = tuple(faults.parse(args.faults))
+        overrides["faults"] = args.faults
     settings = Settings.from_env(**overrides)
+    if settings.faults:
+        from adapters.sandbox import faults
+
+        faults.parse(settings.faults)  # a bad spec is refused before the server starts
     mode = "sandbox (offline, generated data)" if settings.sandbox else "live"
     print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql", file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
@@ -100,7 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--sandbox-latency", type=float, help="seconds each sandbox upstream response is held")
-    serve.add_argument("--faults", help="sandbox fault injection, e.g. 'NYISO=503,PJM=429:2' (see adapters/faults.py)")
+    serve.add_argument(
+        "--faults", help="sandbox fault injection, e.g. 'NYISO=503,PJM=429:2' (see adapters/sandbox/faults.py)"
+    )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(run=_serve)
 

@@ -11,7 +11,8 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from resolvers.context import Context
-from resolvers.cost import estimate
+
+from .cost import estimate
 
 QUERY_TOO_EXPENSIVE = "QUERY_TOO_EXPENSIVE"
 MAX_DEPTH = 12
@@ -20,7 +21,7 @@ MAX_TOKENS = 20_000
 
 
 class CostLimit(SchemaExtension):
-    """Estimates the query's cost (nodes x intervals x fields, see resolvers.cost), reports it in
+    """Estimates the query's cost (nodes x intervals x fields, see graph/cost.py), reports it in
     `extensions.gridql.cost` and refuses the query before execution when it is over the limit."""
 
     def on_execute(self) -> Iterator[None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from adapters.errors import UnsupportedRun, UpstreamError
+from adapters.feed import unsupported_run
 from adapters.model import MarketRun, Node, PriceRecord
 
 from .context import Context
@@ -23,8 +24,7 @@ async def node_prices(
 ) -> list[PriceRecord]:
     market = context.market(node.iso)
     if run not in market.runs:
-        published = ", ".join(r.name for r in market.runs)
-        raise bad_input(f"{node.iso.value} does not publish {run.name}; it publishes {published}")
+        raise bad_input(str(unsupported_run(node.iso, run, market.runs)))
     window = resolve_window(market, start, end, day, days)
     try:
         records: list[PriceRecord] = await context.loaders.prices.load((node.iso, run, window, node.code))

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from adapters.errors import UnsupportedDataset, UpstreamError
+from adapters.feed import unsupported_dataset
 from adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest
 
 from .context import Context
@@ -29,12 +30,9 @@ async def market_series(
     adapter = context.adapters[iso]
     info = next((d for d in adapter.datasets if d.kind is kind), None)
     if info is None:
-        raise dataset_not_served(f"{iso.value} does not serve {kind.value}; see `Market.datasets` for what it does")
+        raise dataset_not_served(str(unsupported_dataset(iso, kind, run, None)))
     if run is not None and run not in info.runs:
-        if not info.runs:
-            raise bad_input(f"{iso.value} publishes {kind.value} in one form only: leave `run` out")
-        published = ", ".join(r.name for r in info.runs)
-        raise bad_input(f"{iso.value} publishes {kind.value} for {published}, not {run.name}")
+        raise bad_input(str(unsupported_dataset(iso, kind, run, info)))
     if published_before is not None and published_before.utcoffset() is None:
         raise bad_input(f"`publishedBefore` {published_before.isoformat()} has no UTC offset")
     window = resolve_window(adapter.market, start, end, day, days)
@@ -43,8 +41,8 @@ async def market_series(
     )
     try:
         records: Sequence[Any] = await context.loaders.series.load((iso, request))
-    except UnsupportedDataset as exc:
-        raise dataset_not_served(str(exc)) from exc
+    except UnsupportedDataset as exc:  # a run-keyed dataset asked for without a run
+        raise bad_input(str(exc)) from exc
     except UpstreamError as exc:
         raise from_upstream(exc) from exc
     return records

@@ -3,18 +3,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[1]
-
-
-def samples_dir() -> Path:
-    return Path(os.environ.get("GRIDQL_SAMPLES_DIR", REPO.parent / "shared" / "iso-samples"))
-
-
-@pytest.fixture
-def samples() -> Path:
-    path = samples_dir()
-    if not path.is_dir():
-        pytest.fail(f"recorded ISO samples not found at {path}; set GRIDQL_SAMPLES_DIR")
-    return path
+# The ISOs' own responses, copied from ../shared/iso-samples with their provenance (MANIFEST.md),
+# so a fresh clone tests without ../shared; GRIDQL_SAMPLES_DIR points the tests elsewhere.
+SAMPLES = Path(os.environ.get("GRIDQL_SAMPLES_DIR", REPO / "tests" / "recorded"))
+# Hand-made bodies in the ISOs' formats (error answers, edge cases): tests/fixtures/<iso>/.
+FIXTURES = REPO / "tests" / "fixtures"

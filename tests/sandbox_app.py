@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from adapters import caiso, ercot, nyiso, pjm
+from adapters import caiso, ercot, nyiso, pjm, sandbox
 from adapters.base import Adapter
 from adapters.config import Settings
 from adapters.model import ISO
@@ -44,12 +44,15 @@ class Stack:
         self.counts: Counter[ISO] = Counter()
         self.transports: dict[ISO, Counting] = {}
         adapters: dict[ISO, Adapter] = {}
+        credentials = sandbox.credentials(self.settings)
         for iso, package in PACKAGES.items():
             inner: httpx.AsyncBaseTransport = (
-                httpx.MockTransport(failing[iso]) if failing and iso in failing else package.sandbox.transport()
+                httpx.MockTransport(failing[iso])
+                if failing and iso in failing
+                else sandbox.transport(iso, self.settings)
             )
             self.transports[iso] = Counting(iso, inner, self.counts)
-            adapters[iso] = package.create(self.settings, transport=self.transports[iso], min_interval=0)
+            adapters[iso] = package.create(credentials, transport=self.transports[iso], min_interval=0)
         self.app: Starlette = create_app(self.settings, adapters=adapters)
 
     def client(self) -> httpx.AsyncClient:

@@ -83,7 +83,7 @@ def test_serve_sandbox_answers_over_http() -> None:
                     raise
                 time.sleep(0.1)
         assert health.json()["isos"] == ["PJM", "ERCOT", "CAISO", "NYISO"]
-        assert health.json()["upstream"]["NYISO"] == {"circuit": "closed", "failures": 0}
+        assert health.json()["upstream"]["NYISO"] == {"mis": {"circuit": "closed", "failures": 0}}
         answer = httpx.post(
             f"{base}/graphql",
             json={"query": QUERY},

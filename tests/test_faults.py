@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters import faults
 from adapters.model import ISO
+from adapters.sandbox import faults
 
 from .sandbox_app import Stack
 from .test_api import HUBS, PRICES, errors
@@ -27,7 +27,7 @@ CASES = [
 @pytest.mark.parametrize("iso", list(ISO))
 @pytest.mark.parametrize(("fault", "code"), CASES)
 async def test_a_faulty_iso_fails_alone_with_its_code(iso: ISO, fault: str, code: str) -> None:
-    stack = Stack(retries=1, faults=tuple(faults.parse(f"{iso.value}={fault}")))
+    stack = Stack(retries=1, faults=f"{iso.value}={fault}")
     async with stack.client() as client:
         response = await client.post(
             "/graphql",
@@ -47,7 +47,7 @@ async def test_a_faulty_iso_fails_alone_with_its_code(iso: ISO, fault: str, code
 @pytest.mark.parametrize("iso", [ISO.NYISO, ISO.CAISO])
 async def test_a_truncated_zip_is_a_bad_response(iso: ISO) -> None:
     # Months before the current one come from NYISO's monthly zip; OASIS always answers a zip.
-    stack = Stack(retries=1, faults=tuple(faults.parse(f"{iso.value}=truncate")))
+    stack = Stack(retries=1, faults=f"{iso.value}=truncate")
     body = await stack.query(PRICES, {"ids": HUBS, "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"})
     [error] = errors(body)
     assert error["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
@@ -87,30 +87,47 @@ async def _answer(stack: Stack) -> dict[str, Any]:
 async def test_a_damaged_table_is_refused_or_read_right_never_wrong(fault: str) -> None:
     truth = (await _answer(Stack()))["data"]["nodes"]  # type: ignore[index]
     spec = ",".join(f"{iso.value}={fault}" for iso in ISO)
-    body = await _answer(Stack(retries=1, faults=tuple(faults.parse(spec))))
+    body = await _answer(Stack(retries=1, faults=spec))
     failed = {e["path"][1]: e["extensions"]["code"] for e in errors(body)}
     for i, node in enumerate(body["data"]["nodes"]):  # type: ignore[index]
         if i in failed:
             assert node is None and failed[i] == "UPSTREAM_BAD_RESPONSE", (HUBS[i], failed[i])
         else:
             assert node == truth[i], HUBS[i]  # read right despite the damage
-    if fault in ("drop-column", "rename-column"):
-        assert len(failed) == len(HUBS)  # no price column: every ISO refuses the answer
-    if fault in ("reorder-columns", "duplicate-rows", "out-of-window"):
-        assert failed == {}  # columns are found by name; a repeated row is one interval; a stray row is dropped
+    if fault in ("drop-column", "rename-column", "out-of-window"):
+        # No price column, or a row dated 2099 in a day's answer: every ISO refuses the answer.
+        assert len(failed) == len(HUBS)
+    if fault in ("reorder-columns", "duplicate-rows"):
+        assert failed == {}  # columns are found by name; a repeated row is one interval
 
 
 async def test_health_and_metrics_show_each_iso_upstream() -> None:
-    stack = Stack(retries=1, faults=tuple(faults.parse("ERCOT=503")))
+    stack = Stack(retries=1, faults="ERCOT=503")
     await _answer(stack)
     async with stack.client() as client:
         health = (await client.get("/healthz")).json()
         metrics = (await client.get("/metrics")).text
-    assert health["upstream"]["ERCOT"] == {"circuit": "closed", "failures": 1}
-    assert 'gridql_upstream_failures_total{iso="ERCOT"} 1' in metrics
-    assert 'gridql_upstream_failures_total{iso="NYISO"} 0' in metrics
+    assert health["upstream"]["ERCOT"]["public-api"] == {"circuit": "closed", "failures": 1}
+    assert 'gridql_upstream_failures_total{iso="ERCOT",upstream="public-api"} 1' in metrics
+    assert 'gridql_upstream_failures_total{iso="NYISO",upstream="mis"} 0' in metrics
     assert 'gridql_errors_total{code="UPSTREAM_UNAVAILABLE"} 1' in metrics
     assert "gridql_requests_total 1" in metrics
+
+
+async def test_an_open_oasis_circuit_shows_apart_from_caisos_files() -> None:
+    stack = Stack(retries=1, faults="CAISO/oasisapi=503")
+    variables = {"ids": ["CAISO:TH_NP15_GEN-APND"], "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"}
+    for _ in range(6):
+        body = await stack.query(PRICES, variables)
+        assert errors(body)[0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    async with stack.client() as client:
+        health = (await client.get("/healthz")).json()
+        metrics = (await client.get("/metrics")).text
+    assert health["upstream"]["CAISO"]["oasis"]["circuit"] == "open"
+    assert health["upstream"]["CAISO"]["files"] == {"circuit": "closed", "failures": 0}
+    assert 'gridql_upstream_failures_total{iso="CAISO",upstream="oasis"} 5' in metrics
+    assert 'gridql_circuit_open{iso="CAISO",upstream="oasis"} 1' in metrics
+    assert 'gridql_circuit_open{iso="CAISO",upstream="files"} 0' in metrics
 
 
 async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
@@ -136,10 +153,14 @@ async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
 
 def test_content_faults_rewrite_each_wire_format() -> None:
     csv_body = b'"Time Stamp","Name","PTID","LBMP ($/MWHr)"\r\n"07/01/2025 00:00","CAPITL",61757,31.50\r\n'
-    assert faults.rewrite(csv_body, "out-of-window").endswith(b"07/01/2099 00:00,CAPITL,61757,31.50\r\n")
-    assert b"N/A" in faults.rewrite(csv_body, "non-numeric")
-    assert b"LBMP" not in faults.rewrite(csv_body, "drop-column")
+    lbmp = ("LBMP ($/MWHr)",)
+    assert faults.rewrite(csv_body, "out-of-window", lbmp).endswith(b"07/01/2099 00:00,CAPITL,61757,31.50\r\n")
+    assert b"N/A" in faults.rewrite(csv_body, "non-numeric", lbmp)
+    assert b"LBMP" not in faults.rewrite(csv_body, "drop-column", lbmp)
+    assert faults.rewrite(csv_body, "drop-column", ("VALUE",)) == csv_body  # no such column: left alone
     items = b'{"items": [{"datetime_beginning_utc": "2025-07-01T04:00:00", "total_lmp_da": 31.5}], "totalRows": 1}'
-    assert "2099-07-01T04:00:00" in faults.rewrite(items, "out-of-window").decode()
+    assert "2099-07-01T04:00:00" in faults.rewrite(items, "out-of-window", ("total_lmp_da",)).decode()
     ercot = b'{"fields": [{"name": "deliveryDate"}, {"name": "settlementPointPrice"}], "data": [["2025-07-01", 31.5]]}'
-    assert '"Renamed settlementPointPrice"' in faults.rewrite(ercot, "rename-column").decode()
+    assert (
+        '"Renamed settlementPointPrice"' in faults.rewrite(ercot, "rename-column", ("settlementPointPrice",)).decode()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from graphql import (
     EnumTypeDefinitionNode,
     GraphQLEnumType,
@@ -20,8 +21,13 @@ from .conftest import REPO
 TIME_SELECTION = "start: DateTime, end: DateTime, date: Date, days: Int = 1"
 
 
+CONTRACT = REPO.parent / "shared" / "contract.graphql"
+
+
 def contract_document() -> str:
-    text = (REPO.parent / "shared" / "contract.graphql").read_text()
+    if not CONTRACT.is_file():
+        pytest.skip(f"the public contract is not beside this checkout ({CONTRACT}); the schema drift test still runs")
+    text = CONTRACT.read_text()
     # The contract abbreviates the shared time selection arguments as "...".
     return text.replace("...", TIME_SELECTION)
 

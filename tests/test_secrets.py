@@ -6,7 +6,6 @@ import logging
 
 import pytest
 
-from adapters import faults
 from adapters.config import Secret
 
 from .sandbox_app import Stack
@@ -24,7 +23,7 @@ SECRETS = {
 async def test_failing_calls_leak_no_credential(fault: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     spec = ",".join(f"{iso}={fault}" for iso in ("PJM", "ERCOT", "CAISO", "NYISO"))
-    stack = Stack(retries=2, faults=tuple(faults.parse(spec)), **{k: Secret(v) for k, v in SECRETS.items()})
+    stack = Stack(retries=2, faults=spec, **{k: Secret(v) for k, v in SECRETS.items()})
     async with stack.client() as client:
         response = await client.post(
             "/graphql",

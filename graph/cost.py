@@ -7,7 +7,7 @@ much as writing it as JSON. Typed leaves therefore weigh `TYPED_WEIGHT` times a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from graphql import (
@@ -21,21 +21,14 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from adapters.model import ISO, RUN_LENGTH, DatasetKind
+
 TYPED_WEIGHT = 10
-INTERVALS_PER_DAY = {
-    "DAY_AHEAD_HOURLY": 24,
-    "REAL_TIME_HOURLY": 24,
-    "REAL_TIME_15_MIN": 96,
-    "HOUR_AHEAD_15_MIN": 96,
-    "REAL_TIME_5_MIN": 288,
-}
+INTERVALS_PER_DAY = {run.name: timedelta(days=1) // length for run, length in RUN_LENGTH.items()}
 # Market-wide datasets: a 5-minute cadence over a dozen areas is the common worst case.
 DATASET_ROWS_PER_DAY = 288 * 12
-DATASET_FIELDS = {
-    "load", "loadForecast", "fuelMix", "ancillaryPrices", "constraints", "renewables", "interfaceFlows",
-    "transmissionRights", "capacityPrices",
-}  # fmt: skip
-MARKETS = 4
+DATASET_FIELDS = frozenset(kind.value for kind in DatasetKind)
+MARKETS = len(ISO)
 
 
 class _Walk:

@@ -25,17 +25,12 @@ from typing import Any
 
 import httpx
 
-from .model import ISO
+from ..model import ISO
 
 CONTENT = (
     "drop-column", "rename-column", "reorder-columns", "blank-price", "non-numeric", "duplicate-rows", "out-of-window",
 )  # fmt: skip
 KINDS = ("latency", "timeout", "reset", "429", "500", "502", "503", "html", "empty", "truncate", *CONTENT)
-# The column a content fault aims at: each ISO's total price column, by its real name.
-PRICE_COLUMNS = (
-    "LBMP ($/MWHr)", "total_lmp_da", "total_lmp_rt", "settlementPointPrice", "SettlementPointPrice", "LMP", "MW",
-    "VALUE", "PRC",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +61,12 @@ def parse(spec: str) -> list[Fault]:
 
 
 class FaultTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, faults: list[Fault]) -> None:
+    """`inner` with `faults` applied; content faults aim at the first of `price_columns` a table has."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, faults: list[Fault], price_columns: tuple[str, ...]) -> None:
         self.inner = inner
         self.faults = faults
+        self.price_columns = price_columns
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         fault = next((f for f in self.faults if f.applies(request)), None)
@@ -98,21 +96,21 @@ class FaultTransport(httpx.AsyncBaseTransport):
         headers = {k: v for k, v in real.headers.items() if k.lower() not in ("content-length", "content-encoding")}
         if kind == "truncate":
             return httpx.Response(200, headers=headers, content=body[: len(body) // 2])
-        return httpx.Response(real.status_code, headers=headers, content=rewrite(body, kind))
+        return httpx.Response(real.status_code, headers=headers, content=rewrite(body, kind, self.price_columns))
 
 
 Table = tuple[list[str], list[list[Any]]]
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-def rewrite(body: bytes, kind: str) -> bytes:
+def rewrite(body: bytes, kind: str, price_columns: tuple[str, ...]) -> bytes:
     """The body with its price table changed by a content fault; a body without one is unchanged."""
     if body[:4] == b"PK\x03\x04":
         source, out = zipfile.ZipFile(io.BytesIO(body)), io.BytesIO()
         with source, zipfile.ZipFile(out, "w") as target:
             for name in source.namelist():
                 member = source.read(name)
-                target.writestr(name, rewrite(member, kind) if name.lower().endswith(".csv") else member)
+                target.writestr(name, rewrite(member, kind, price_columns) if name.lower().endswith(".csv") else member)
         return out.getvalue()
     text = body.decode("utf-8", "replace")
     if text.lstrip()[:1] == "{":
@@ -120,26 +118,26 @@ def rewrite(body: bytes, kind: str) -> bytes:
         if isinstance(document.get("items"), list) and document["items"]:  # Data Miner
             header = list(document["items"][0])
             rows = [[item.get(key) for key in header] for item in document["items"]]
-            header, rows = _mutate(header, rows, kind)
+            header, rows = _mutate(header, rows, kind, price_columns)
             document["items"] = [dict(zip(header, row, strict=False)) for row in rows]
         elif isinstance(document.get("fields"), list) and isinstance(document.get("data"), list):  # ERCOT
             header = [field["name"] for field in document["fields"]]
             by_name = {field["name"]: field for field in document["fields"]}
-            header, document["data"] = _mutate(header, document["data"], kind)
+            header, document["data"] = _mutate(header, document["data"], kind, price_columns)
             document["fields"] = [by_name.get(name, {**next(iter(by_name.values())), "name": name}) for name in header]
         return json.dumps(document).encode()
     lines = list(csv.reader(io.StringIO(text)))
     start = next((i for i, line in enumerate(lines) if line), None)
     if start is None:
         return body
-    header, rows = _mutate(lines[start], [line for line in lines[start + 1 :] if line], kind)
+    header, rows = _mutate(lines[start], [line for line in lines[start + 1 :] if line], kind, price_columns)
     out_text = io.StringIO()
     csv.writer(out_text, lineterminator="\r\n").writerows([header, *rows])
     return out_text.getvalue().encode()
 
 
-def _mutate(header: list[str], rows: list[list[Any]], kind: str) -> Table:
-    at = next((header.index(name) for name in PRICE_COLUMNS if name in header), None)
+def _mutate(header: list[str], rows: list[list[Any]], kind: str, price_columns: tuple[str, ...]) -> Table:
+    at = next((header.index(name) for name in price_columns if name in header), None)
     if at is None or not rows:
         return header, rows
     if kind == "drop-column":

@@ -1,0 +1,142 @@
+"""A feed: one upstream report, declared once, the single source of truth about it.
+
+A `Feed` says what the ISO calls the report, how to ask for it (`query`, a value only the ISO's
+source reads), how to read its body (`parse`: bytes as the ISO serves them -> normalized records),
+what it serves, its clock, the nominal length of its intervals, how often the ISO publishes it and
+how far back the ISO keeps it. Everything else -- planning requests, fetching, validating,
+clipping, vintages, caching -- is the pipeline's (`pipeline.py`), the same for every feed.
+
+`Catalog` finds an ISO's feeds by what they serve; its refusals are the one wording every ISO uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from .errors import UnsupportedDataset, UnsupportedRun
+from .model import ISO, DatasetInfo, DatasetKind, MarketRun
+
+
+class Clock(Enum):
+    """How the ISO stamps a row: the parser turns each into UTC instants."""
+
+    UTC = "UTC instants"
+    LOCAL_START = "local wall-clock interval start"
+    LOCAL_END = "local wall-clock interval end"
+    LOCAL_HOUR_ENDING = "local hour ending (1..24, or 25 on a fall-back day)"
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """Node prices of one market run."""
+
+    run: MarketRun
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A market-wide dataset. `run` None: the kind is not keyed by run. `default`: a run-keyed
+    feed that also answers when no run is asked for (the kind's usual form)."""
+
+    kind: DatasetKind
+    run: MarketRun | None = None
+    default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NodeList:
+    """The ISO's list of priced nodes."""
+
+
+# None: parse-only (`gridql parse`), not served by the API.
+Serves = Prices | Dataset | NodeList | None
+
+Q = TypeVar("Q")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed(Generic[Q]):
+    iso: ISO
+    name: str  # the ISO's own name for the report, e.g. damlbmp, da_hrl_lmps, NP6-788-CD, PRC_LMP
+    description: str  # shown by `Market.datasets` and `gridql parse --list`
+    query: Q  # how to ask for it; only the ISO's source reads this
+    parse: Callable[[bytes], Sequence[Any]]
+    serves: Serves
+    clock: Clock
+    interval: timedelta | None  # the longest interval one record may span; None: no intervals (node lists)
+    cadence: timedelta  # how often the ISO publishes it
+    retention: timedelta | None = None  # how far back the ISO keeps it; None: no documented limit
+
+
+def unsupported_run(iso: ISO, run: MarketRun, runs: Iterable[MarketRun]) -> UnsupportedRun:
+    published = ", ".join(r.name for r in runs)
+    return UnsupportedRun(f"{iso.value} does not publish {run.name}; it publishes {published}")
+
+
+def unsupported_dataset(
+    iso: ISO, kind: DatasetKind, run: MarketRun | None, info: DatasetInfo | None
+) -> UnsupportedDataset:
+    if info is None:
+        return UnsupportedDataset(f"{iso.value} does not serve {kind.value}; see `Market.datasets` for what it does")
+    asked = f"for {run.name}" if run is not None else "without a run"
+    if not info.runs:
+        return UnsupportedDataset(f"{iso.value} does not serve {kind.value} {asked}: it has no runs, leave `run` out")
+    runs = ", ".join(r.name for r in info.runs)
+    return UnsupportedDataset(f"{iso.value} does not serve {kind.value} {asked}; it serves it for {runs}")
+
+
+class Catalog:
+    """One ISO's feeds, found by what they serve."""
+
+    def __init__(self, iso: ISO, feeds: Sequence[Feed[Any]]) -> None:
+        names = [feed.name.lower() for feed in feeds]
+        if len(set(names)) != len(names) or any(feed.iso is not iso for feed in feeds):
+            raise ValueError(f"{iso.value} feeds must be the ISO's own, each named once")
+        self.iso = iso
+        self.feeds = tuple(feeds)
+        self._prices = {f.serves.run: f for f in feeds if isinstance(f.serves, Prices)}
+        self.runs: tuple[MarketRun, ...] = tuple(self._prices)
+        self.datasets: tuple[DatasetInfo, ...] = tuple(self._infos())
+
+    def named(self, name: str) -> Feed[Any]:
+        return next(f for f in self.feeds if f.name.lower() == name.lower())
+
+    def prices(self, run: MarketRun) -> Feed[Any]:
+        feed = self._prices.get(run)
+        if feed is None:
+            raise unsupported_run(self.iso, run, self.runs)
+        return feed
+
+    def nodes(self) -> Feed[Any]:
+        return next(f for f in self.feeds if isinstance(f.serves, NodeList))
+
+    def dataset(self, kind: DatasetKind, run: MarketRun | None) -> tuple[Feed[Any], ...]:
+        """The feeds that together serve `kind` (for `run`)."""
+        found = tuple(
+            f
+            for f in self.feeds
+            if isinstance(f.serves, Dataset)
+            and f.serves.kind is kind
+            and (f.serves.run is run or (run is None and f.serves.default))
+        )
+        if not found:
+            info = next((d for d in self.datasets if d.kind is kind), None)
+            raise unsupported_dataset(self.iso, kind, run, info)
+        return found
+
+    def _infos(self) -> Iterable[DatasetInfo]:
+        for kind in DatasetKind:
+            serving = [f for f in self.feeds if isinstance(f.serves, Dataset) and f.serves.kind is kind]
+            if not serving:
+                continue
+            runs: list[MarketRun] = []
+            for f in serving:
+                run = f.serves.run  # type: ignore[union-attr]
+                if run is not None and run not in runs:
+                    runs.append(run)
+            description = "; ".join(f"{f.description} ({f.name})" for f in serving)
+            yield DatasetInfo(kind, description, tuple(runs))

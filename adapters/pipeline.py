@@ -1,0 +1,313 @@
+"""The one pipeline every feed's data flows through, and the adapter every ISO is built from.
+
+    plan -> fetch -> parse -> validate -> cache -> clip -> vintages -> ordered records
+
+Only planning and fetching differ per ISO: each ISO's `source` module cuts a request into the
+pieces its upstream allows (`Source.plan`) and fetches one piece (`Source.fetch`: auth, paging,
+archives). Everything else is here, once, for all 62 feeds:
+
+- parsing runs off the event loop (a month's file must not stall other requests);
+- every record is checked before it is cached: it starts inside the piece it was fetched for,
+  ends after it starts and no later than the feed's longest interval, and carries finite
+  numbers. A body that fails is refused as UPSTREAM_BAD_RESPONSE and never stored;
+- each piece is cached by (feed, piece), deduplicated and ordered by the kind's key, a later row
+  for the same key replacing an earlier one;
+- pieces are clipped to the half-open window asked for and joined, a later piece winning at a seam;
+- forecasts keep one vintage per series and interval, by one rule (`latest_vintages`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from bisect import bisect_left
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from operator import attrgetter
+from typing import Any, Protocol
+
+from .cache import RecordCache
+from .errors import NotPublished, UpstreamBadResponse
+from .feed import Catalog, Feed
+from .http import Upstream
+from .model import (
+    AncillaryPriceRecord,
+    CapacityPriceRecord,
+    ConstraintRecord,
+    DatasetInfo,
+    FuelMixRecord,
+    InterfaceFlowRecord,
+    LoadForecastRecord,
+    LoadRecord,
+    MarketInfo,
+    MarketRun,
+    Node,
+    PriceRecord,
+    RenewableRecord,
+    SeriesRequest,
+    TransmissionRightRecord,
+    Window,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """What one fetch covers: the intervals its answer may hold, and what else tells it apart
+    (a node group, an archive flag, a file name): hashable, it is the piece's cache key."""
+
+    covers: Window | None  # None: no time window (a node list, a dashboard of today)
+    detail: Hashable = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What a caller asked of one feed."""
+
+    window: Window | None
+    now: datetime
+    codes: tuple[str, ...] = ()  # nodes, for price feeds
+    published_before: datetime | None = None
+
+
+Parser = Callable[[bytes], Sequence[Any]]
+
+
+class Parse(Protocol):
+    """The pipeline's parse stage, handed to `Source.fetch`: runs a parser (the feed's own unless
+    another is given, for a body whose reading needs the piece) off the event loop."""
+
+    def __call__(self, body: bytes, parser: Parser | None = None) -> Awaitable[list[Any]]: ...
+
+
+class Source(Protocol):
+    """What is truly per ISO: its upstreams, how a request is cut into pieces, how one is fetched."""
+
+    @property
+    def upstreams(self) -> Sequence[Upstream]: ...
+
+    def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]: ...
+
+    async def fetch(self, feed: Feed[Any], piece: Piece, parse: Parse) -> list[Any]:
+        """The piece's records, every body parsed through `parse`. Raise `NotPublished` when the
+        ISO has not posted it yet (nothing is cached), an `UpstreamError` on failure."""
+        ...
+
+
+# --- keys: what tells records of one kind apart, and how they are ordered ------------------------
+
+_SERIES: dict[type, Callable[[Any], tuple[Any, ...]]] = {
+    PriceRecord: lambda r: (r.node,),
+    LoadRecord: lambda r: (r.area,),
+    LoadForecastRecord: lambda r: (r.area, r.model or ""),
+    FuelMixRecord: lambda r: (r.fuel,),
+    AncillaryPriceRecord: lambda r: (r.product, r.area or ""),
+    ConstraintRecord: lambda r: (r.name,),
+    RenewableRecord: lambda r: (r.source, r.area or "", r.forecast, r.model or ""),
+    InterfaceFlowRecord: lambda r: (r.interface,),
+    TransmissionRightRecord: lambda r: (r.auction, r.node, r.time_of_use or "", r.hedge_type or ""),
+    CapacityPriceRecord: lambda r: (r.auction, r.area),
+}
+_VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
+    PriceRecord: attrgetter("lmp", "energy", "congestion", "loss"),
+    LoadRecord: attrgetter("mw", "mw"),
+    LoadForecastRecord: attrgetter("mw", "mw"),
+    FuelMixRecord: attrgetter("mw", "mw"),
+    AncillaryPriceRecord: attrgetter("price", "price"),
+    ConstraintRecord: attrgetter("shadow_price", "limit_mw", "flow_mw"),
+    RenewableRecord: attrgetter("mw", "mw"),
+    InterfaceFlowRecord: attrgetter("flow_mw", "positive_limit_mw", "negative_limit_mw"),
+    TransmissionRightRecord: attrgetter("price", "price"),
+    CapacityPriceRecord: attrgetter("price", "price"),
+}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def series_key(record: Any) -> tuple[Any, ...]:
+    return _SERIES[type(record)](record)
+
+
+def order(record: Any) -> tuple[Any, ...]:
+    """Start first, then the series: the order every answer is given in."""
+    return (record.start, *series_key(record))
+
+
+def _identity(record: Any) -> tuple[Any, ...]:
+    """One row of one vintage: forecasts published at different times are different rows."""
+    return (*order(record), getattr(record, "published_at", None) or _EPOCH)
+
+
+def ordered_unique(records: Sequence[Any]) -> list[Any]:
+    """Ordered by start and series; a later record with the same identity replaces an earlier one."""
+    latest = {_identity(record): record for record in records}
+    return [latest[key] for key in sorted(latest)]
+
+
+def latest_vintages(records: Sequence[Any], published_before: datetime | None) -> list[Any]:
+    """Per series and interval, the record of the latest vintage published strictly before
+    `published_before` (the latest of all when None). A record without a publication time counts
+    as the oldest vintage; actual values (no vintages) are each their own series and stay."""
+    best: dict[tuple[Any, ...], Any] = {}
+    for record in records:
+        published = getattr(record, "published_at", None)
+        if published is not None and published_before is not None and published >= published_before:
+            continue
+        key = order(record)
+        held = best.get(key)
+        if held is None or (published or _EPOCH) >= (held.published_at or _EPOCH):
+            best[key] = record
+    return [best[key] for key in sorted(best)]
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def validate(feed: Feed[Any], piece: Piece, records: Sequence[Any]) -> None:
+    """Refuse a body whose records could put a wrong number in the cache."""
+    if not records or isinstance(records[0], Node):
+        return
+    values = _VALUES.get(type(records[0]))
+    if values is None:
+        raise TypeError(f"{feed.name} parsed to {type(records[0]).__name__}, which no dataset serves")
+    covers, longest = piece.covers, feed.interval
+    for record in records:
+        start, end = record.start, record.end
+        problem = None
+        if covers is not None and not covers.start <= start < covers.end:
+            span = f"{covers.start.isoformat()} - {covers.end.isoformat()}"
+            problem = f"starts at {start.isoformat()}, outside the {span} asked for"
+        elif end <= start:
+            problem = f"ends at {end.isoformat()}, not after it starts ({start.isoformat()})"
+        elif longest is not None and end - start > longest:
+            problem = f"lasts {end - start} from {start.isoformat()}, longer than the feed's {longest} intervals"
+        elif not all(v is None or math.isfinite(v) for v in values(record)):
+            problem = f"at {start.isoformat()} holds a number that is not finite"
+        if problem is not None:
+            raise UpstreamBadResponse(feed.iso, f"{feed.name}: a record {problem}")
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+# A piece's records as cached: by series (node) for price feeds, one group otherwise; each group
+# ordered by start, so clipping to a window is two bisections.
+Groups = dict[Hashable, list[Any]]
+_START = attrgetter("start")
+
+
+async def _off_loop(parser: Parser, body: bytes) -> list[Any]:
+    return list(await asyncio.to_thread(parser, body))
+
+
+class Pipeline:
+    def __init__(self, source: Source, cache: RecordCache) -> None:
+        self.source = source
+        self.cache = cache
+
+    async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
+        """The feed's records for `ask`: validated, cached per piece, clipped and joined."""
+        pieces = self.source.plan(feed, ask)
+        parts = await asyncio.gather(*(self._piece(feed, piece) for piece in pieces))
+        window, wanted = ask.window, set(ask.codes)
+        joined: Groups = {}
+        for part in parts:
+            for group, records in part.items():
+                if wanted and group not in wanted:
+                    continue
+                if window is not None:
+                    lo = bisect_left(records, window.start, key=_START)
+                    records = records[lo : bisect_left(records, window.end, lo, key=_START)]
+                if records:
+                    joined.setdefault(group, []).extend(records)
+        if len(parts) > 1:
+            joined = {group: ordered_unique(records) for group, records in joined.items()}
+        return joined
+
+    async def _piece(self, feed: Feed[Any], piece: Piece) -> Groups:
+        async def fill() -> Groups:
+            async def parse(body: bytes, parser: Parser | None = None) -> list[Any]:
+                return await _off_loop(parser or feed.parse, body)
+
+            records = await self.source.fetch(feed, piece, parse)
+            validate(feed, piece, records)
+            return _grouped(records)
+
+        try:
+            groups: Groups = await self.cache.get((feed.name, piece), fill)
+        except NotPublished:
+            return {}
+        return groups
+
+
+def _grouped(records: Sequence[Any]) -> Groups:
+    if not records:
+        return {}
+    if isinstance(records[0], Node):
+        return {None: list({node.code: node for node in records}.values())}
+    if isinstance(records[0], PriceRecord):
+        by_node: Groups = {}
+        for record in records:
+            by_node.setdefault(record.node, []).append(record)
+        return {node: ordered_unique(series) for node, series in by_node.items()}
+    return {None: ordered_unique(records)}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FeedAdapter:
+    """An ISO's adapter (`base.Adapter`), built from its catalog of feeds and its source."""
+
+    def __init__(
+        self,
+        market: MarketInfo,
+        fixed_nodes: Sequence[Node],
+        catalog: Catalog,
+        source: Source,
+        cache: RecordCache,
+        *,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self.market = market
+        self.fixed_nodes = tuple(fixed_nodes)
+        self.catalog = catalog
+        self.source = source
+        self.clock = clock
+        self.pipeline = Pipeline(source, cache)
+
+    @property
+    def datasets(self) -> Sequence[DatasetInfo]:
+        return self.catalog.datasets
+
+    @property
+    def upstreams(self) -> Sequence[Upstream]:
+        return self.source.upstreams
+
+    async def aclose(self) -> None:
+        for upstream in self.upstreams:
+            await upstream.aclose()
+
+    async def nodes(self) -> Sequence[Node]:
+        """The fixed nodes (hubs and zones, always listed, by their known names), then the rest."""
+        groups = await self.pipeline.run(self.catalog.nodes(), Ask(None, self.clock()))
+        listed = {node.code: node for node in self.fixed_nodes}
+        for node in groups.get(None, ()):
+            listed.setdefault(node.code, node)
+        return list(listed.values())
+
+    async def prices(self, run: MarketRun, codes: Sequence[str], window: Window) -> dict[str, list[PriceRecord]]:
+        feed = self.catalog.prices(run)
+        wanted = tuple(dict.fromkeys(codes))
+        if not wanted:
+            return {}
+        groups = await self.pipeline.run(feed, Ask(window, self.clock(), wanted))
+        return {code: groups.get(code, []) for code in wanted}
+
+    async def series(self, request: SeriesRequest) -> Sequence[Any]:
+        feeds = self.catalog.dataset(request.kind, request.run)
+        ask = Ask(request.window, self.clock(), published_before=request.published_before)
+        parts = await asyncio.gather(*(self.pipeline.run(feed, ask) for feed in feeds))
+        records = [record for part in parts for group in part.values() for record in group]
+        if records and hasattr(records[0], "published_at"):
+            return latest_vintages(records, request.published_before)
+        return ordered_unique(records) if len(parts) > 1 else records
