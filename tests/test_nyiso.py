@@ -7,16 +7,13 @@ import itertools
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from adapters.cache import RecordCache
 from adapters.config import Settings
 from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
-from adapters.http import RetryPolicy, Upstream
 from adapters.model import (
     ISO,
     AncillaryPriceRecord,
@@ -31,12 +28,14 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.nyiso import FEEDS, create, sandbox_feeds
-from adapters.nyiso import series as nyiso_series
-from adapters.nyiso.client import NyisoAdapter
+from adapters.nyiso import FEEDS, create
+from adapters.nyiso.mis import EASTERN
 from adapters.nyiso.nodes import ZONES
-from adapters.nyiso.parse import EASTERN
-from tests.sandbox_app import Stack
+from adapters.pipeline import FeedAdapter, series_key
+from adapters.sandbox import nyiso as sandbox
+from adapters.sandbox.nyiso import reports as sandbox_reports
+from graph.app import create_app
+from tests.helpers import Recording, assert_contiguous, recorded, utc, z
 
 ZONE_NAMES = set(ZONES.values())
 FIVE = timedelta(minutes=5)
@@ -45,25 +44,15 @@ DAM = next(f for f in FEEDS if f.name == "damlbmp")
 REALTIME = next(f for f in FEEDS if f.name == "realtime")
 
 
-def z(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def series(records: Sequence[Any], ptid: str) -> list[Any]:
     return [r for r in records if r.node == ptid]
-
-
-def assert_contiguous(records: Sequence[Any]) -> None:
-    for before, after in itertools.pairwise(records):
-        assert before.end == after.start, (before, after)
-        assert before.start < before.end
 
 
 # --- parsers against the recorded files -------------------------------------------------------
 
 
-def test_dam_fall_back_day_has_25_distinct_hours(samples: Path) -> None:
-    records = DAM.parse((samples / "nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv").read_bytes())
+def test_dam_fall_back_day_has_25_distinct_hours() -> None:
+    records = DAM.parse(recorded("nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv"))
     assert len(records) == 50
     capitl = series(records, "61757")
     assert len(capitl) == 25
@@ -77,8 +66,8 @@ def test_dam_fall_back_day_has_25_distinct_hours(samples: Path) -> None:
     assert (west[2].start, west[2].lmp, west[2].loss) == (z("2025-11-02T06:00"), 48.63, -1.45)
 
 
-def test_realtime_fall_back_day_is_interval_ending_with_300_intervals(samples: Path) -> None:
-    records = REALTIME.parse((samples / "nyiso/vincal848_realtime_zone_20251102_CAPITL.csv").read_bytes())
+def test_realtime_fall_back_day_is_interval_ending_with_300_intervals() -> None:
+    records = REALTIME.parse(recorded("nyiso/vincal848_realtime_zone_20251102_CAPITL.csv"))
     assert len(records) == 300
     assert records[0] == PriceRecord("61757", z("2025-11-02T04:00"), z("2025-11-02T04:05"), 123.63, 121.08, 0.0, 2.55)
     first_one_am = next(r for r in records if r.end == z("2025-11-02T05:00"))
@@ -88,8 +77,8 @@ def test_realtime_fall_back_day_is_interval_ending_with_300_intervals(samples: P
     assert_contiguous(records)
 
 
-def test_realtime_off_cycle_intervals_and_congestion_sign(samples: Path) -> None:
-    records = REALTIME.parse((samples / "nyiso/vincal848_realtime_zone_20211107_CAPITL_trimmed.csv").read_bytes())
+def test_realtime_off_cycle_intervals_and_congestion_sign() -> None:
+    records = REALTIME.parse(recorded("nyiso/vincal848_realtime_zone_20211107_CAPITL_trimmed.csv"))
     assert len(records) == 51
     # NYISO prints congestion negated: LBMP 125.91 = energy -3.75 + losses -0.24 - (-129.90 printed).
     third = records[2]
@@ -105,9 +94,9 @@ def test_realtime_off_cycle_intervals_and_congestion_sign(samples: Path) -> None
     assert_contiguous(records)
 
 
-def test_realtime_zonal_file_with_external_proxies(samples: Path) -> None:
+def test_realtime_zonal_file_with_external_proxies() -> None:
     # The pyiso fixture starts with a blank line before the header.
-    records = REALTIME.parse((samples / "nyiso/pyiso_lmp.csv").read_bytes())
+    records = REALTIME.parse(recorded("nyiso/pyiso_lmp.csv"))
     assert len(records) == 45
     assert {r.node for r in records} >= {"61844", "61845", "61846", "61847", "61761"}
     hq = series(records, "61844")[0]
@@ -136,27 +125,28 @@ def test_non_numeric_price_is_a_bad_response() -> None:
 # --- the adapter: which files, how many requests ---------------------------------------------
 
 
-class Recorder:
-    """A MockTransport handler serving fixed bodies by path, recording each request."""
+def serving(bodies: dict[str, bytes]) -> Recording:
+    """A transport serving fixed bodies by path (404 otherwise), recording each request."""
 
-    def __init__(self, bodies: dict[str, bytes]) -> None:
-        self.bodies = bodies
-        self.paths: list[str] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.paths.append(request.url.path)
-        body = self.bodies.get(request.url.path)
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = bodies.get(request.url.path)
         if body is None:
             return httpx.Response(404, text="<html>Not Found</html>")
         return httpx.Response(200, content=body)
 
+    return Recording(answer)
 
-def adapter(handler: Recorder, today: date = date(2025, 11, 20)) -> NyisoAdapter:
-    upstream = Upstream(
-        ISO.NYISO, min_interval=0, retry=RetryPolicy(attempts=1), transport=httpx.MockTransport(handler)
-    )
-    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
-    return NyisoAdapter(upstream, RecordCache(ISO.NYISO, ttl=300), clock=lambda: now)
+
+TODAY_NOON = utc(2025, 11, 20, 12)
+
+
+def adapter(transport: httpx.AsyncBaseTransport, now: datetime = TODAY_NOON) -> FeedAdapter:
+    return create(Settings(retries=1), transport, clock=lambda: now, min_interval=0)
+
+
+def sandboxed(now: datetime) -> FeedAdapter:
+    """The adapter over the sandbox MIS, both as of `now`."""
+    return create(Settings(sandbox=True), sandbox.transport(clock=lambda: now), clock=lambda: now, min_interval=0)
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
@@ -167,37 +157,37 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-async def test_batch_of_zones_is_one_daily_file(samples: Path) -> None:
-    body = (samples / "nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv").read_bytes()
-    handler = Recorder({"/public/csv/damlbmp/20251102damlbmp_zone.csv": body})
+async def test_batch_of_zones_is_one_daily_file() -> None:
+    body = recorded("nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv")
+    handler = serving({"/public/csv/damlbmp/20251102damlbmp_zone.csv": body})
     nyiso = adapter(handler)
     window = Window.days(date(2025, 11, 2), 1, EASTERN)
     prices = await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757", "61752"], window)
-    assert handler.paths == ["/public/csv/damlbmp/20251102damlbmp_zone.csv"]
+    assert handler.paths() == ["/public/csv/damlbmp/20251102damlbmp_zone.csv"]
     assert [len(prices["61757"]), len(prices["61752"])] == [25, 25]
     assert prices["61752"][0].lmp == 46.61
     # The same window again is served from the cache.
     await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757"], window)
-    assert len(handler.paths) == 1
+    assert len(handler.paths()) == 1
 
 
-async def test_earlier_months_come_from_one_monthly_archive(samples: Path) -> None:
-    day = (samples / "nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv").read_bytes()
+async def test_earlier_months_come_from_one_monthly_archive() -> None:
+    day = recorded("nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv")
     archive = zip_of({"20251102damlbmp_zone.csv": day})
-    handler = Recorder({"/public/csv/damlbmp/20251101damlbmp_zone_csv.zip": archive})
-    nyiso = adapter(handler, today=date(2026, 1, 15))
+    handler = serving({"/public/csv/damlbmp/20251101damlbmp_zone_csv.zip": archive})
+    nyiso = adapter(handler, utc(2026, 1, 15, 12))
     window = Window.days(date(2025, 11, 1), 30, EASTERN)
     prices = await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757"], window)
-    assert handler.paths == ["/public/csv/damlbmp/20251101damlbmp_zone_csv.zip"]
+    assert handler.paths() == ["/public/csv/damlbmp/20251101damlbmp_zone_csv.zip"]
     assert len(prices["61757"]) == 25
 
 
 async def test_zones_and_generators_need_one_file_each() -> None:
-    today = Recorder({})
+    today = serving({})
     nyiso = adapter(today)
     window = Window(z("2025-11-20T05:00"), z("2025-11-21T05:00"))  # today, Eastern: the daily files
     prices = await nyiso.prices(MarketRun.REAL_TIME_5_MIN, ["61757", "61761", "323500"], window)
-    assert sorted(today.paths) == [
+    assert sorted(today.paths()) == [
         "/public/csv/realtime/20251120realtime_gen.csv",
         "/public/csv/realtime/20251120realtime_zone.csv",
     ]
@@ -206,35 +196,35 @@ async def test_zones_and_generators_need_one_file_each() -> None:
 
 
 async def test_several_days_of_this_month_come_from_its_archive() -> None:
-    handler = Recorder({})
+    handler = serving({})
     nyiso = adapter(handler)
     window = Window(z("2025-11-18T05:00"), z("2025-11-21T05:00"))  # three days of the current month
     await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757", "323500"], window)
-    assert sorted(handler.paths) == [
+    assert sorted(handler.paths()) == [
         "/public/csv/damlbmp/20251101damlbmp_gen_csv.zip",
         "/public/csv/damlbmp/20251101damlbmp_zone_csv.zip",
     ]
 
 
 async def test_missing_past_file_is_an_error_and_not_cached() -> None:
-    handler = Recorder({})
+    handler = serving({})
     nyiso = adapter(handler)
     window = Window.days(date(2025, 11, 18), 1, EASTERN)  # a past day: NYISO must have it
     for _ in range(2):
         with pytest.raises(UpstreamBadResponse, match=r"20251118damlbmp_zone.csv is missing \(HTTP 404\)"):
             await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757"], window)
-    assert len(handler.paths) == 2
+    assert len(handler.paths()) == 2
 
 
 async def test_html_error_page_is_a_bad_response() -> None:
-    handler = Recorder({"/public/csv/rtlbmp/20251102rtlbmp_zone.csv": b"<html><body>Service busy</body></html>"})
+    handler = serving({"/public/csv/rtlbmp/20251102rtlbmp_zone.csv": b"<html><body>Service busy</body></html>"})
     nyiso = adapter(handler)
     with pytest.raises(UpstreamBadResponse, match="NYISO: LBMP file has no 'Time Stamp' column"):
         await nyiso.prices(MarketRun.REAL_TIME_HOURLY, ["61757"], Window.days(date(2025, 11, 2), 1, EASTERN))
 
 
 async def test_unpublished_run_is_refused() -> None:
-    nyiso = adapter(Recorder({}))
+    nyiso = adapter(serving({}))
     with pytest.raises(UnsupportedRun, match="NYISO does not publish REAL_TIME_15_MIN"):
         await nyiso.prices(MarketRun.REAL_TIME_15_MIN, ["61757"], Window.days(date(2025, 11, 2), 1, EASTERN))
 
@@ -253,8 +243,8 @@ async def test_unpublished_run_is_refused() -> None:
     ],
 )
 async def test_sandbox_dst_days(day: date, run: MarketRun, count: int) -> None:
-    nyiso = create(Settings(sandbox=True), min_interval=0)
-    nyiso.clock = lambda: datetime(day.year, day.month, day.day, 12, tzinfo=UTC)  # the day's own CSV: quick
+    # Pinned to the next day: the day's own CSV is posted whole (and quick to generate).
+    nyiso = sandboxed(utc(day.year, day.month, day.day + 1, 12))
     window = Window.days(day, 1, EASTERN)
     # Generators only for hourly runs: a month of 5-minute generator prices is slow to generate.
     codes = ["61761"] if run is MarketRun.REAL_TIME_5_MIN else ["61761", "323500"]
@@ -269,7 +259,7 @@ async def test_sandbox_dst_days(day: date, run: MarketRun, count: int) -> None:
 
 
 async def test_sandbox_node_list_has_real_zones_and_50_nodes() -> None:
-    nyiso = create(Settings(sandbox=True), min_interval=0)
+    nyiso = sandboxed(utc(2025, 11, 3, 12))
     nodes = {n.code: n for n in await nyiso.nodes()}
     assert len(nodes) >= 50
     assert nodes["61761"].name == "N.Y.C." and nodes["61761"].type.value == "ZONE"
@@ -302,8 +292,8 @@ def test_every_feed_is_registered() -> None:
     }  # fmt: skip
 
 
-def test_pal_readings_hold_until_the_next_stamp(samples: Path) -> None:
-    records = PAL.parse((samples / "nyiso/pyiso_20171122pal.csv").read_bytes())
+def test_pal_readings_hold_until_the_next_stamp() -> None:
+    records = PAL.parse(recorded("nyiso/pyiso_20171122pal.csv"))
     assert len(records) == 3190  # 11 zones x (288 five-minute + 2 off-cycle readings)
     assert records[0] == LoadRecord("CAPITL", z("2017-11-22T05:00"), z("2017-11-22T05:05"), 1140.5)
     assert records[-1] == LoadRecord("WEST", z("2017-11-23T04:55"), z("2017-11-23T05:00"), 1678.2)
@@ -320,8 +310,8 @@ def test_pal_readings_hold_until_the_next_stamp(samples: Path) -> None:
     assert by_key(records, "area", "N.Y.C.")[-1].mw == 4932.0
 
 
-def test_pal_fall_back_reads_the_time_zone_column(samples: Path) -> None:
-    records = PAL.parse((samples / "nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv").read_bytes())
+def test_pal_fall_back_reads_the_time_zone_column() -> None:
+    records = PAL.parse(recorded("nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv"))
     assert len(records) == 49
     assert records[0] == LoadRecord("CAPITL", z("2025-11-02T04:00"), z("2025-11-02T04:05"), 1108.2662)
     one_am_edt = next(r for r in records if r.start == z("2025-11-02T05:00"))
@@ -332,8 +322,8 @@ def test_pal_fall_back_reads_the_time_zone_column(samples: Path) -> None:
     assert_contiguous(records)
 
 
-def test_isolf_has_every_zone_and_the_total_for_six_days(samples: Path) -> None:
-    records = ISOLF.parse((samples / "nyiso/pyiso_20171122isolf.csv").read_bytes())
+def test_isolf_has_every_zone_and_the_total_for_six_days() -> None:
+    records = ISOLF.parse(recorded("nyiso/pyiso_20171122isolf.csv"))
     assert len(records) == 144 * 12
     assert {r.area for r in records} == {*ZONE_NAMES, "NYISO"}
     assert records[0] == LoadForecastRecord("CAPITL", z("2017-11-22T05:00"), z("2017-11-22T06:00"), 1107.0, None)
@@ -344,8 +334,8 @@ def test_isolf_has_every_zone_and_the_total_for_six_days(samples: Path) -> None:
     assert_contiguous(total)
 
 
-def test_isolf_fall_back_keeps_both_identical_one_am_rows(samples: Path) -> None:
-    records = ISOLF.parse((samples / "nyiso/vincal848_isolf_20251102_trimmed.csv").read_bytes())
+def test_isolf_fall_back_keeps_both_identical_one_am_rows() -> None:
+    records = ISOLF.parse(recorded("nyiso/vincal848_isolf_20251102_trimmed.csv"))
     assert len(records) == 25 * 12
     total = by_key(records, "area", "NYISO")
     assert len(total) == 25
@@ -355,8 +345,8 @@ def test_isolf_fall_back_keeps_both_identical_one_am_rows(samples: Path) -> None
     assert_contiguous(total)
 
 
-def test_fuel_mix_readings(samples: Path) -> None:
-    records = FUEL_MIX.parse((samples / "nyiso/pyiso_20171122rtfuelmix.csv").read_bytes())
+def test_fuel_mix_readings() -> None:
+    records = FUEL_MIX.parse(recorded("nyiso/pyiso_20171122rtfuelmix.csv"))
     assert len(records) == 289 * 7
     assert {r.fuel for r in records} == {
         "Dual Fuel", "Natural Gas", "Nuclear", "Other Fossil Fuels", "Other Renewables", "Wind", "Hydro",
@@ -371,8 +361,8 @@ def test_fuel_mix_readings(samples: Path) -> None:
     assert_contiguous(nuclear)
 
 
-def test_interface_flows_and_limits(samples: Path) -> None:
-    records = FLOWS.parse((samples / "nyiso/pyiso_20171122ExternalLimitsFlows.csv").read_bytes())
+def test_interface_flows_and_limits() -> None:
+    records = FLOWS.parse(recorded("nyiso/pyiso_20171122ExternalLimitsFlows.csv"))
     assert len(records) == 289 * 18
     assert records[0] == InterfaceFlowRecord(
         "CENTRAL EAST - VC", z("2017-11-22T05:00"), z("2017-11-22T05:05"), 2054.26, 2175.0, None
@@ -492,18 +482,18 @@ def request(
     return SeriesRequest(kind, window, run, before)
 
 
-async def test_45_days_of_load_are_one_archive_per_month(samples: Path) -> None:
-    november = (samples / "nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv").read_bytes()
-    handler = Recorder(
+async def test_45_days_of_load_are_one_archive_per_month() -> None:
+    november = recorded("nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv")
+    handler = serving(
         {
-            "/public/csv/pal/20251001pal_csv.zip": zip_of({"20251015pal.csv": sandbox_feeds.pal(date(2025, 10, 15))}),
+            "/public/csv/pal/20251001pal_csv.zip": zip_of({"20251015pal.csv": sandbox_reports.pal(date(2025, 10, 15))}),
             "/public/csv/pal/20251101pal_csv.zip": zip_of({"20251102pal.csv": november}),
         }
     )
     nyiso = adapter(handler)  # today: 2025-11-20
     window = Window.days(date(2025, 10, 7), 45, EASTERN)
     records = await nyiso.series(request(DatasetKind.LOAD, window))
-    assert handler.paths == ["/public/csv/pal/20251001pal_csv.zip", "/public/csv/pal/20251101pal_csv.zip"]
+    assert handler.paths() == ["/public/csv/pal/20251001pal_csv.zip", "/public/csv/pal/20251101pal_csv.zip"]
     assert len(records) == 11 * 288 + 49
     assert [r.start for r in records] == sorted(r.start for r in records)
     assert records[0].area == "CAPITL" and records[0].start == z("2025-10-15T04:00")
@@ -512,11 +502,11 @@ async def test_45_days_of_load_are_one_archive_per_month(samples: Path) -> None:
     await nyiso.series(request(DatasetKind.LOAD, window))
     await nyiso.series(request(DatasetKind.LOAD, Window.days(date(2025, 10, 15), 1, EASTERN)))
     inside = await nyiso.series(request(DatasetKind.LOAD, Window.days(date(2025, 11, 2), 2, EASTERN)))
-    assert len(handler.paths) == 2 and len(inside) == 49
+    assert len(handler.paths()) == 2 and len(inside) == 49
 
 
 async def test_each_dataset_asks_for_its_own_file() -> None:
-    handler = Recorder({})
+    handler = serving({})
     nyiso = adapter(handler)
     today = Window.days(date(2025, 11, 20), 1, EASTERN)
     asked = [
@@ -536,14 +526,14 @@ async def test_each_dataset_asks_for_its_own_file() -> None:
         # Today's file not posted yet: no intervals, and nothing cached, so the next query asks again.
         assert await nyiso.series(request(kind, today, run)) == []
         assert await nyiso.series(request(kind, today, run)) == []
-        assert handler.paths[-2:] == [f"/public/csv/{path}"] * 2
+        assert handler.paths()[-2:] == [f"/public/csv/{path}"] * 2
 
 
-async def test_missing_past_day_truncated_archive_and_bad_row_are_errors_never_cached(samples: Path) -> None:
-    pal = (samples / "nyiso/pyiso_20171122pal.csv").read_bytes()
+async def test_missing_past_day_truncated_archive_and_bad_row_are_errors_never_cached() -> None:
+    pal = recorded("nyiso/pyiso_20171122pal.csv")
     bad_row = pal.replace(b"1140.5", b"n/a", 1)
-    archive = zip_of({"20251001rtfuelmix.csv": (samples / "nyiso/pyiso_20171122rtfuelmix.csv").read_bytes()})
-    handler = Recorder(
+    archive = zip_of({"20251001rtfuelmix.csv": recorded("nyiso/pyiso_20171122rtfuelmix.csv")})
+    handler = serving(
         {
             "/public/csv/pal/20251118pal.csv": bad_row,
             "/public/csv/rtfuelmix/20251001rtfuelmix_csv.zip": archive[: len(archive) // 2],
@@ -562,20 +552,27 @@ async def test_missing_past_day_truncated_archive_and_bad_row_are_errors_never_c
         for _ in range(2):  # a failed file is not cached: the second query asks again
             with pytest.raises(UpstreamBadResponse, match=message):
                 await nyiso.series(series_request)
-    assert len(handler.paths) == 6
+    assert len(handler.paths()) == 6
 
 
 async def test_unserved_kinds_and_runs_are_refused() -> None:
-    nyiso = adapter(Recorder({}))
+    nyiso = adapter(serving({}))
     window = Window.days(date(2025, 11, 2), 1, EASTERN)
     refused = [
         (request(DatasetKind.TRANSMISSION_RIGHTS, window), "does not serve transmissionRights"),
         (request(DatasetKind.CAPACITY_PRICES, window), "does not serve capacityPrices"),
         (request(DatasetKind.RENEWABLES, window), "does not serve renewables"),
-        (request(DatasetKind.ANCILLARY_PRICES, window), "per run .*: name one"),
-        (request(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_HOURLY), "not REAL_TIME_HOURLY"),
-        (request(DatasetKind.FUEL_MIX, window, MarketRun.DAY_AHEAD_HOURLY), "fuelMix has no runs"),
-        (request(DatasetKind.LOAD_FORECAST, window, MarketRun.DAY_AHEAD_HOURLY), "no runs"),
+        # Catalog's wording, the same for every ISO.
+        (
+            request(DatasetKind.ANCILLARY_PRICES, window),
+            "ancillaryPrices without a run; it serves it for DAY_AHEAD_HOURLY",
+        ),
+        (request(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_HOURLY), "constraints for REAL_TIME_HOURLY;"),
+        (
+            request(DatasetKind.FUEL_MIX, window, MarketRun.DAY_AHEAD_HOURLY),
+            "fuelMix for DAY_AHEAD_HOURLY: it has no runs",
+        ),
+        (request(DatasetKind.LOAD_FORECAST, window, MarketRun.DAY_AHEAD_HOURLY), "loadForecast .*: it has no runs"),
     ]
     for series_request, message in refused:
         with pytest.raises(UnsupportedDataset, match=message):
@@ -589,9 +586,9 @@ async def test_unserved_kinds_and_runs_are_refused() -> None:
 # --- the load forecast: one vintage, chosen by publication time ------------------------------
 
 
-def isolf_archive(samples: Path) -> bytes:
+def isolf_archive() -> bytes:
     """October's archive with two vintages, each stamped (Eastern) when NYISO wrote it."""
-    body = (samples / "nyiso/vincal848_isolf_20251102_trimmed.csv").read_bytes()
+    body = recorded("nyiso/vincal848_isolf_20251102_trimmed.csv")
     earlier = body.replace(b"13719", b"13000")  # the Nov 1 vintage saw midnight lower
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -600,9 +597,9 @@ def isolf_archive(samples: Path) -> bytes:
     return buffer.getvalue()
 
 
-async def test_forecast_vintage_is_the_latest_published_before(samples: Path) -> None:
-    handler = Recorder({"/public/csv/isolf/20251101isolf_csv.zip": isolf_archive(samples)})
-    nyiso = adapter(handler, today=date(2026, 1, 15))
+async def test_forecast_vintage_is_the_latest_published_before() -> None:
+    handler = serving({"/public/csv/isolf/20251101isolf_csv.zip": isolf_archive()})
+    nyiso = adapter(handler, utc(2026, 1, 15, 12))
     window = Window.days(date(2025, 11, 2), 1, EASTERN)
     latest = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window))
     posted = datetime(2025, 11, 1, 14, 45, tzinfo=UTC)  # 10:45 EDT
@@ -614,40 +611,57 @@ async def test_forecast_vintage_is_the_latest_published_before(samples: Path) ->
     before = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window, before=posted))
     older = [r for r in before if r.area == "NYISO" and r.start == z("2025-11-02T04:00")]
     assert [(r.mw, r.published_at) for r in older] == [(13000.0, datetime(2025, 10, 31, 14, 45, tzinfo=UTC))]
-    assert handler.paths == ["/public/csv/isolf/20251101isolf_csv.zip"]
+    assert handler.paths() == ["/public/csv/isolf/20251101isolf_csv.zip"]
     # Nothing published before the archive's first vintage (and no October archive): no forecast.
     with pytest.raises(UpstreamBadResponse, match=r"20251001isolf_csv\.zip is missing"):
         await nyiso.series(request(DatasetKind.LOAD_FORECAST, window, before=z("2025-10-31T00:00")))
 
 
-async def test_todays_forecast_falls_back_to_the_last_posted_file(samples: Path) -> None:
-    body = (samples / "nyiso/vincal848_isolf_20251102_trimmed.csv").read_bytes()
+async def test_todays_forecast_falls_back_to_the_last_posted_file() -> None:
+    body = recorded("nyiso/vincal848_isolf_20251102_trimmed.csv")
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/public/csv/isolf/20251102isolf.csv":
             return httpx.Response(200, content=body, headers={"Last-Modified": "Sat, 01 Nov 2025 14:45:00 GMT"})
         return httpx.Response(404)
 
-    seen: list[str] = []
-
-    def recording(request: httpx.Request) -> httpx.Response:
-        seen.append(request.url.path)
-        return handler(request)
-
-    upstream = Upstream(
-        ISO.NYISO, min_interval=0, retry=RetryPolicy(attempts=1), transport=httpx.MockTransport(recording)
-    )
-    now = datetime(2025, 11, 2, 16, tzinfo=UTC)
-    nyiso = NyisoAdapter(upstream, RecordCache(ISO.NYISO, ttl=300), clock=lambda: now)
+    seen = Recording(handler)
+    nyiso = adapter(seen, utc(2025, 11, 2, 16))
     window = Window.days(date(2025, 11, 2), 3, EASTERN)
-    # Three days ask for the vintage of the window's first day; tomorrow's is not considered.
+    # Each day's hours from the newest file holding them posted before now: today's, and tomorrow's
+    # (NYISO posts it today), which is not posted yet (404): every hour is today's file's.
     records = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window))
-    assert seen == ["/public/csv/isolf/20251102isolf.csv"]
+    assert sorted(seen.paths()) == ["/public/csv/isolf/20251102isolf.csv", "/public/csv/isolf/20251103isolf.csv"]
     assert {r.published_at for r in records} == {datetime(2025, 11, 1, 14, 45, tzinfo=UTC)}
-    # A window starting tomorrow: tomorrow's file is not posted (404) -> the latest that is.
+    assert len(records) == 25 * 12
+    # A window starting tomorrow: tomorrow's file is still not posted (asked again) -> the latest
+    # that is, today's (cached), which holds no hour of tomorrow in this trimmed file.
     tomorrow = Window.days(date(2025, 11, 3), 1, EASTERN)
     assert await nyiso.series(request(DatasetKind.LOAD_FORECAST, tomorrow)) == []
-    assert seen[1:] == ["/public/csv/isolf/20251103isolf.csv"]
+    assert seen.paths()[2:] == ["/public/csv/isolf/20251103isolf.csv"]
+
+
+async def test_forecast_hours_each_come_from_their_latest_vintage() -> None:
+    today = recorded("nyiso/vincal848_isolf_20251102_trimmed.csv")
+    tomorrow = sandbox_reports.isolf(date(2025, 11, 3))
+    stamps = {"20251102": "Sat, 01 Nov 2025 14:45:00 GMT", "20251103": "Sun, 02 Nov 2025 15:45:00 GMT"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        day = request.url.path.rsplit("/", 1)[-1][:8]
+        body = {"20251102": today, "20251103": tomorrow}.get(day)
+        if body is None:
+            return httpx.Response(404)
+        return httpx.Response(200, content=body, headers={"Last-Modified": stamps[day]})
+
+    nyiso = adapter(Recording(handler), utc(2025, 11, 2, 17))
+    window = Window.days(date(2025, 11, 2), 2, EASTERN)
+    records = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window))
+    posted = {r.start.astimezone(EASTERN).date(): r.published_at for r in records}
+    assert posted == {date(2025, 11, 2): utc(2025, 11, 1, 14, 45), date(2025, 11, 3): utc(2025, 11, 2, 15, 45)}
+    assert len(records) == (25 + 24) * 12
+    # As of before tomorrow's file was posted, only today's vintage: none for tomorrow's hours here.
+    before = await nyiso.series(request(DatasetKind.LOAD_FORECAST, window, before=utc(2025, 11, 2, 15)))
+    assert {r.published_at for r in before} == {utc(2025, 11, 1, 14, 45)} and len(before) == 25 * 12
 
 
 # --- market-wide feeds in the sandbox --------------------------------------------------------
@@ -668,22 +682,20 @@ SANDBOX_SERIES = [
 async def test_sandbox_series_on_dst_days(
     day: date, hours: int, kind: DatasetKind, run: MarketRun | None, per_interval: int, five_minute: bool
 ) -> None:
-    nyiso = create(Settings(sandbox=True), min_interval=0)
-    nyiso.clock = lambda: datetime(day.year, day.month, day.day, 23, tzinfo=UTC)
+    nyiso = sandboxed(utc(day.year, day.month, day.day + 1, 12))
     window = Window.days(day, 1, EASTERN)
     records = await nyiso.series(request(kind, window, run))
     intervals = hours * (12 if five_minute else 1)
     assert len(records) == intervals * per_interval
     assert records[0].start == window.start and records[-1].end == window.end
-    one = [r for r in records if nyiso_series.series_key(r) == nyiso_series.series_key(records[0])]
+    one = [r for r in records if series_key(r) == series_key(records[0])]
     assert len(one) == intervals
     assert_contiguous(one)
     await nyiso.aclose()
 
 
 async def test_sandbox_fuel_mix_constraints_and_forecast_vintages() -> None:
-    nyiso = create(Settings(sandbox=True), min_interval=0)
-    nyiso.clock = lambda: datetime(2025, 11, 2, 23, tzinfo=UTC)
+    nyiso = sandboxed(utc(2025, 11, 3, 12))
     window = Window.days(date(2025, 11, 2), 1, EASTERN)
     mix = await nyiso.series(request(DatasetKind.FUEL_MIX, window))
     assert len(mix) == 7 * 299  # as NYISO's files: 00:05 .. 23:55, the midnight reading unprinted
@@ -704,8 +716,7 @@ async def test_sandbox_fuel_mix_constraints_and_forecast_vintages() -> None:
 
 
 async def test_sandbox_months_come_from_archives() -> None:
-    nyiso = create(Settings(sandbox=True), min_interval=0)
-    nyiso.clock = lambda: datetime(2025, 12, 15, tzinfo=UTC)
+    nyiso = sandboxed(utc(2025, 12, 15))
     window = Window.days(date(2025, 10, 31), 3, EASTERN)  # Oct 31 .. Nov 2: two archives
     records = await nyiso.series(request(DatasetKind.LOAD, window, MarketRun.REAL_TIME_HOURLY))
     assert len(records) == 11 * (24 + 24 + 25)
@@ -713,17 +724,23 @@ async def test_sandbox_months_come_from_archives() -> None:
     await nyiso.aclose()
 
 
+MARKET_QUERY = (
+    "{ market(iso: NYISO) { datasets { name runs }"
+    ' load(date: "2025-11-02", area: "capitl") { start end area mw }'
+    ' ancillaryPrices(run: DAY_AHEAD_HOURLY, date: "2025-11-02", area: "N.Y.C.",'
+    ' product: "30 Min Operating Reserve")'
+    " { start product area price } } }"
+)
+
+
 async def test_graphql_market_fields_over_the_sandbox() -> None:
-    stack = Stack()
-    body = await stack.query(
-        "{ market(iso: NYISO) { datasets { name runs }"
-        ' load(date: "2025-11-02", area: "capitl") { start end area mw }'
-        ' ancillaryPrices(run: DAY_AHEAD_HOURLY, date: "2025-11-02", area: "N.Y.C.",'
-        ' product: "30 Min Operating Reserve")'
-        " { start product area price } } }"
-    )
+    app = create_app(Settings(sandbox=True), adapters={ISO.NYISO: sandboxed(utc(2025, 11, 3, 12))})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gridql.test") as client:
+        response = await client.post("/graphql", json={"query": MARKET_QUERY})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    market = body["data"]["market"]  # type: ignore[index]
+    market = body["data"]["market"]
     names = {d["name"] for d in market["datasets"]}
     assert {"prices", "load", "loadForecast", "fuelMix", "ancillaryPrices", "constraints", "interfaceFlows"} <= names
     assert len(market["load"]) == 300 and {r["area"] for r in market["load"]} == {"CAPITL"}

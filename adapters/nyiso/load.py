@@ -14,11 +14,10 @@ forecast by zone (`isolf`, P-7).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ..model import LoadForecastRecord, LoadRecord
-from .mis import member_day, members
+from .mis import members
 from .table import Stamps, Table, clip_to_next, number
 
 FIVE_MINUTES = timedelta(minutes=5)
@@ -57,27 +56,13 @@ def _actual(body: bytes, column: str, cadence: timedelta) -> list[LoadRecord]:
     return clip_to_next(records, _area) if cadence == FIVE_MINUTES else records
 
 
-@dataclass(frozen=True, slots=True)
-class Vintage:
-    """One isolf file: the forecast issued for `day` (its file date) and the next five."""
-
-    day: date | None
-    published_at: datetime | None
-    records: list[LoadForecastRecord]
-
-
 def parse_isolf(body: bytes) -> list[LoadForecastRecord]:
-    """Every vintage in the body; `published_at` from the archive's member stamp (None for a bare CSV)."""
-    return [record for vintage in isolf_vintages(body, None) for record in vintage.records]
-
-
-def isolf_vintages(body: bytes, published_at: datetime | None) -> list[Vintage]:
-    """The vintages of a daily CSV (published at `published_at`) or of a monthly archive."""
-    vintages: list[Vintage] = []
+    """Every vintage in the body. An archive stamps each member when NYISO wrote it: that is the
+    vintage's `published_at`; a bare daily CSV carries none (its source knows the response's)."""
+    records: list[LoadForecastRecord] = []
     for member in members(body):
-        issued = member.modified if member.modified is not None else published_at
-        vintages.append(Vintage(member_day(member.name), issued, _forecast(member.body, issued)))
-    return vintages
+        records.extend(_forecast(member.body, member.modified))
+    return records
 
 
 def _forecast(body: bytes, published_at: datetime | None) -> list[LoadForecastRecord]:

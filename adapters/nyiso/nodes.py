@@ -8,7 +8,7 @@ import io
 from ..errors import UpstreamBadResponse
 from ..model import ISO, Node, NodeType
 
-# PTIDs as printed in NYISO's zonal LBMP files (see the recorded realtime zone sample).
+# PTIDs as printed in NYISO's zonal LBMP files (see the recorded real-time zonal sample).
 ZONES: dict[str, str] = {
     "61752": "WEST",
     "61753": "GENESE",

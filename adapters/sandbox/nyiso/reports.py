@@ -1,4 +1,4 @@
-"""The sandbox's market-wide MIS files (load, forecast, fuel mix, reserves, interfaces, constraints),
+"""The NYISO sandbox's market-wide MIS files (load, forecast, fuel mix, reserves, interfaces, constraints),
 printed as NYISO prints them: same columns, quoting, stamps, `Time Zone` marks and DST behaviour.
 
 Values are deterministic (a CRC of what they describe) with plausible magnitudes.
@@ -10,9 +10,11 @@ import math
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from .mis import EASTERN
-from .nodes import ZONES
+from ...nyiso.nodes import ZONES
+
+EASTERN = ZoneInfo("America/New_York")
 
 FIVE_MINUTES = timedelta(minutes=5)
 HOUR = timedelta(hours=1)
@@ -70,11 +72,14 @@ def _daily(local_hour: float) -> float:
     return 0.82 + 0.28 * math.sin((local_hour - 10.0) / 24.0 * 2 * math.pi) ** 2
 
 
-def _instants(day: date, step: timedelta, days: int = 1) -> Iterator[datetime]:
-    """The UTC instants of `days` Eastern operating days from `day`: 23 or 25 hours on DST days."""
+def _instants(day: date, step: timedelta, until: datetime | None, days: int = 1) -> Iterator[datetime]:
+    """The UTC interval starts of `days` Eastern operating days from `day` (23 or 25 hours on DST
+    days) whose intervals are over by `until`: a day's real-time file grows as the day goes."""
     t = datetime(day.year, day.month, day.day, tzinfo=EASTERN).astimezone(UTC)
     last = day + timedelta(days=days)
     end = datetime(last.year, last.month, last.day, tzinfo=EASTERN).astimezone(UTC)
+    if until is not None:
+        end = min(end, until - step + timedelta(microseconds=1))
     while t < end:
         yield t
         t += step
@@ -91,17 +96,17 @@ def _load(zone: str, t: datetime, hour: float) -> float:
     return ZONE_LOAD[zone] * _daily(hour) * (0.98 + 0.04 * _unit("load", zone, t.timestamp()))
 
 
-def pal(day: date, column: str = "Load", step: timedelta = FIVE_MINUTES) -> bytes:
+def pal(day: date, until: datetime | None = None, column: str = "Load", step: timedelta = FIVE_MINUTES) -> bytes:
     out = [f'"Time Stamp","Time Zone","Name","PTID","{column}"\r\n']
-    for t in _instants(day, step):
+    for t in _instants(day, step, until):
         stamp, zone_name, hour = _wall(t)
         for zone in ZONE_LOAD:
             out.append(f'"{stamp}","{zone_name}","{zone}",{PTIDS[zone]},{_load(zone, t, hour):.1f}\r\n')
     return "".join(out).encode()
 
 
-def pal_integrated(day: date) -> bytes:
-    return pal(day, "Integrated Load", HOUR)
+def pal_integrated(day: date, until: datetime | None = None) -> bytes:
+    return pal(day, until, "Integrated Load", HOUR)
 
 
 ISOLF_PUBLISHED = timedelta(hours=-13, minutes=-15)  # the sandbox posts vintage D at 10:45 on D-1
@@ -112,10 +117,10 @@ def isolf_published(day: date) -> datetime:
     return (datetime(day.year, day.month, day.day, tzinfo=EASTERN) + ISOLF_PUBLISHED).astimezone(UTC)
 
 
-def isolf(day: date) -> bytes:
+def isolf(day: date, until: datetime | None = None) -> bytes:
     labels = ",".join(f'"{ISOLF_LABELS[zone]}"' for zone in ZONE_LOAD)
     out = [f'"Time Stamp",{labels},"NYISO"\r\n']
-    for t in _instants(day, HOUR, days=6):
+    for t in _instants(day, HOUR, None, days=6):  # a forecast: whole when posted
         stamp, _, hour = _wall(t, seconds=False)
         # Each vintage misses the day's load by its own few percent: later vintages differ.
         mws = [
@@ -125,10 +130,10 @@ def isolf(day: date) -> bytes:
     return "".join(out).encode()
 
 
-def rtfuelmix(day: date) -> bytes:
+def rtfuelmix(day: date, until: datetime | None = None) -> bytes:
     out = ["Time Stamp,Time Zone,Fuel Category,Gen MW\r\n"]
     # As NYISO's files: 00:05 .. 23:55; the midnight reading is not printed.
-    for t in list(_instants(day, FIVE_MINUTES))[1:]:
+    for t in list(_instants(day, FIVE_MINUTES, until))[1:]:
         stamp, zone_name, hour = _wall(t)
         for fuel, mw in FUELS.items():
             shaped = mw * (_daily(hour) if fuel in ("Dual Fuel", "Natural Gas") else 1.0)
@@ -145,12 +150,12 @@ RESERVES = (  # (column, typical $/MWh, scaled up downstate)
 DOWNSTATE = {"DUNWOD", "HUD VL", "LONGIL", "MILLWD", "N.Y.C."}
 
 
-def _asp(day: date, run: str, step: timedelta, ending: bool) -> bytes:
+def _asp(day: date, until: datetime | None, run: str, step: timedelta, ending: bool) -> bytes:
     header = ["Time Stamp", "Time Zone", "Name", "PTID", *(c for c, _, _ in RESERVES)]
     if ending:
         header.append("NYCA Regulation Movement ($/MW)")
     out = [",".join(f'"{h}"' for h in header) + "\r\n"]
-    for t in _instants(day, step):
+    for t in _instants(day, step, until):
         label = t + step if ending else t
         stamp, zone_name, _ = _wall(label, seconds=ending)
         noise = _unit(run, t.timestamp())
@@ -166,17 +171,17 @@ def _asp(day: date, run: str, step: timedelta, ending: bool) -> bytes:
     return "".join(out).encode()
 
 
-def damasp(day: date) -> bytes:
-    return _asp(day, "damasp", HOUR, ending=False)
+def damasp(day: date, until: datetime | None = None) -> bytes:
+    return _asp(day, None, "damasp", HOUR, ending=False)
 
 
-def rtasp(day: date) -> bytes:
-    return _asp(day, "rtasp", FIVE_MINUTES, ending=True)
+def rtasp(day: date, until: datetime | None = None) -> bytes:
+    return _asp(day, until, "rtasp", FIVE_MINUTES, ending=True)
 
 
-def external_limits_flows(day: date) -> bytes:
+def external_limits_flows(day: date, until: datetime | None = None) -> bytes:
     out = ["Timestamp,Interface Name,Point ID,Flow (MWH),Positive Limit (MWH),Negative Limit (MWH)\r\n"]
-    for t in _instants(day, FIVE_MINUTES):
+    for t in _instants(day, FIVE_MINUTES, until):
         stamp, _, hour = _wall(t, seconds=False)  # no zone column: 01:xx is printed twice in the fall
         for name, (point, flow, positive, negative) in INTERFACES.items():
             value = flow * _daily(hour) * (0.9 + 0.2 * _unit(name, t.timestamp()))
@@ -184,27 +189,28 @@ def external_limits_flows(day: date) -> bytes:
     return "".join(out).encode()
 
 
-def _constraints(day: date, run: str, step: timedelta) -> bytes:
+def _constraints(day: date, until: datetime | None, run: str, step: timedelta) -> bytes:
     out = ['"Time Stamp","Time Zone","Limiting Facility","Facility PTID","Contingency","Constraint Cost($)"\r\n']
-    for t in _instants(day, step):
+    for t in _instants(day, step, until):
         stamp, zone_name, hour = _wall(t, seconds=False)
         for facility, ptid, contingency in CONSTRAINTS:
             chance = _unit(run, facility, t.timestamp())
-            if chance < 0.3 * _daily(hour):  # binds now and then, more often at peak
+            # Central East binds all day; the others now and then, more often at peak.
+            if facility == CONSTRAINTS[0][0] or chance < 0.3 * _daily(hour):
                 cost = 5.0 + 60.0 * chance
                 out.append(f'"{stamp}","{zone_name}","{facility}",{ptid},"{contingency}",{cost:.2f}\r\n')
     return "".join(out).encode()
 
 
-def limiting_constraints(day: date) -> bytes:
-    return _constraints(day, "LimitingConstraints", FIVE_MINUTES)
+def limiting_constraints(day: date, until: datetime | None = None) -> bytes:
+    return _constraints(day, until, "LimitingConstraints", FIVE_MINUTES)
 
 
-def dam_limiting_constraints(day: date) -> bytes:
-    return _constraints(day, "DAMLimitingConstraints", HOUR)
+def dam_limiting_constraints(day: date, until: datetime | None = None) -> bytes:
+    return _constraints(day, None, "DAMLimitingConstraints", HOUR)
 
 
-DAY_FILES: dict[str, Callable[[date], bytes]] = {
+DAY_FILES: dict[str, Callable[[date, datetime | None], bytes]] = {
     "pal": pal,
     "palIntegrated": pal_integrated,
     "isolf": isolf,
