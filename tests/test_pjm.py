@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import itertools
 import logging
-import os
-from collections.abc import Awaitable, Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ import httpx
 import orjson
 import pytest
 
+import adapters.sandbox
 from adapters import pjm, stats
 from adapters.config import Secret, Settings
 from adapters.errors import (
@@ -25,6 +25,7 @@ from adapters.errors import (
     UpstreamThrottled,
     UpstreamUnavailable,
 )
+from adapters.feed import Feed
 from adapters.http import RetryPolicy
 from adapters.model import (
     ISO,
@@ -42,18 +43,19 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.pjm import client, datasets, sandbox
-from adapters.pjm import tables as pjm_tables
+from adapters.pipeline import FeedAdapter, latest_vintages
+from adapters.pjm import feeds as pjm_feeds
 from adapters.pjm.nodes import PNODES
-from adapters.pjm.parse import LMP_FEEDS, parse_nodes, parse_prices
-from adapters.synthetic import price
+from adapters.sandbox import pjm as sandbox
+from adapters.sandbox.synthetic import price
+from tests.conftest import REPO
+from tests.helpers import Recording, assert_contiguous, recorded, utc
 
-SAMPLES = Path(os.environ.get("GRIDQL_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "iso-samples"))
-PJM_SAMPLES = SAMPLES / "pjm"
 NY = ZoneInfo("America/New_York")
 KEY = "pjm-test-key-7f3a9c"
-DA = LMP_FEEDS[MarketRun.DAY_AHEAD_HOURLY]
-RT = LMP_FEEDS[MarketRun.REAL_TIME_HOURLY]
+FEEDS: dict[str, Feed[Any]] = {f.name: f for f in pjm.FEEDS}
+DA_SAMPLE = "pjm/dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv"
+RT_SAMPLE = "pjm/dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv"
 HUB_IDS = [
     "51217",
     "51287",
@@ -72,8 +74,13 @@ HUB_IDS = [
 NOW = datetime(2025, 12, 1, 17, 0, tzinfo=UTC)
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+def feed(name: str) -> Callable[[bytes], Any]:
+    return FEEDS[name].parse
+
+
+def parse_prices(body: bytes, name: str = "da_hrl_lmps") -> list[PriceRecord]:
+    records: list[PriceRecord] = feed(name)(body)
+    return records
 
 
 def by_node(records: list[PriceRecord]) -> dict[str, list[PriceRecord]]:
@@ -113,7 +120,7 @@ def da_item(utc_stamp: str, pnode: int = 51288, lmp: Any = 30.5, **extra: Any) -
 
 
 def test_da_csv_sample_first_last_and_counts() -> None:
-    records = parse_prices((PJM_SAMPLES / "dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes(), DA)
+    records = parse_prices(recorded(DA_SAMPLE))
 
     assert len(records) == 576
     first, last = records[0], records[-1]
@@ -133,7 +140,7 @@ def test_da_csv_sample_first_last_and_counts() -> None:
 
 
 def test_rt_csv_sample_first_last_and_counts() -> None:
-    records = parse_prices((PJM_SAMPLES / "dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes(), RT)
+    records = parse_prices(recorded(RT_SAMPLE), "rt_hrl_lmps")
 
     assert len(records) == 576
     first, last = records[0], records[-1]
@@ -159,15 +166,15 @@ def test_rt_csv_sample_first_last_and_counts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "feed", "tolerance"),
+    ("name", "feed_name", "tolerance"),
     [
-        ("dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv", DA, 1e-6),
+        (DA_SAMPLE, "da_hrl_lmps", 1e-6),
         # real-time hourly values are averages of the 5-minute ones, each rounded on its own
-        ("dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv", RT, 0.006),
+        (RT_SAMPLE, "rt_hrl_lmps", 0.006),
     ],
 )
-def test_csv_samples_cover_every_hour_and_components_add_up(name: str, feed: Any, tolerance: float) -> None:
-    records = parse_prices((PJM_SAMPLES / name).read_bytes(), feed)
+def test_csv_samples_cover_every_hour_and_components_add_up(name: str, feed_name: str, tolerance: float) -> None:
+    records = parse_prices(recorded(name), feed_name)
 
     # 12-hour clock stamps (12:00:00 AM, 1:00:00 PM, ...) -> 48 consecutive UTC hours.
     assert sorted({r.start for r in records}) == [utc(2025, 5, 1, 4) + timedelta(hours=h) for h in range(48)]
@@ -176,11 +183,11 @@ def test_csv_samples_cover_every_hour_and_components_add_up(name: str, feed: Any
 
 
 def test_feeds_registered_and_parse_either_wire_format() -> None:
-    feeds = {f.name: f for f in pjm.FEEDS}
+    feeds = FEEDS
     assert list(feeds) == [
         "da_hrl_lmps",
-        "rt_hrl_lmps",
         "rt_fivemin_hrl_lmps",
+        "rt_hrl_lmps",
         "pnode",
         "hrl_load_metered",
         "inst_load",
@@ -198,9 +205,7 @@ def test_feeds_registered_and_parse_either_wire_format() -> None:
     ]
     assert all(f.iso is ISO.PJM for f in pjm.FEEDS)
 
-    csv_records = feeds["da_hrl_lmps"].parse(
-        (PJM_SAMPLES / "dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes()
-    )
+    csv_records = feeds["da_hrl_lmps"].parse(recorded(DA_SAMPLE))
     json_records = feeds["da_hrl_lmps"].parse(b"  \n" + envelope([da_item("2025-05-01T04:00:00", lmp=12.5)]))
     rt_item = {k.replace("_da", "_rt"): v for k, v in da_item("2025-05-01T04:05:00").items()}
     five = feeds["rt_fivemin_hrl_lmps"].parse(envelope([rt_item]))
@@ -224,7 +229,7 @@ def test_json_fall_back_stamps_fractional_seconds_and_versions() -> None:
         da_item("2025-11-02T07:00:00", lmp=40.0, version_nbr=1),
         da_item("2025-11-02T07:00:00", pnode=51217, congestion_price_da=None),
     ]
-    records = parse_prices(envelope(items), DA)
+    records = parse_prices(envelope(items))
 
     western = by_node(records)["51288"]
     assert [r.start for r in western] == [utc(2025, 11, 2, 5), utc(2025, 11, 2, 6), utc(2025, 11, 2, 7)]
@@ -266,7 +271,7 @@ def test_json_fall_back_stamps_fractional_seconds_and_versions() -> None:
 )
 def test_bad_bodies_raise_upstream_bad_response(body: bytes, message: str) -> None:
     with pytest.raises(UpstreamBadResponse, match="PJM") as caught:
-        parse_prices(body, DA)
+        parse_prices(body)
     assert message in str(caught.value)
 
 
@@ -284,7 +289,7 @@ def test_pnode_list_types_and_latest_definition() -> None:
     columns = ("pnode_id", "pnode_name", "pnode_type", "pnode_subtype", "effective_date")
     body = envelope([dict(zip(columns, row, strict=True)) for row in items])
 
-    nodes = {n.code: n for n in parse_nodes(body)}
+    nodes = {n.code: n for n in feed("pnode")(body)}
     assert len(nodes) == 7
     assert nodes["51288"] == Node(ISO.PJM, "51288", "WESTERN HUB", NodeType.HUB)
     assert {code: n.type for code, n in nodes.items()} == {
@@ -302,26 +307,18 @@ def test_pnode_list_types_and_latest_definition() -> None:
         b"1,PJM-RTO OLD,AGGREGATE,ZONE,,,9/8/2017 12:00:00 AM,12/31/9999 12:00:00 AM\r\n"
         b"1,PJM-RTO,AGGREGATE,ZONE,,,6/1/2020 12:00:00 AM,12/31/9999 12:00:00 AM\r\n"
     )
-    assert parse_nodes(csv_body) == [Node(ISO.PJM, "1", "PJM-RTO", NodeType.ZONE)]
+    assert feed("pnode")(csv_body) == [Node(ISO.PJM, "1", "PJM-RTO", NodeType.ZONE)]
 
 
 # --- the adapter over a mock transport ---------------------------------------------------------------
 
 
-Answer = Callable[[httpx.Request], Awaitable[httpx.Response]]
+class Recorder(Recording):
+    """Records every request; answers from the sandbox, its clock at `now`, unless given a handler."""
 
-
-class Recorder(httpx.AsyncBaseTransport):
-    """Records every request, then answers with `answer` (the sandbox, its clock at `now`, by default)."""
-
-    def __init__(self, answer: Answer | None = None, now: datetime = NOW) -> None:
-        self.requests: list[httpx.Request] = []
+    def __init__(self, handler: Any = None, now: datetime = NOW) -> None:
         self.sandbox = sandbox.transport(clock=lambda: now)
-        self.answer = answer or self.from_sandbox
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return await self.answer(request)
+        super().__init__(handler or self.sandbox)
 
     async def from_sandbox(self, request: httpx.Request) -> httpx.Response:
         response = await self.sandbox.handle_async_request(request)
@@ -332,11 +329,18 @@ class Recorder(httpx.AsyncBaseTransport):
         return dict(self.requests[i].url.params)
 
 
-def live(transport: httpx.AsyncBaseTransport, key: str = KEY, **settings: Any) -> client.PjmAdapter:
+def live(transport: httpx.AsyncBaseTransport, key: str = KEY, now: datetime = NOW, **settings: Any) -> FeedAdapter:
     settings.setdefault("retries", 1)
-    adapter = pjm.create(Settings(pjm_api_key=Secret(key), **settings), transport=transport, min_interval=0)
-    adapter.clock = lambda: NOW
-    return adapter
+    config = Settings(pjm_api_key=Secret(key), **settings)
+    return pjm.create(config, transport=transport, min_interval=0, clock=lambda: now)
+
+
+def sandboxed(now: datetime | None = None) -> FeedAdapter:
+    """As `adapters.registry.build` makes it in sandbox mode: the sandbox and a stand-in key."""
+    settings = Settings(sandbox=True, retries=1)
+    clock = None if now is None else (lambda: now)
+    transport = adapters.sandbox.transport(ISO.PJM, settings, clock=clock)
+    return pjm.create(adapters.sandbox.credentials(settings), transport, clock=clock, min_interval=0)
 
 
 @pytest.fixture
@@ -456,7 +460,7 @@ async def test_window_is_half_open_in_utc(recorder: Recorder) -> None:
 
 
 async def test_paging_follows_next_links_to_the_end(recorder: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "ROW_COUNT", 7)
+    monkeypatch.setattr(pjm_feeds, "ROW_COUNT", 7)
     adapter = live(recorder)
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], Window.days(date(2025, 5, 1), 1, NY))
@@ -472,7 +476,7 @@ async def test_paging_follows_next_links_to_the_end(recorder: Recorder, monkeypa
 
 
 async def test_paging_without_links_counts_pages_from_total_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "ROW_COUNT", 20)
+    monkeypatch.setattr(pjm_feeds, "ROW_COUNT", 20)
 
     recorder = Recorder()
 
@@ -481,7 +485,7 @@ async def test_paging_without_links_counts_pages_from_total_rows(monkeypatch: py
         doc["links"] = []
         return httpx.Response(200, content=orjson.dumps(doc))
 
-    recorder.answer = no_links
+    recorder.handler = no_links
     adapter = live(recorder)
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], Window.days(date(2025, 5, 1), 1, NY))
@@ -574,9 +578,9 @@ async def test_throttled_request_is_retried(recorder: Recorder) -> None:
             return httpx.Response(429, headers={"Retry-After": "0"})
         return await recorder.from_sandbox(request)
 
-    recorder.answer = throttle_once
+    recorder.handler = throttle_once
     adapter = live(recorder, retries=2)
-    adapter.upstream.retry = RetryPolicy(attempts=2, backoff=0.0)
+    adapter.upstreams[0].retry = RetryPolicy(attempts=2, backoff=0.0)
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
 
@@ -599,9 +603,10 @@ async def test_live_mode_without_a_key_fails_at_request_time(recorder: Recorder)
     await adapter.aclose()
 
 
-@pytest.mark.parametrize(("key", "sent"), [("", None), (KEY, KEY)])
-async def test_sandbox_needs_no_key_but_sends_a_configured_one(recorder: Recorder, key: str, sent: str | None) -> None:
-    adapter = live(recorder, key=key, sandbox=True)
+@pytest.mark.parametrize(("key", "sent"), [("", "sandbox-pjm-key"), (KEY, KEY)])
+async def test_sandbox_gets_a_stand_in_key_but_sends_a_configured_one(recorder: Recorder, key: str, sent: str) -> None:
+    settings = adapters.sandbox.credentials(Settings(sandbox=True, retries=1, pjm_api_key=Secret(key)))
+    adapter = pjm.create(settings, recorder, clock=lambda: NOW, min_interval=0)
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
 
@@ -617,7 +622,7 @@ async def test_unsupported_run_names_what_pjm_publishes(recorder: Recorder) -> N
         await adapter.prices(MarketRun.REAL_TIME_15_MIN, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
 
     assert str(caught.value) == (
-        "PJM does not publish REAL_TIME_15_MIN; it publishes: DAY_AHEAD_HOURLY, REAL_TIME_5_MIN, REAL_TIME_HOURLY"
+        "PJM does not publish REAL_TIME_15_MIN; it publishes DAY_AHEAD_HOURLY, REAL_TIME_5_MIN, REAL_TIME_HOURLY"
     )
     assert recorder.requests == []
     await adapter.aclose()
@@ -625,8 +630,7 @@ async def test_unsupported_run_names_what_pjm_publishes(recorder: Recorder) -> N
 
 async def test_requests_do_not_cross_a_year_boundary() -> None:
     recorder = Recorder(now=utc(2026, 1, 10))
-    adapter = live(recorder)
-    adapter.clock = lambda: utc(2026, 1, 10)
+    adapter = live(recorder, now=utc(2026, 1, 10))
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 12, 31), 2, NY))
 
@@ -667,13 +671,8 @@ async def test_window_across_the_archive_boundary_splits_there(recorder: Recorde
 # --- through the sandbox ----------------------------------------------------------------------------
 
 
-def assert_contiguous(records: list[PriceRecord], length: timedelta) -> None:
-    assert all(r.end - r.start == length for r in records)
-    assert all(a.end == b.start for a, b in itertools.pairwise(records))
-
-
 async def test_sandbox_spring_forward_is_23_hours() -> None:
-    adapter = pjm.create(Settings(sandbox=True, retries=1), min_interval=0)
+    adapter = sandboxed()
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 3, 9), 1, NY))
 
@@ -718,7 +717,7 @@ async def test_sandbox_node_list(recorder: Recorder) -> None:
     nodes = await adapter.nodes()
     again = await adapter.nodes()
 
-    assert again is nodes and len(recorder.requests) == 1
+    assert again == nodes and len(recorder.requests) == 1
     params = recorder.params()
     assert str(recorder.requests[0].url.copy_with(query=None)) == "https://api.pjm.com/api/v1/pnode"
     assert params["termination_date"] == "12/31/9999exact"
@@ -753,10 +752,10 @@ async def test_fixed_nodes_are_the_hubs_and_zones_of_the_node_list(recorder: Rec
 
 async def test_sandbox_names_match_the_recorded_export() -> None:
     exported = {}
-    for line in (PJM_SAMPLES / "dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_text().splitlines()[1:13]:
+    for line in recorded(DA_SAMPLE).decode().splitlines()[1:13]:
         fields = line.split(",")
         exported[fields[2]] = fields[3]
-    adapter = pjm.create(Settings(sandbox=True, retries=1), min_interval=0)
+    adapter = sandboxed()
 
     nodes = {n.code: n.name for n in await adapter.nodes()}
 
@@ -765,7 +764,13 @@ async def test_sandbox_names_match_the_recorded_export() -> None:
 
 
 async def test_sandbox_answers_like_data_miner() -> None:
-    async with httpx.AsyncClient(transport=sandbox.transport(clock=lambda: NOW)) as http:
+    headers = {"Ocp-Apim-Subscription-Key": "any"}
+    async with httpx.AsyncClient(transport=sandbox.transport(clock=lambda: NOW), headers=headers) as http:
+        keyless = await http.get(
+            "https://api.pjm.com/api/v1/gen_by_fuel",
+            params={"datetime_beginning_ept": "05/01/2025 00:00to05/01/2025 23:59"},
+            headers={"Ocp-Apim-Subscription-Key": ""},
+        )
         missing = await http.get("https://api.pjm.com/api/v1/no_such_feed")
         archived = await http.get(
             "https://api.pjm.com/api/v1/da_hrl_lmps",
@@ -786,6 +791,7 @@ async def test_sandbox_answers_like_data_miner() -> None:
         )
         repeat = await http.get(page.request.url)
 
+    assert keyless.status_code == 401
     assert (missing.status_code, missing.json()) == (
         404,
         {"statusCode": 404, "message": "Resource not found"},
@@ -821,25 +827,45 @@ async def test_create_uses_the_sandbox_only_when_asked() -> None:
         MarketRun.REAL_TIME_5_MIN,
         MarketRun.REAL_TIME_HOURLY,
     )
-    sandboxed = pjm.create(Settings(sandbox=True))
-    assert isinstance(sandboxed.upstream.client._transport, httpx.MockTransport)
-    assert sandboxed.upstream.limiter.interval == 0.0  # no ISO to protect
+    in_sandbox = sandboxed()
+    (upstream,) = in_sandbox.upstreams
+    assert upstream.name == "dataminer"
+    assert isinstance(upstream.client._transport, httpx.MockTransport)
+    assert upstream.limiter.interval == 0.0  # no ISO to protect
+    real = pjm.create(Settings(sandbox=True))
+    (upstream,) = real.upstreams
+    assert not isinstance(upstream.client._transport, httpx.MockTransport)
     real = pjm.create(Settings())
-    assert not isinstance(real.upstream.client._transport, httpx.MockTransport)
-    assert real.upstream.limiter.interval == pjm.MIN_INTERVAL == 10.0  # 6 requests a minute
-    await sandboxed.aclose()
+    (upstream,) = real.upstreams
+    assert not isinstance(upstream.client._transport, httpx.MockTransport)
+    assert upstream.limiter.interval == pjm_feeds.SPACING == 10.0  # 6 requests a minute
+    await in_sandbox.aclose()
     await real.aclose()
+
+
+def test_a_live_adapter_never_imports_the_sandbox() -> None:
+    script = (
+        "import sys\n"
+        "from adapters import pjm\n"
+        "from adapters.config import Settings\n"
+        "pjm.create(Settings())\n"
+        "assert not [m for m in sys.modules if m.startswith('adapters.sandbox')], sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO)
+
+
+def test_feed_names_are_spelled_only_in_the_feed_declarations() -> None:
+    for path in (REPO / "adapters" / "pjm").glob("*.py"):
+        if path.name != "feeds.py":
+            text = path.read_text()
+            assert not [name for name in FEEDS if f'"{name}"' in text], path
 
 
 # --- market-wide feeds: recorded samples --------------------------------------------------------------
 
 
 def sample(name: str) -> bytes:
-    return (PJM_SAMPLES / name).read_bytes()
-
-
-def feed(name: str) -> Callable[[bytes], Any]:
-    return {f.name: f for f in pjm.FEEDS}[name].parse
+    return recorded(f"pjm/{name}")
 
 
 def test_da_marginal_value_fall_back_sample() -> None:
@@ -921,18 +947,18 @@ def test_hourly_solar_forecast_sample_vintages() -> None:
     assert (peak.start, peak.mw, peak.published_at) == (utc(2024, 10, 3, 18), 7591.552, utc(2024, 10, 2, 1))
 
     noon = utc(2024, 10, 2, 17)
-    latest = {r.model: r for r in datasets.latest_vintages(records, None) if r.start == noon}
+    latest = {r.model: r for r in latest_vintages(records, None) if r.start == noon}
     assert (latest["solar_forecast_mwh"].mw, latest["solar_forecast_mwh"].published_at) == (
         5487.161,
         utc(2024, 10, 2, 3),
     )
     assert latest["solar_forecast_btm_mwh"].mw == 2142.715
-    earlier = {r.model: r for r in datasets.latest_vintages(records, utc(2024, 10, 1, 12)) if r.start == noon}
+    earlier = {r.model: r for r in latest_vintages(records, utc(2024, 10, 1, 12)) if r.start == noon}
     assert (earlier["solar_forecast_mwh"].mw, earlier["solar_forecast_mwh"].published_at) == (
         6205.485,
         utc(2024, 10, 1, 11),
     )
-    assert len(datasets.latest_vintages(records, None)) == 2 * 71
+    assert len(latest_vintages(records, None)) == 2 * 71
 
 
 def test_table_feeds_read_csv_exports_and_reject_bad_rows() -> None:
@@ -1034,15 +1060,14 @@ async def test_one_request_per_feed_for_a_week_then_cached(
 
     sent = sorted(recorder.requests, key=lambda r: r.url.path)
     assert [r.url.path.removeprefix("/api/v1/") for r in sent] == sorted(names)
-    tables_by_name = {t.name: t for t in pjm_tables.TABLE_FEEDS}
     for request in sent:
-        table = tables_by_name[request.url.path.removeprefix("/api/v1/")]
+        table = FEEDS[request.url.path.removeprefix("/api/v1/")].query
         assert request.headers["Ocp-Apim-Subscription-Key"] == KEY
         first, last = (window.start.astimezone(NY).date(), (window.end - timedelta(seconds=1)).astimezone(NY).date())
         assert dict(request.url.params) == {
             "rowCount": "50000",
             "startRow": "1",
-            "fields": ",".join(table.columns),
+            "fields": ",".join(table.fields),
             table.date_filter: f"{first:%m/%d/%Y} 00:00to{last:%m/%d/%Y} 23:59",
         }
     assert records and all(window.start <= r.start < window.end for r in records)
@@ -1084,7 +1109,7 @@ async def test_forecasts_serve_the_latest_vintage_before_the_cut_off(recorder: R
 
 
 async def test_series_windows_split_at_the_year_and_page_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "ROW_COUNT", 100)
+    monkeypatch.setattr(pjm_feeds, "ROW_COUNT", 100)
     recorder = Recorder(now=utc(2026, 1, 10))
     adapter = live(recorder)
 
@@ -1154,7 +1179,7 @@ async def test_key_and_throttling_failures_have_their_own_codes(
 
     recorder = Recorder(fail)
     adapter = live(recorder, retries=2)
-    adapter.upstream.retry = RetryPolicy(attempts=2, backoff=0.0)
+    adapter.upstreams[0].retry = RetryPolicy(attempts=2, backoff=0.0)
     caplog.set_level(logging.DEBUG)
 
     with pytest.raises(error) as caught:
@@ -1171,7 +1196,7 @@ async def test_an_empty_result_is_an_empty_list(recorder: Recorder) -> None:
     async def nothing(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=envelope([], total=0))
 
-    recorder.answer = nothing
+    recorder.handler = nothing
     adapter = live(recorder)
     window = Window.days(date(2025, 7, 1), 1, NY)
 
@@ -1219,8 +1244,8 @@ async def test_fifty_nodes_for_a_week_of_five_minute_prices_take_three_requests(
 
 @pytest.mark.parametrize(("kind", "run", "names"), SERIES_REQUESTS)
 async def test_sandbox_answers_every_dataset(kind: DatasetKind, run: MarketRun | None, names: list[str]) -> None:
-    adapter = pjm.create(Settings(sandbox=True, retries=1), min_interval=0)
-    today = datetime.now(NY).date()
+    adapter = sandboxed(NOW)
+    today = NOW.astimezone(NY).date()
     window = Window.days(today if kind is DatasetKind.LOAD_FORECAST else today - timedelta(days=3), 1, NY)
 
     records = await adapter.series(SeriesRequest(kind, window, run))
@@ -1267,3 +1292,29 @@ async def test_graphql_fuel_mix_and_constraints_from_the_sandbox() -> None:
     assert len(market["fuelMix"]) == 25 and {r["fuel"] for r in market["fuelMix"]} == {"Gas"}
     assert market["constraints"] and all(r["shadowPrice"] < 0 for r in market["constraints"])
     assert stack.counts[ISO.PJM] == 2
+
+
+async def test_a_row_outside_the_days_asked_for_is_refused_and_not_cached() -> None:
+    async def stray(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=envelope([da_item("2025-05-01T04:00:00"), da_item("2099-05-01T04:00:00")]))
+
+    recorder = Recorder(stray)
+    adapter = live(recorder)
+    window = Window.days(date(2025, 5, 1), 1, NY)
+
+    for _ in range(2):
+        with pytest.raises(UpstreamBadResponse, match="da_hrl_lmps: a record starts at 2099-05-01T04:00:00"):
+            await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], window)
+    assert len(recorder.requests) == 2
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize("fault", ["non-numeric", "drop-column"])
+async def test_sandbox_content_faults_hit_the_price_column(fault: str) -> None:
+    settings = Settings(sandbox=True, retries=1, faults=f"PJM/da_hrl_lmps={fault}")
+    transport = adapters.sandbox.transport(ISO.PJM, settings, clock=lambda: NOW)
+    adapter = pjm.create(adapters.sandbox.credentials(settings), transport, clock=lambda: NOW, min_interval=0)
+
+    with pytest.raises(UpstreamBadResponse, match="total_lmp_da"):
+        await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
+    await adapter.aclose()

@@ -2,60 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 import httpx
 
 from ..cache import RecordCache
 from ..config import Settings
-from ..feeds import Feed
+from ..feed import Catalog
 from ..http import Upstream
-from ..model import ISO, MarketRun
-from . import sandbox
-from .client import MARKET, PjmAdapter
-from .parse import LMP_FEEDS, parse_nodes, price_parser
-from .tables import TABLE_FEEDS
+from ..model import ISO, Node
+from ..pipeline import FeedAdapter
+from .feeds import FEEDS, MARKET, SPACING
+from .nodes import HUBS, ZONES
+from .parse import node_type
+from .source import DataMiner
 
-__all__ = ["FEEDS", "MARKET", "PjmAdapter", "create"]
+__all__ = ["FEEDS", "FIXED_NODES", "MARKET", "create"]
 
-# Seconds between requests: PJM allows non-member keys 6 requests a minute (members 600) and
-# answers 429 beyond that; Upstream backs off on a 429 too.
-MIN_INTERVAL = 10.0
-
-FEEDS: tuple[Feed, ...] = (
-    Feed(
-        ISO.PJM,
-        "da_hrl_lmps",
-        "Day-ahead hourly LMPs per pnode (Data Miner 2 JSON page or CSV export)",
-        price_parser(LMP_FEEDS[MarketRun.DAY_AHEAD_HOURLY]),
-    ),
-    Feed(
-        ISO.PJM,
-        "rt_hrl_lmps",
-        "Real-time hourly (verified) LMPs per pnode (Data Miner 2 JSON page or CSV export)",
-        price_parser(LMP_FEEDS[MarketRun.REAL_TIME_HOURLY]),
-    ),
-    Feed(
-        ISO.PJM,
-        "rt_fivemin_hrl_lmps",
-        "Real-time 5-minute LMPs per pnode (Data Miner 2 JSON page or CSV export)",
-        price_parser(LMP_FEEDS[MarketRun.REAL_TIME_5_MIN]),
-    ),
-    Feed(ISO.PJM, "pnode", "Pricing nodes: id, name, type and subtype (latest definition)", parse_nodes),
-    *(Feed(ISO.PJM, table.name, table.description, table.parse) for table in TABLE_FEEDS),
-)
+# Hubs and zones resolve without a request: PJM's full pnode list is ~20,000 rows.
+FIXED_NODES: tuple[Node, ...] = tuple(Node(ISO.PJM, str(p.id), p.name, node_type(p.subtype)) for p in (*HUBS, *ZONES))
 
 
 def create(
     settings: Settings,
     transport: httpx.AsyncBaseTransport | None = None,
     *,
+    clock: Callable[[], datetime] | None = None,
     min_interval: float | None = None,
-) -> PjmAdapter:
-    if transport is None and settings.sandbox:
-        transport = sandbox.transport(latency=settings.sandbox_latency)
-    upstream = Upstream.configured(ISO.PJM, settings, transport, live_spacing=MIN_INTERVAL, spacing=min_interval)
-    return PjmAdapter(
-        upstream,
-        RecordCache(ISO.PJM, ttl=settings.cache_ttl),
-        api_key=settings.pjm_api_key,
-        require_key=not settings.sandbox,
+) -> FeedAdapter:
+    """PJM's adapter; with `transport` None it reaches Data Miner and needs GRIDQL_PJM_API_KEY."""
+    upstream = Upstream.configured(
+        ISO.PJM, "dataminer", settings, transport, live_spacing=SPACING, spacing=min_interval
     )
+    source = DataMiner(upstream, settings.pjm_api_key)
+    cache = RecordCache(ISO.PJM, ttl=settings.cache_ttl)
+    catalog = Catalog(ISO.PJM, FEEDS)
+    if clock is None:
+        return FeedAdapter(MARKET, FIXED_NODES, catalog, source, cache)
+    return FeedAdapter(MARKET, FIXED_NODES, catalog, source, cache, clock=clock)

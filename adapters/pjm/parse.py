@@ -2,7 +2,11 @@
 
 Both carry the same columns; JSON stamps are ISO strings without offset (`2025-05-01T04:00:00`,
 sometimes with fractional seconds), CSV stamps are US style (`5/1/2025 4:00:00 AM`). The instant
-is always `datetime_beginning_utc`: the EPT column repeats an hour on fall-back days.
+is always a `*_utc` column: the EPT columns repeat an hour on fall-back days.
+
+A `Reader` is one feed's parser: the columns it reads (by name, so `fields` and CSV column order
+do not matter) and the converter that turns those rows into records. Converters for the LMP and
+node feeds are here, the market-wide ones in `rows.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -19,43 +23,10 @@ from typing import Any
 import orjson
 
 from ..errors import UpstreamBadResponse
-from ..model import ISO, RUN_LENGTH, MarketRun, Node, NodeType, PriceRecord
+from ..model import ISO, Node, NodeType, PriceRecord
 
-
-@dataclass(frozen=True, slots=True)
-class LmpFeed:
-    name: str
-    run: MarketRun
-    suffix: str  # "da" or "rt": the price columns are e.g. total_lmp_da
-
-    @property
-    def length(self) -> timedelta:
-        return RUN_LENGTH[self.run]
-
-    @property
-    def price_columns(self) -> tuple[str, str, str, str]:
-        """(lmp, energy, congestion, loss) column names."""
-        s = self.suffix
-        return (
-            f"total_lmp_{s}",
-            f"system_energy_price_{s}",
-            f"congestion_price_{s}",
-            f"marginal_loss_price_{s}",
-        )
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The columns the parser reads, in the order `prices_from_rows` takes them."""
-        return ("datetime_beginning_utc", "pnode_id", "row_is_current", "version_nbr", *self.price_columns)
-
-
-LMP_FEEDS: dict[MarketRun, LmpFeed] = {
-    MarketRun.DAY_AHEAD_HOURLY: LmpFeed("da_hrl_lmps", MarketRun.DAY_AHEAD_HOURLY, "da"),
-    MarketRun.REAL_TIME_HOURLY: LmpFeed("rt_hrl_lmps", MarketRun.REAL_TIME_HOURLY, "rt"),
-    MarketRun.REAL_TIME_5_MIN: LmpFeed("rt_fivemin_hrl_lmps", MarketRun.REAL_TIME_5_MIN, "rt"),
-}
-
-PNODE_COLUMNS = ("pnode_id", "pnode_name", "pnode_type", "pnode_subtype", "effective_date")
+Row = tuple[Any, ...]
+Convert = Callable[["Reader", Sequence[Row]], list[Any]]
 
 _NODE_TYPES = {
     "HUB": NodeType.HUB,
@@ -67,138 +38,152 @@ _NODE_TYPES = {
 }
 
 
-def _bad(message: str) -> UpstreamBadResponse:
+def bad(message: str) -> UpstreamBadResponse:
     return UpstreamBadResponse(ISO.PJM, message)
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of the JSON envelope `{links, items, searchSpecification, totalRows}`."""
+    """One page of the JSON envelope `{links, items, searchSpecification, totalRows}`, read."""
 
-    items: list[dict[str, Any]]
+    records: list[Any]
+    rows: int  # items on the page, before any were left out
     total_rows: int
     next_href: str | None
 
 
-def read_page(body: bytes) -> Page:
+@dataclass(frozen=True, slots=True)
+class Reader:
+    name: str  # the feed's, for messages
+    columns: tuple[str, ...]  # read by name, handed to `convert` in this order
+    convert: Convert
+
+    def __call__(self, body: bytes) -> list[Any]:
+        """One body, JSON envelope or DM2 CSV export -> records (every vintage of a forecast)."""
+        if first_byte(body) == "{":
+            return self.page(body).records
+        return self.convert(self, csv_rows(body, self.columns))
+
+    def page(self, body: bytes, keep: Collection[str] | None = None) -> Page:
+        """One JSON page; `keep`: only the rows of those pnode ids (archived days are not
+        filtered upstream, and converting every node's rows would be wasted)."""
+        items, total, next_href = _envelope(body)
+        try:
+            rows = [tuple(item[c] for c in self.columns) for item in items]
+        except KeyError as exc:
+            raise bad(f"{self.name} rows lack the column {exc.args[0]!r}") from None
+        except TypeError:
+            raise bad(f"{self.name} items are not JSON objects") from None
+        if keep is not None:
+            at = self.columns.index("pnode_id")
+            rows = [row for row in rows if str(row[at]) in keep]
+        return Page(self.convert(self, rows), len(items), total, next_href)
+
+    def pages(self, keep: Collection[str] | None = None) -> Callable[[bytes], list[Page]]:
+        """`page` as a parser for the pipeline's parse stage."""
+        return lambda body: [self.page(body, keep)]
+
+
+def _envelope(body: bytes) -> tuple[list[Any], int, str | None]:
     if first_byte(body) != "{":
-        raise _bad(f"expected a Data Miner JSON envelope, got {_describe(body)}")
+        raise bad(f"expected a Data Miner JSON envelope, got {_describe(body)}")
     try:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise _bad("the Data Miner response is not valid JSON") from None
+        raise bad("the Data Miner response is not valid JSON") from None
     if "errors" in doc:
-        raise _bad(f"Data Miner returned an error: {_errors_text(doc['errors'])}")
+        raise bad(f"Data Miner returned an error: {_errors_text(doc['errors'])}")
     items, total = doc.get("items"), doc.get("totalRows")
     if not isinstance(items, list) or not isinstance(total, int):
-        raise _bad("the Data Miner response has no `items`/`totalRows` envelope")
+        raise bad("the Data Miner response has no `items`/`totalRows` envelope")
     next_href = None
     for link in doc.get("links") or ():
         if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str):
             next_href = link["href"]
-    return Page(items, total, next_href)
+    return items, total, next_href
 
 
-def parse_prices(body: bytes, feed: LmpFeed, keep: Collection[str] | None = None) -> list[PriceRecord]:
-    """An LMP body, JSON envelope (one page) or DM2 CSV export, -> current records.
-
-    `keep` limits the result to those pnode ids (archived windows cannot be filtered upstream).
-    """
-    if first_byte(body) == "{":
-        return prices_from_items(read_page(body).items, feed, keep)
-    return prices_from_rows(csv_rows(body, feed.columns), feed, keep)
+# --- LMPs --------------------------------------------------------------------------------------
 
 
-def prices_from_items(
-    items: Iterable[Mapping[str, Any]], feed: LmpFeed, keep: Collection[str] | None = None
-) -> list[PriceRecord]:
-    utc, pnode, current, version, lmp, energy, congestion, loss = feed.columns
-    try:
-        rows = [
-            (
-                item[utc],
-                item[pnode],
-                item[current],
-                item[version],
-                item[lmp],
-                item[energy],
-                item[congestion],
-                item[loss],
-            )
-            for item in items
-        ]
-    except KeyError as exc:
-        raise _bad(f"{feed.name} rows lack the column {exc.args[0]!r}") from None
-    except TypeError:
-        raise _bad(f"{feed.name} items are not JSON objects") from None
-    return prices_from_rows(rows, feed, keep)
-
-
-def prices_from_rows(
-    rows: Iterable[tuple[Any, ...]], feed: LmpFeed, keep: Collection[str] | None = None
-) -> list[PriceRecord]:
-    """Rows of (utc stamp, pnode id, row_is_current, version_nbr, lmp, energy, congestion, loss).
+def prices(length: timedelta) -> Convert:
+    """Rows of (utc stamp, pnode id, row_is_current, version_nbr, lmp, energy, congestion, loss)
+    -> records `length` long.
 
     Keeps only current rows and, where PJM still lists several versions of one interval, the
     highest `version_nbr`.
     """
-    length = feed.length
-    spans: dict[Any, tuple[datetime, datetime]] = {}  # a page repeats each stamp once per node
-    best: dict[tuple[str, datetime], tuple[int, PriceRecord]] = {}
-    for utc, pnode, current, version, lmp, energy, congestion, loss in rows:
-        node = pnode if type(pnode) is str else str(pnode)
-        if (keep is not None and node not in keep) or not (current is True or current == "True" or is_true(current)):
-            continue
-        span = spans.get(utc)
-        if span is None:
-            start = stamp(utc).replace(tzinfo=UTC)
-            span = spans[utc] = (start, start + length)
-        rank = version if type(version) is int else _version(version, feed)
-        key = (node, span[0])
-        held = best.get(key)
-        if held is not None and held[0] >= rank:
-            continue
-        try:
-            # The common case, JSON numbers or CSV text, in one step; blanks and junk take the
-            # careful path, which names the column.
-            values: tuple[float, float | None, float | None, float | None] = (
-                float(lmp),
-                float(energy),
-                float(congestion),
-                float(loss),
-            )
-            if not math.isfinite(sum(values)):  # type: ignore[arg-type]
-                raise ValueError
-        except (TypeError, ValueError):
-            values = (
-                _price(lmp, feed, "total_lmp"),
-                _component(energy, feed, "system_energy_price"),
-                _component(congestion, feed, "congestion_price"),
-                _component(loss, feed, "marginal_loss_price"),
-            )
-        best[key] = (rank, PriceRecord(node, span[0], span[1], *values))
-    return [record for _, record in best.values()]
+
+    def convert(reader: Reader, rows: Sequence[Row]) -> list[Any]:
+        columns = reader.columns
+        spans: dict[Any, tuple[datetime, datetime]] = {}  # a page repeats each stamp once per node
+        best: dict[tuple[str, datetime], tuple[int, PriceRecord]] = {}
+        for utc, pnode, current, version, lmp, energy, congestion, loss in rows:
+            node = pnode if type(pnode) is str else str(pnode)
+            if not (current is True or current == "True" or is_true(current)):
+                continue
+            span = spans.get(utc)
+            if span is None:
+                start = stamp(utc).replace(tzinfo=UTC)
+                span = spans[utc] = (start, start + length)
+            rank = version if type(version) is int else _version(version, reader)
+            key = (node, span[0])
+            held = best.get(key)
+            if held is not None and held[0] >= rank:
+                continue
+            try:
+                # The common case, JSON numbers or CSV text, in one step; blanks and junk take the
+                # careful path, which names the column.
+                values: tuple[float, float | None, float | None, float | None] = (
+                    float(lmp),
+                    float(energy),
+                    float(congestion),
+                    float(loss),
+                )
+                if not math.isfinite(sum(values)):  # type: ignore[arg-type]
+                    raise ValueError
+            except (TypeError, ValueError):
+                values = (
+                    _price(lmp, reader, columns[4]),
+                    _component(energy, reader, columns[5]),
+                    _component(congestion, reader, columns[6]),
+                    _component(loss, reader, columns[7]),
+                )
+            best[key] = (rank, PriceRecord(node, span[0], span[1], *values))
+        return [record for _, record in best.values()]
+
+    return convert
 
 
-def parse_nodes(body: bytes) -> list[Node]:
-    """The `pnode` feed (JSON envelope or CSV) -> one Node per pnode id, its latest definition."""
-    if first_byte(body) == "{":
-        return nodes_from_items(read_page(body).items)
-    return nodes_from_rows(csv_rows(body, PNODE_COLUMNS))
-
-
-def nodes_from_items(items: Iterable[Mapping[str, Any]]) -> list[Node]:
+def _price(value: Any, reader: Reader, column: str) -> float:
     try:
-        rows = [tuple(item[c] for c in PNODE_COLUMNS) for item in items]
-    except KeyError as exc:
-        raise _bad(f"pnode rows lack the column {exc.args[0]!r}") from None
-    except TypeError:
-        raise _bad("pnode items are not JSON objects") from None
-    return nodes_from_rows(rows)
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise bad(f"{reader.name}: {column} {value!r} is not a number")
+    return number
 
 
-def nodes_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Node]:
-    """Rows of (pnode_id, pnode_name, pnode_type, pnode_subtype, effective_date)."""
+def _component(value: object, reader: Reader, column: str) -> float | None:
+    if value is None or value == "":
+        return None
+    return _price(value, reader, column)
+
+
+def _version(value: Any, reader: Reader) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise bad(f"{reader.name}: version_nbr {value!r} is not an integer") from None
+
+
+# --- pnodes ------------------------------------------------------------------------------------
+
+
+def nodes(reader: Reader, rows: Sequence[Row]) -> list[Any]:
+    """Rows of (pnode_id, pnode_name, pnode_type, pnode_subtype, effective_date) -> one Node per
+    pnode id, its latest definition."""
     latest: dict[str, tuple[datetime, Node]] = {}
     for pnode, name, ptype, subtype, effective in rows:
         code = str(pnode)
@@ -216,14 +201,7 @@ def node_type(subtype: object, ptype: object = None) -> NodeType:
     return kind or NodeType.OTHER
 
 
-def price_parser(feed: LmpFeed) -> Callable[[bytes], list[PriceRecord]]:
-    def parse(body: bytes) -> list[PriceRecord]:
-        return parse_prices(body, feed)
-
-    return parse
-
-
-# --- wire details ---------------------------------------------------------------------------------
+# --- wire details ------------------------------------------------------------------------------
 
 
 def first_byte(body: bytes) -> str:
@@ -252,19 +230,19 @@ def _errors_text(errors: object) -> str:
     return text[:300]
 
 
-def csv_rows(body: bytes, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+def csv_rows(body: bytes, columns: tuple[str, ...]) -> list[Row]:
     first = first_byte(body)
     if first in ("", "<", "{", "["):
-        raise _bad(f"expected a Data Miner CSV export, got {_describe(body)}")
+        raise bad(f"expected a Data Miner CSV export, got {_describe(body)}")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _bad("the Data Miner CSV is not UTF-8") from None
+        raise bad("the Data Miner CSV is not UTF-8") from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in columns if c not in header]
     if missing:
-        raise _bad(f"the Data Miner CSV lacks the columns {', '.join(missing)}")
+        raise bad(f"the Data Miner CSV lacks the columns {', '.join(missing)}")
     index = [header.index(c) for c in columns]
     width = max(index) + 1
     pick = itemgetter(*index)
@@ -273,36 +251,13 @@ def csv_rows(body: bytes, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
         if not row:
             continue
         if len(row) < width:
-            raise _bad(f"the Data Miner CSV row {line} has {len(row)} fields, expected {len(header)}")
+            raise bad(f"the Data Miner CSV row {line} has {len(row)} fields, expected {len(header)}")
         rows.append(pick(row))
     return rows
 
 
 def is_true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
-def _price(value: Any, feed: LmpFeed, column: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not math.isfinite(number):
-        raise _bad(f"{feed.name}: {column}_{feed.suffix} {value!r} is not a number")
-    return number
-
-
-def _component(value: object, feed: LmpFeed, column: str) -> float | None:
-    if value is None or value == "":
-        return None
-    return _price(value, feed, column)
-
-
-def _version(value: Any, feed: LmpFeed) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _bad(f"{feed.name}: version_nbr {value!r} is not an integer") from None
 
 
 def stamp(text: object) -> datetime:
@@ -312,7 +267,7 @@ def stamp(text: object) -> datetime:
             return _iso_stamp(text) if text[4:5] == "-" else _us_stamp(text)
         except (ValueError, IndexError):
             pass
-    raise _bad(f"{text!r} is not a Data Miner timestamp")
+    raise bad(f"{text!r} is not a Data Miner timestamp")
 
 
 def _iso_stamp(text: str) -> datetime:

@@ -1,29 +1,47 @@
 """An offline Data Miner 2: api.pjm.com/api/v1's paths, query parameters and JSON envelope.
 
-Prices come from `adapters.synthetic`; the node list is the real hubs and zones (`nodes.py`); the
-market-wide feeds come from `sandbox_tables.py`.
-Like the real service it filters on the EPT wall clock with an inclusive end (so a fall-back
-day has 25 hourly rows and a spring-forward day 23), pages with startRow/rowCount, trims rows to
-`fields`, refuses pnode filters on archived days and answers unknown paths with the gateway's 404.
+Prices come from `adapters.sandbox.synthetic`; the node list is PJM's real hubs, zones and some
+buses (`adapters.pjm.nodes`) plus a few invented ones; the market-wide feeds are in `tables.py`.
+Like the real service it wants the subscription key, filters on the EPT wall clock with an
+inclusive end (so a fall-back day has 25 hourly rows and a spring-forward day 23), pages with
+startRow/rowCount, trims rows to `fields`, refuses pnode filters on archived days and answers
+unknown paths with the gateway's 404.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from .. import synthetic
-from ..synthetic import price
-from .client import ARCHIVE_AGE
-from .nodes import PNODES, Pnode
-from .parse import LMP_FEEDS, LmpFeed
-from .sandbox_tables import TABLES
-from .sandbox_wire import TZ, BadQuery, Table, envelope, instants, only_filters, parse_int, wall_range
+from ...model import MarketRun
+from ...pjm.nodes import PNODES, Pnode
+from ..synthetic import mock_transport, price
+from .tables import TABLES
+from .wire import TZ, BadQuery, Table, envelope, instants, only_filters, parse_int, wall_range
 
-_FEEDS = {feed.name: feed for feed in LMP_FEEDS.values()}
+# What content faults aim at: the LMP feeds' total price.
+PRICE_COLUMNS: tuple[str, ...] = ("total_lmp_da", "total_lmp_rt")
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+
+
+@dataclass(frozen=True, slots=True)
+class _Lmps:
+    run: MarketRun
+    suffix: str  # "da" or "rt": the price columns are e.g. total_lmp_da
+    length: timedelta
+    # Data Miner archives older days, where it no longer filters by pnode
+    archive_age: timedelta
+
+
+_LMPS = {
+    "da_hrl_lmps": _Lmps(MarketRun.DAY_AHEAD_HOURLY, "da", timedelta(hours=1), timedelta(days=731)),
+    "rt_hrl_lmps": _Lmps(MarketRun.REAL_TIME_HOURLY, "rt", timedelta(hours=1), timedelta(days=731)),
+    "rt_fivemin_hrl_lmps": _Lmps(MarketRun.REAL_TIME_5_MIN, "rt", timedelta(minutes=5), timedelta(days=186)),
+}
 _PNODE_COLUMNS = (
     "pnode_id",
     "pnode_name",
@@ -37,17 +55,21 @@ _PNODE_COLUMNS = (
 _SORTED = sorted(PNODES, key=lambda p: p.id)
 
 
-def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = None) -> httpx.MockTransport:
+def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = None) -> httpx.AsyncBaseTransport:
     """`clock` pins "now" (what is published, what is archived); tests use it, the app does not."""
     now = clock or (lambda: datetime.now(UTC))
 
-    return synthetic.mock_transport(lambda request: _answer(request, now()), latency)
+    return mock_transport(lambda request: _answer(request, now()), latency)
 
 
 def _answer(request: httpx.Request, now: datetime) -> httpx.Response:
     name = request.url.path.removeprefix("/api/v1/")
-    if request.method != "GET" or name == request.url.path or name not in (*_FEEDS, *TABLES, "pnode"):
+    if request.method != "GET" or name == request.url.path or name not in (*_LMPS, *TABLES, "pnode"):
         return httpx.Response(404, json={"statusCode": 404, "message": "Resource not found"})
+    if not request.headers.get(KEY_HEADER):
+        return httpx.Response(
+            401, json={"statusCode": 401, "message": "Access denied due to missing subscription key."}
+        )
     params = {k.lower(): v for k, v in request.url.params.multi_items()}
     try:
         if name == "pnode":
@@ -55,14 +77,14 @@ def _answer(request: httpx.Request, now: datetime) -> httpx.Response:
         elif name in TABLES:
             table = TABLES[name](params, now)
         else:
-            table = _lmp_table(_FEEDS[name], params, now)
+            table = _lmp_table(_LMPS[name], params, now)
         body = envelope(request, name, table, params)
     except BadQuery as exc:
         return httpx.Response(400, json={"errors": [{"field": exc.field, "message": exc.message}]})
     return httpx.Response(200, content=body, headers={"Content-Type": "application/json; charset=utf-8"})
 
 
-def _lmp_table(feed: LmpFeed, params: dict[str, str], now: datetime) -> Table:
+def _lmp_table(feed: _Lmps, params: dict[str, str], now: datetime) -> Table:
     s = feed.suffix
     columns = (
         "datetime_beginning_utc",
@@ -87,7 +109,7 @@ def _lmp_table(feed: LmpFeed, params: dict[str, str], now: datetime) -> Table:
     lo, hi = wall_range(span)
     nodes = _SORTED
     if ids := params.get("pnode_id"):
-        archive = (now.astimezone(TZ) - ARCHIVE_AGE[feed.run]).date()
+        archive = (now.astimezone(TZ) - feed.archive_age).date()
         if lo.date() < archive:
             raise BadQuery("pnode_id", "Filtering on pnode_id is not supported for archived data")
         wanted = {parse_int(i, "pnode_id") for i in ids.split(";") if i.strip()}
@@ -147,7 +169,7 @@ def _pnode_table(params: dict[str, str]) -> Table:
     return Table(_PNODE_COLUMNS, len(nodes), row)
 
 
-def _published(feed: LmpFeed, start: datetime, now: datetime) -> bool:
+def _published(feed: _Lmps, start: datetime, now: datetime) -> bool:
     """Real-time intervals appear once over; the day-ahead market runs the day before."""
     if feed.suffix == "rt":
         return start + feed.length <= now

@@ -16,25 +16,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .sandbox_wire import TZ, BadQuery, Table, instants, only_filters, wall_range
-from .tables import (
-    DA_MARGINAL_VALUE,
-    DA_RESERVE_MARKET_RESULTS,
-    GEN_BY_FUEL,
-    HOURLY_SOLAR_POWER_FORECAST,
-    HOURLY_WIND_POWER_FORECAST,
-    HRL_LOAD_METERED,
-    INST_LOAD,
-    LOAD_FRCSTD_7_DAY,
-    RESERVE_MARKET_RESULTS,
-    RT_MARGINAL_VALUE,
-    RT_RESERVES_FIVE_MINUTE_FROM,
-    SOLAR_GEN,
-    WIND_GEN,
-)
+from .wire import TZ, BadQuery, Table, instants, only_filters, wall_range
 
 HOUR = timedelta(hours=1)
 FIVE = timedelta(minutes=5)
+# reserve_market_results has printed 5-minute rows since 2022-09-01 00:00 EPT, hourly ones before.
+RT_RESERVES_FIVE_MINUTE_FROM = datetime(2022, 9, 1, 4, tzinfo=UTC)
+BEGINNING = "datetime_beginning_ept"
 
 # (nerc_region, mkt_region, zone, load_area, average MW)
 LOAD_AREAS: tuple[tuple[str, str, str, str, float], ...] = (
@@ -211,7 +199,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
 
 
 def _hrl_load_metered(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, HRL_LOAD_METERED.date_filter)
+    lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
     for t, local in instants(lo, hi, HOUR):
         if t + HOUR > now:
@@ -234,7 +222,7 @@ def _hrl_load_metered(params: dict[str, str], now: datetime) -> Table:
 
 
 def _inst_load(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, INST_LOAD.date_filter)
+    lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
     for t, _ in instants(lo, hi, FIVE):
         if t > now:
@@ -262,7 +250,7 @@ def _load_vintages(now: datetime) -> list[datetime]:
 
 
 def _load_frcstd_7_day(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, LOAD_FRCSTD_7_DAY.date_filter)
+    lo, hi = _range(params, "forecast_datetime_beginning_ept")
     vintages = _load_vintages(now)
     rows: list[tuple[Any, ...]] = []
     for t, local in instants(lo, hi, HOUR):
@@ -301,7 +289,7 @@ def _load_frcstd_7_day(params: dict[str, str], now: datetime) -> Table:
 
 
 def _gen_by_fuel(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, GEN_BY_FUEL.date_filter)
+    lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
     for t, local in instants(lo, hi, HOUR):
         if t + HOUR > now:
@@ -333,7 +321,7 @@ def _clearing_price(service: str, t: datetime) -> float:
 
 
 def _da_reserve_market_results(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, DA_RESERVE_MARKET_RESULTS.date_filter)
+    lo, hi = _range(params, BEGINNING)
     tomorrow = now.astimezone(TZ).date() + timedelta(days=1)
     rows: list[tuple[Any, ...]] = []
     for t, local in instants(lo, hi, HOUR):
@@ -359,7 +347,7 @@ def _da_reserve_market_results(params: dict[str, str], now: datetime) -> Table:
 
 
 def _reserve_market_results(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, RESERVE_MARKET_RESULTS.date_filter)
+    lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
     for step in (HOUR, FIVE):
         for t, local in instants(lo, hi, step):
@@ -387,23 +375,22 @@ def _reserve_market_results(params: dict[str, str], now: datetime) -> Table:
     return _table(columns, rows)
 
 
-def _marginal_value(step: timedelta, day_ahead: bool) -> Callable[[dict[str, str], datetime], Table]:
-    feed = DA_MARGINAL_VALUE if day_ahead else RT_MARGINAL_VALUE
-
+def _marginal_value(name: str, step: timedelta, day_ahead: bool) -> Callable[[dict[str, str], datetime], Table]:
     def table(params: dict[str, str], now: datetime) -> Table:
-        lo, hi = _range(params, feed.date_filter)
+        lo, hi = _range(params, BEGINNING)
         tomorrow = now.astimezone(TZ).date() + timedelta(days=1)
         rows: list[tuple[Any, ...]] = []
         for t, local in instants(lo, hi, step):
             if (local.date() > tomorrow) if day_ahead else (t + step > now):
                 continue
             end = t + step
-            # a constraint binds for a few hours at a time: decide per hour, price per interval
+            # a constraint binds for a few hours at a time: decide per hour, price per interval; the
+            # first is a standing one (binding every interval), so every day has a full series
             hour = t.replace(minute=0)
-            for monitored, contingency in CONSTRAINTS:
-                if _noise("binds", feed.name, monitored, hour) < 0.7:
+            for n, (monitored, contingency) in enumerate(CONSTRAINTS):
+                if n and _noise("binds", name, monitored, hour) < 0.7:
                     continue
-                shadow = -round(1.0 + 120.0 * _noise("shadow", feed.name, monitored, t) ** 3, 2)
+                shadow = -round(1.0 + 120.0 * _noise("shadow", name, monitored, t) ** 3, 2)
                 row = (_text(t), local.isoformat(), _text(end), _local(end).isoformat(), monitored, contingency, shadow)
                 rows.append(row)
         columns = (
@@ -422,10 +409,11 @@ def _marginal_value(step: timedelta, day_ahead: bool) -> Callable[[dict[str, str
 
 def _power_forecast(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
     """Vintages every hour, each for the 48 hours from its evaluation hour (as recorded)."""
-    feed = HOURLY_SOLAR_POWER_FORECAST if solar else HOURLY_WIND_POWER_FORECAST
+    name = "hourly_solar_power_forecast" if solar else "hourly_wind_power_forecast"
+    values = ("solar_forecast_mwh", "solar_forecast_btm_mwh") if solar else ("wind_forecast_mwh",)
 
     def table(params: dict[str, str], now: datetime) -> Table:
-        lo, hi = _range(params, feed.date_filter)
+        lo, hi = _range(params, BEGINNING)
         rows: list[tuple[Any, ...]] = []
         for t, local in instants(lo, hi, HOUR):
             end = t + HOUR
@@ -433,7 +421,7 @@ def _power_forecast(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
                 evaluated = t - timedelta(hours=ahead)
                 if evaluated > now:
                     continue
-                error = 0.9 + 0.2 * _noise(feed.name, t, evaluated)
+                error = 0.9 + 0.2 * _noise(name, t, evaluated)
                 stamps = (
                     _text(evaluated),
                     _local(evaluated).isoformat(),
@@ -454,7 +442,7 @@ def _power_forecast(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
             "datetime_beginning_ept",
             "datetime_ending_utc",
             "datetime_ending_ept",
-            *feed.columns[3:],
+            *values,
         )
         return _table(columns, rows)
 
@@ -462,11 +450,11 @@ def _power_forecast(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
 
 
 def _generation(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
-    feed = SOLAR_GEN if solar else WIND_GEN
+    column = "solar_generation_mw" if solar else "wind_generation_mw"
     shares = {"MIDATL": 0.35, "OTHER": 0.05, "RFC": 0.8, "RTO": 1.0, "SOUTH": 0.2, "WEST": 0.4}
 
     def table(params: dict[str, str], now: datetime) -> Table:
-        lo, hi = _range(params, feed.date_filter)
+        lo, hi = _range(params, BEGINNING)
         rows: list[tuple[Any, ...]] = []
         for t, local in instants(lo, hi, HOUR):
             if t + HOUR > now:
@@ -474,22 +462,22 @@ def _generation(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
             total = 9000.0 * _sun(local) if solar else 3500.0 * (0.4 + 0.6 * _noise("wind", t))
             for area in RENEWABLE_AREAS:
                 rows.append((_text(t), local.isoformat(), area, round(total * shares[area], 3)))
-        return _table(("datetime_beginning_utc", "datetime_beginning_ept", "area", feed.columns[2]), rows)
+        return _table(("datetime_beginning_utc", "datetime_beginning_ept", "area", column), rows)
 
     return table
 
 
 TABLES: dict[str, Callable[[dict[str, str], datetime], Table]] = {
-    HRL_LOAD_METERED.name: _hrl_load_metered,
-    INST_LOAD.name: _inst_load,
-    LOAD_FRCSTD_7_DAY.name: _load_frcstd_7_day,
-    GEN_BY_FUEL.name: _gen_by_fuel,
-    DA_RESERVE_MARKET_RESULTS.name: _da_reserve_market_results,
-    RESERVE_MARKET_RESULTS.name: _reserve_market_results,
-    DA_MARGINAL_VALUE.name: _marginal_value(HOUR, day_ahead=True),
-    RT_MARGINAL_VALUE.name: _marginal_value(FIVE, day_ahead=False),
-    HOURLY_SOLAR_POWER_FORECAST.name: _power_forecast(solar=True),
-    HOURLY_WIND_POWER_FORECAST.name: _power_forecast(solar=False),
-    SOLAR_GEN.name: _generation(solar=True),
-    WIND_GEN.name: _generation(solar=False),
+    "hrl_load_metered": _hrl_load_metered,
+    "inst_load": _inst_load,
+    "load_frcstd_7_day": _load_frcstd_7_day,
+    "gen_by_fuel": _gen_by_fuel,
+    "da_reserve_market_results": _da_reserve_market_results,
+    "reserve_market_results": _reserve_market_results,
+    "da_marginal_value": _marginal_value("da_marginal_value", HOUR, day_ahead=True),
+    "rt_marginal_value": _marginal_value("rt_marginal_value", FIVE, day_ahead=False),
+    "hourly_solar_power_forecast": _power_forecast(solar=True),
+    "hourly_wind_power_forecast": _power_forecast(solar=False),
+    "solar_gen": _generation(solar=True),
+    "wind_gen": _generation(solar=False),
 }

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import orjson
 
-from ..timeutil import parse_us_stamp, to_utc
+from ...timeutil import parse_us_stamp, to_utc
 
 MAX_ROWS = 50_000
 TZ = ZoneInfo("America/New_York")
