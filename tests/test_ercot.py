@@ -7,9 +7,7 @@ import asyncio
 import io
 import itertools
 import zipfile
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,10 +15,11 @@ import httpx
 import orjson
 import pytest
 
+from adapters import sandbox as sandboxes
 from adapters.config import Secret, Settings
-from adapters.ercot import FEEDS, MARKET, archive, client, create, datasets, parse, reports, sandbox, sandbox_reports
+from adapters.ercot import FEEDS, MARKET, create, feeds, parse
 from adapters.ercot.auth import CLIENT_ID, TOKEN_URL, IdToken
-from adapters.ercot.datasets import ClearedAncillaryRecord
+from adapters.ercot.parse_datasets import ClearedAncillaryRecord
 from adapters.errors import (
     CredentialsMissing,
     CredentialsRejected,
@@ -44,6 +43,10 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
+from adapters.pipeline import FeedAdapter, latest_vintages
+from adapters.sandbox import ercot as sandbox
+from adapters.sandbox.ercot import reports as sandbox_reports
+from tests.helpers import Recording, assert_contiguous, recorded, z
 from tests.sandbox_app import Stack
 
 CENTRAL = ZoneInfo("America/Chicago")
@@ -55,10 +58,6 @@ POINTS = next(f for f in FEEDS if f.name == "NP4-160-SG")
 
 KEY, USER, PASSWORD = "sub-key-7f3a9c51", "trader@example.com", "pw-s3cr3t-91"
 SANDBOX_TOKEN = "Bearer sbx."  # the sandbox's id tokens look like sbx.<8 hex>
-
-
-def z(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def settings(**overrides: Any) -> Settings:
@@ -86,22 +85,17 @@ def api_page(fields: list[str], rows: list[list[Any]], pages: int = 1, page: int
     )
 
 
-def assert_ordered_and_disjoint(records: Sequence[Any]) -> None:
-    for before, after in itertools.pairwise(records):
-        assert before.start < after.start, (before, after)
-        assert before.end <= after.start, (before, after)
+def sandboxed(faults: str = "") -> FeedAdapter:
+    """The adapter as sandbox mode builds it: stand-in credentials, the sandbox behind it."""
+    mode = Settings(sandbox=True, retries=1, faults=faults)
+    return create(sandboxes.credentials(mode), sandboxes.transport(ISO.ERCOT, mode), min_interval=0)
 
 
-class Recorder(httpx.AsyncBaseTransport):
-    """Passes requests to the sandbox, keeping each one."""
+class Recorder(Recording):
+    """The sandbox, keeping each request."""
 
     def __init__(self) -> None:
-        self.inner = sandbox.transport()
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return await self.inner.handle_async_request(request)
+        super().__init__(sandbox.transport())
 
     def reports(self) -> list[httpx.Request]:
         return [r for r in self.requests if r.url.host == "api.ercot.com"]
@@ -126,15 +120,15 @@ def handler_transport(data: httpx.Response) -> tuple[httpx.MockTransport, list[h
 # --- parsers against the recorded SCED posting -------------------------------------------------
 
 
-def test_sced_sample_parses_to_its_exact_values(samples: Path) -> None:
-    records = SCED.parse((samples / SCED_SAMPLE).read_bytes())
+def test_sced_sample_parses_to_its_exact_values() -> None:
+    records = SCED.parse(recorded(SCED_SAMPLE))
     assert len(records) == 42
     # 06/25/2026 00:40:18 CDT = 05:40:18Z; one run in the file, so each interval gets the nominal 5 min.
     assert records[0] == PriceRecord(
-        "7RNCHSLR_ALL", z("2026-06-25T05:40:18"), z("2026-06-25T05:45:18"), 27.04, None, None, None
+        "7RNCHSLR_ALL", z("2026-06-25T05:40:18Z"), z("2026-06-25T05:45:18Z"), 27.04, None, None, None
     )
     assert records[-1] == PriceRecord(
-        "LZ_WEST", z("2026-06-25T05:40:18"), z("2026-06-25T05:45:18"), 28.90, None, None, None
+        "LZ_WEST", z("2026-06-25T05:40:18Z"), z("2026-06-25T05:45:18Z"), 28.90, None, None, None
     )
     lmp = {r.node: r.lmp for r in records}
     assert lmp["HB_HOUSTON"] == 27.15
@@ -145,11 +139,11 @@ def test_sced_sample_parses_to_its_exact_values(samples: Path) -> None:
         "HB_BUSAVG", "HB_HOUSTON", "HB_HUBAVG", "HB_NORTH", "HB_PAN", "HB_SOUTH", "HB_WEST",
     ]  # fmt: skip
     assert len([n for n in lmp if n.startswith("LZ_")]) == 8
-    assert {r.start for r in records} == {z("2026-06-25T05:40:18")}
+    assert {r.start for r in records} == {z("2026-06-25T05:40:18Z")}
 
 
-def test_sced_sample_inside_its_mis_zip_parses_the_same(samples: Path) -> None:
-    body = (samples / SCED_SAMPLE).read_bytes()
+def test_sced_sample_inside_its_mis_zip_parses_the_same() -> None:
+    body = recorded(SCED_SAMPLE)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("cdr.00012300.0000000000000000.20260625.004020.LMPSROSNODENP6788_20260625_004018.csv", body)
@@ -166,9 +160,9 @@ def test_sced_intervals_run_to_the_next_stamp_and_the_repeated_hour_is_flagged()
     north = SCED.parse(body)
     # 01:57:12 CDT = 06:57:12Z; the second pass 01:02:15 CST = 07:02:15Z
     assert [(r.start, r.end, r.lmp) for r in north] == [
-        (z("2025-11-02T06:57:12"), z("2025-11-02T07:02:15"), 30.00),
-        (z("2025-11-02T07:02:15"), z("2025-11-02T07:06:40"), 31.50),
-        (z("2025-11-02T07:06:40"), z("2025-11-02T07:11:40"), 29.25),
+        (z("2025-11-02T06:57:12Z"), z("2025-11-02T07:02:15Z"), 30.00),
+        (z("2025-11-02T07:02:15Z"), z("2025-11-02T07:06:40Z"), 31.50),
+        (z("2025-11-02T07:06:40Z"), z("2025-11-02T07:11:40Z"), 29.25),
     ]
 
 
@@ -184,8 +178,8 @@ def test_sced_api_page_with_boolean_flags() -> None:
     records = SCED.parse(body)
     west = [r for r in records if r.node == "HB_WEST"]
     assert [(r.start, r.end, r.lmp) for r in west] == [
-        (z("2025-07-01T19:00:14"), z("2025-07-01T19:05:16"), 41.5),
-        (z("2025-07-01T19:05:16"), z("2025-07-01T19:10:16"), 43.0),
+        (z("2025-07-01T19:00:14Z"), z("2025-07-01T19:05:16Z"), 41.5),
+        (z("2025-07-01T19:05:16Z"), z("2025-07-01T19:10:16Z"), 43.0),
     ]
     assert [r.lmp for r in records if r.node == "LZ_WEST"] == [42.25]
 
@@ -198,12 +192,14 @@ def test_dam_mis_csv_fall_back_day_has_25_hours() -> None:
         lines.append(f"11/02/2025,{ending:02d}:00,HB_HOUSTON,{20 + n}.50,{flag}")
     records = DAM.parse("\n".join(lines).encode())
     assert len(records) == 25
-    assert records[0] == PriceRecord("HB_HOUSTON", z("2025-11-02T05:00"), z("2025-11-02T06:00"), 20.5, None, None, None)
+    assert records[0] == PriceRecord(
+        "HB_HOUSTON", z("2025-11-02T05:00Z"), z("2025-11-02T06:00Z"), 20.5, None, None, None
+    )
     # HE 02:00 twice: [01:00, 02:00) CDT = 06:00Z, then the DSTFlag=Y pass in CST = 07:00Z
-    assert (records[1].start, records[1].lmp) == (z("2025-11-02T06:00"), 21.5)
-    assert (records[2].start, records[2].lmp) == (z("2025-11-02T07:00"), 22.5)
-    assert (records[-1].start, records[-1].end) == (z("2025-11-03T05:00"), z("2025-11-03T06:00"))
-    assert_ordered_and_disjoint(records)
+    assert (records[1].start, records[1].lmp) == (z("2025-11-02T06:00Z"), 21.5)
+    assert (records[2].start, records[2].lmp) == (z("2025-11-02T07:00Z"), 22.5)
+    assert (records[-1].start, records[-1].end) == (z("2025-11-03T05:00Z"), z("2025-11-03T06:00Z"))
+    assert_contiguous(records)
 
 
 def test_dam_api_spring_forward_day_has_23_hours() -> None:
@@ -212,10 +208,10 @@ def test_dam_api_spring_forward_day_has_23_hours() -> None:
         api_page(["deliveryDate", "hourEnding", "settlementPoint", "settlementPointPrice", "DSTFlag"], rows)
     )
     assert len(records) == 23
-    assert [r.start for r in records[:3]] == [z("2025-03-09T06:00"), z("2025-03-09T07:00"), z("2025-03-09T08:00")]
+    assert [r.start for r in records[:3]] == [z("2025-03-09T06:00Z"), z("2025-03-09T07:00Z"), z("2025-03-09T08:00Z")]
     assert records[2].lmp == 34.0  # hour ending 04:00 = [03:00, 04:00) CDT
-    assert records[-1].end == z("2025-03-10T05:00")  # hour ending 24:00 ends at the next midnight
-    assert_ordered_and_disjoint(records)
+    assert records[-1].end == z("2025-03-10T05:00Z")  # hour ending 24:00 ends at the next midnight
+    assert_contiguous(records)
 
 
 def test_dam_hour_inside_the_spring_gap_is_rejected() -> None:
@@ -235,8 +231,8 @@ def test_rt_15_min_keeps_the_plain_load_zone_price() -> None:
     records = RT15.parse(body)
     assert records == [
         # hour ending 1, interval 4 = [00:45, 01:00) CDT
-        PriceRecord("LZ_WEST", z("2025-07-01T05:45"), z("2025-07-01T06:00"), 30.0, None, None, None),
-        PriceRecord("HB_NORTH", z("2025-07-02T04:45"), z("2025-07-02T05:00"), 25.75, None, None, None),
+        PriceRecord("LZ_WEST", z("2025-07-01T05:45Z"), z("2025-07-01T06:00Z"), 30.0, None, None, None),
+        PriceRecord("HB_NORTH", z("2025-07-02T04:45Z"), z("2025-07-02T05:00Z"), 25.75, None, None, None),
     ]
 
 
@@ -317,7 +313,7 @@ async def test_request_carries_key_token_and_filters() -> None:
         "deliveryDateFrom": "2025-07-01",
         "deliveryDateTo": "2025-07-01",
         "settlementPoint": "HB_HOUSTON",
-        "size": str(client.PAGE_SIZE),
+        "size": str(feeds.PAGE_SIZE),
         "page": "1",
     }
     assert query.headers["Ocp-Apim-Subscription-Key"] == KEY
@@ -327,7 +323,7 @@ async def test_request_carries_key_token_and_filters() -> None:
 async def test_sced_query_asks_for_whole_central_days() -> None:
     recorder = Recorder()
     adapter = create(settings(), recorder, min_interval=0)
-    window = Window(z("2025-07-01T19:00"), z("2025-07-01T20:00"))
+    window = Window(z("2025-07-01T19:00Z"), z("2025-07-01T20:00Z"))
     result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["HB_WEST", "LZ_WEST"], window)
     await adapter.aclose()
     (query,) = recorder.reports()
@@ -359,7 +355,7 @@ async def test_a_batch_of_nodes_is_one_query_without_a_point_filter() -> None:
 
 
 async def test_paging_is_followed_to_the_last_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "PAGE_SIZE", 500)
+    monkeypatch.setattr(feeds, "PAGE_SIZE", 500)
     recorder = Recorder()
     adapter = create(settings(), recorder, min_interval=0)
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "QUAIL_RUN_RN"], day(date(2025, 7, 1)))
@@ -371,6 +367,33 @@ async def test_paging_is_followed_to_the_last_page(monkeypatch: pytest.MonkeyPat
     assert {r.url.params["size"] for r in recorder.reports()} == {"500"}
     assert len(result["HB_NORTH"]) == len(result["QUAIL_RUN_RN"]) == 24  # QUAIL_RUN_RN is on the last page
     assert len(recorder.sign_ins()) == 1
+
+
+async def test_pages_are_read_as_one_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SCED intervals run to the next run and hours average their quarters across page seams."""
+    window = day(date(2025, 7, 1))
+    whole = create(settings(), Recorder(), min_interval=0)
+    expected = {run: await whole.prices(run, ["HB_NORTH", "LZ_WEST"], window) for run in MARKET.runs}
+    await whole.aclose()
+    monkeypatch.setattr(feeds, "PAGE_SIZE", 2_000)
+    recorder = Recorder()
+    paged = create(settings(), recorder, min_interval=0)
+    for run in MARKET.runs:
+        assert await paged.prices(run, ["HB_NORTH", "LZ_WEST"], window) == expected[run], run
+    await paged.aclose()
+    assert len(recorder.reports()) > 4 * 3
+
+
+async def test_a_sced_row_from_2099_is_refused_and_not_cached() -> None:
+    mode = Settings(sandbox=True, retries=1, faults="ERCOT=out-of-window")
+    recording = Recording(sandboxes.transport(ISO.ERCOT, mode))
+    adapter = create(sandboxes.credentials(mode), recording, min_interval=0)
+    for _ in range(2):
+        # the day's last run would hold until the stray one: no SCED price lasts that long
+        with pytest.raises(UpstreamBadResponse, match=r"NP6-788-CD: a record lasts 27027 days, .* longer than the"):
+            await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["HB_HOUSTON"], day(date(2025, 7, 1)))
+    await adapter.aclose()
+    assert len([r for r in recording.requests if r.url.host == "api.ercot.com"]) == 2  # asked again
 
 
 async def test_a_repeat_query_is_served_from_cache() -> None:
@@ -391,7 +414,8 @@ async def test_concurrent_queries_share_one_sign_in() -> None:
     results = await asyncio.gather(*(adapter.prices(run, ["HB_NORTH", "HB_WEST"], window) for run in MARKET.runs))
     await adapter.aclose()
     assert len(recorder.sign_ins()) == 1
-    assert len(recorder.reports()) == 3  # the hourly real-time prices share the 15-minute query
+    # the hourly real-time prices are their own feed: they ask NP6-905-CD for themselves
+    assert len(recorder.reports()) == 4
     assert [len(r["HB_NORTH"]) for r in results] == [24, 96, 288, 24]
 
 
@@ -495,7 +519,7 @@ async def test_real_time_hourly_is_the_average_of_the_four_15_minute_prices() ->
     hourly = (await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["HB_NORTH"], window))["HB_NORTH"]
     quarters = (await adapter.prices(MarketRun.REAL_TIME_15_MIN, ["HB_NORTH"], window))["HB_NORTH"]
     await adapter.aclose()
-    assert len(recorder.reports()) == 1  # one NP6-905-CD query serves both runs
+    assert len(recorder.reports()) == 2  # one NP6-905-CD query per run, each cached apart
     assert len(hourly) == 24 and len(quarters) == 96
     for hour, four in zip(hourly, [quarters[i : i + 4] for i in range(0, 96, 4)], strict=True):
         assert (hour.start, hour.end) == (four[0].start, four[-1].end)
@@ -509,19 +533,18 @@ def test_hourly_average_leaves_out_an_incomplete_hour() -> None:
         + b"".join(f"07/01/2025,1,{q},HB_WEST,HU,{20 + q}.25,N\n".encode() for q in (1, 2, 3, 4))
         + b"07/01/2025,2,1,HB_WEST,HU,99,N\n"
     )
-    hourly = parse.hourly_average(parse.rt_prices(parse.read_table(body, "NP6-905-CD")))
-    assert hourly == {
-        "HB_WEST": [PriceRecord("HB_WEST", z("2025-07-01T05:00"), z("2025-07-01T06:00"), 22.75, None, None, None)]
-    }
+    assert feed("NP6-905-CD-HOURLY").parse(body) == [
+        PriceRecord("HB_WEST", z("2025-07-01T05:00Z"), z("2025-07-01T06:00Z"), 22.75, None, None, None)
+    ]
 
 
 async def test_only_intervals_starting_in_the_window_are_returned() -> None:
     adapter = create(settings(), Recorder(), min_interval=0)
-    window = Window(z("2025-07-01T06:30"), z("2025-07-01T09:00"))
+    window = Window(z("2025-07-01T06:30Z"), z("2025-07-01T09:00Z"))
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], window)
     assert await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [], window) == {}
     await adapter.aclose()
-    assert [r.start for r in result["HB_NORTH"]] == [z("2025-07-01T07:00"), z("2025-07-01T08:00")]
+    assert [r.start for r in result["HB_NORTH"]] == [z("2025-07-01T07:00Z"), z("2025-07-01T08:00Z")]
 
 
 # --- sandbox -----------------------------------------------------------------------------------
@@ -539,24 +562,29 @@ async def test_only_intervals_starting_in_the_window_are_returned() -> None:
     ],
 )
 async def test_sandbox_dst_days(run: MarketRun, d: date, count: int) -> None:
-    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)  # no credentials configured
+    adapter = sandboxed()
     window = day(d)
     result = await adapter.prices(run, ["HB_HOUSTON"], window)
     await adapter.aclose()
     records = result["HB_HOUSTON"]
     assert len(records) == count
-    assert_ordered_and_disjoint(records)
+    assert_contiguous(records)
     assert all(window.contains(r.start) for r in records)
     assert len({r.start for r in records}) == count
     assert all(r.energy is r.congestion is r.loss is None for r in records)
 
 
 async def test_sandbox_fall_back_day_repeats_hour_ending_2() -> None:
-    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
+    adapter = sandboxed()
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_HOUSTON"], day(date(2025, 11, 2)))
     await adapter.aclose()
     starts = [r.start for r in result["HB_HOUSTON"]]
-    assert starts[:4] == [z("2025-11-02T05:00"), z("2025-11-02T06:00"), z("2025-11-02T07:00"), z("2025-11-02T08:00")]
+    assert starts[:4] == [
+        z("2025-11-02T05:00Z"),
+        z("2025-11-02T06:00Z"),
+        z("2025-11-02T07:00Z"),
+        z("2025-11-02T08:00Z"),
+    ]
     assert [s - e for s, e in zip(starts[1:], starts, strict=False)] == [timedelta(hours=1)] * 24
 
 
@@ -609,6 +637,7 @@ async def test_sandbox_is_deterministic_and_knows_its_paths() -> None:
 
 # --- market-wide reports: parsers --------------------------------------------------------------
 
+FUEL_MIX_URL = "https://www.ercot.com/api/1/services/read/dashboards/fuel-mix.json"
 AS_ZIP = "ercot/api_np3-911-er_2_Day_AS_Disclosure_20241018.zip"
 AS_REGUP = "ercot/api_np3-911-er_2d_Cleared_DAM_AS_REGUP-18-OCT-24.csv"
 AS_LISTING = "ercot/api_archive_np3-911-er_listing_2024-10-18.json"
@@ -618,33 +647,33 @@ def feed(name: str) -> Any:
     return next(f for f in FEEDS if f.name == name)
 
 
-def test_cleared_regup_sample_parses_to_its_exact_values(samples: Path) -> None:
-    records = feed("NP3-911-ER").parse((samples / AS_REGUP).read_bytes())
+def test_cleared_regup_sample_parses_to_its_exact_values() -> None:
+    records = feed("NP3-911-ER").parse(recorded(AS_REGUP))
     assert len(records) == 24
     # operating day 10/16/2024 (CDT): hour ending 1 = [00:00, 01:00) = 05:00Z
-    assert records[0] == ClearedAncillaryRecord("RegUp", z("2024-10-16T05:00"), z("2024-10-16T06:00"), 195.0)
-    assert records[-1] == ClearedAncillaryRecord("RegUp", z("2024-10-17T04:00"), z("2024-10-17T05:00"), 163.2)
+    assert records[0] == ClearedAncillaryRecord("RegUp", z("2024-10-16T05:00Z"), z("2024-10-16T06:00Z"), 195.0)
+    assert records[-1] == ClearedAncillaryRecord("RegUp", z("2024-10-17T04:00Z"), z("2024-10-17T05:00Z"), 163.2)
     assert [r.mw for r in records[16:19]] == [589.7, 849.0, 884.0]
     assert round(sum(r.mw for r in records), 1) == 9533.1
-    assert_ordered_and_disjoint(records)
+    assert_contiguous(records)
 
 
-def test_as_disclosure_zip_yields_each_cleared_member(samples: Path) -> None:
-    body = (samples / AS_ZIP).read_bytes()
+def test_as_disclosure_zip_yields_each_cleared_member() -> None:
+    body = recorded(AS_ZIP)
     records = feed("NP3-911-ER").parse(body)
     assert len(records) == 8 * 24  # eight 2d_Cleared_DAM_AS_* members of 26; offers/self-arranged left out
-    first_hour = {r.product: r.mw for r in records if r.start == z("2024-10-16T05:00")}
+    first_hour = {r.product: r.mw for r in records if r.start == z("2024-10-16T05:00Z")}
     assert first_hour == {
         "ECRSM": 192.7, "ECRSS": 925.3, "NonSpin": 1634.1, "RRSFFR": 209.3,
         "RRSPFR": 1184.9, "RRSUFR": 932.2, "RegDown": 358.7, "RegUp": 195.0,
     }  # fmt: skip
-    last_hour = {r.product: r.mw for r in records if r.start == z("2024-10-17T04:00")}
+    last_hour = {r.product: r.mw for r in records if r.start == z("2024-10-17T04:00Z")}
     assert last_hour["NonSpin"] == 1916.0 and last_hour["RegDown"] == 416.3 and last_hour["ECRSS"] == 1062.0
     # the member on its own parses to the same records as inside the zip
-    assert [r for r in records if r.product == "RegUp"] == feed("NP3-911-ER").parse((samples / AS_REGUP).read_bytes())
+    assert [r for r in records if r.product == "RegUp"] == feed("NP3-911-ER").parse(recorded(AS_REGUP))
 
 
-def test_zip_members_are_read_one_at_a_time_from_memory(samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_members_are_read_one_at_a_time_from_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[str] = []
     original = zipfile.ZipFile.read
 
@@ -655,14 +684,14 @@ def test_zip_members_are_read_one_at_a_time_from_memory(samples: Path, monkeypat
     monkeypatch.setattr(zipfile.ZipFile, "read", counting)
     monkeypatch.setattr(zipfile.ZipFile, "extract", None)  # nothing ever goes to disk
     monkeypatch.setattr(zipfile.ZipFile, "extractall", None)
-    members = parse.zip_tables((samples / AS_ZIP).read_bytes(), "NP3-911-ER", lambda n: "Cleared" in n)
+    members = parse.zip_tables(recorded(AS_ZIP), "NP3-911-ER", lambda n: "Cleared" in n)
     name, data = next(members)
     assert reads == [name] and data.startswith(b"Delivery Date,Hour Ending,Total Cleared AS - ")
     assert len(list(members)) == 7 and len(reads) == 8  # only wanted members are decompressed
 
 
-def test_truncated_zip_is_rejected(samples: Path) -> None:
-    body = (samples / AS_ZIP).read_bytes()
+def test_truncated_zip_is_rejected() -> None:
+    body = recorded(AS_ZIP)
     with pytest.raises(UpstreamBadResponse, match="NP3-911-ER: not a readable zip"):
         feed("NP3-911-ER").parse(body[: len(body) // 2])
     with pytest.raises(UpstreamBadResponse, match="holds no 2d_Cleared_DAM_AS_"):
@@ -672,14 +701,14 @@ def test_truncated_zip_is_rejected(samples: Path) -> None:
         feed("NP3-911-ER").parse(empty.getvalue())
 
 
-def test_archive_listing_sample(samples: Path) -> None:
-    postings, pages = archive.listing((samples / AS_LISTING).read_bytes(), "NP3-911-ER")
-    assert pages == 1
-    assert postings == [archive.Posting("1045038225", datetime(2024, 10, 18, 3, 13, 31), "2_Day_AS_Disclosure")]
+def test_archive_listing_sample() -> None:
+    found = parse.listing(recorded(AS_LISTING), "NP3-911-ER")
+    assert found.pages == 1
+    assert found.postings == [parse.Posting("1045038225", datetime(2024, 10, 18, 3, 13, 31), "2_Day_AS_Disclosure")]
     with pytest.raises(UpstreamBadResponse, match="not an archive listing: Invalid"):
-        archive.listing(b'{"code":400,"message":"Invalid postDatetimeFrom"}', "NP3-911-ER")
+        parse.listing(b'{"code":400,"message":"Invalid postDatetimeFrom"}', "NP3-911-ER")
     with pytest.raises(UpstreamBadResponse, match="archive entry 1 is unreadable"):
-        archive.listing(b'{"_meta":{"totalPages":1},"archives":[{"docId":"x1","postDatetime":"2024"}]}', "NP3-911-ER")
+        parse.listing(b'{"_meta":{"totalPages":1},"archives":[{"docId":"x1","postDatetime":"2024"}]}', "NP3-911-ER")
 
 
 LOAD_FIELDS = ["operatingDay", "hourEnding", "coast", "east", "farWest", "north", "northC", "southern", "southC",
@@ -693,15 +722,15 @@ def test_weather_zone_load_fall_back_day_keeps_both_hours_ending_2() -> None:
     assert len(records) == 25 * 9
     coast = [r for r in records if r.area == "COAST"]
     assert [(r.start, r.mw) for r in coast[1:3]] == [
-        (z("2025-11-02T06:00"), 10_001.0),
-        (z("2025-11-02T07:00"), 10_002.0),
+        (z("2025-11-02T06:00Z"), 10_001.0),
+        (z("2025-11-02T07:00Z"), 10_002.0),
     ]
-    assert (coast[-1].start, coast[-1].end) == (z("2025-11-03T05:00"), z("2025-11-03T06:00"))
+    assert (coast[-1].start, coast[-1].end) == (z("2025-11-03T05:00Z"), z("2025-11-03T06:00Z"))
     assert [r.area for r in records[:9]] == [
         "COAST", "EAST", "ERCOT", "FAR_WEST", "NORTH", "NORTH_C", "SOUTHERN", "SOUTH_C", "WEST",
     ]  # fmt: skip
-    assert next(r.mw for r in records if r.area == "ERCOT" and r.start == z("2025-11-02T07:00")) == 10_030.0
-    assert_ordered_and_disjoint(coast)
+    assert next(r.mw for r in records if r.area == "ERCOT" and r.start == z("2025-11-02T07:00Z")) == 10_030.0
+    assert_contiguous(coast)
 
 
 def test_load_archive_csv_headers_read_like_the_api() -> None:
@@ -713,8 +742,8 @@ def test_load_archive_csv_headers_read_like_the_api() -> None:
     coast = [r for r in feed("NP6-345-CD").parse(body) if r.area == "COAST"]
     # spring forward: hour ending 04:00 follows 02:00 and is [03:00, 04:00) CDT = 08:00Z
     assert coast == [
-        LoadRecord("COAST", z("2025-03-09T07:00"), z("2025-03-09T08:00"), 11000.5),
-        LoadRecord("COAST", z("2025-03-09T08:00"), z("2025-03-09T09:00"), 11100.25),
+        LoadRecord("COAST", z("2025-03-09T07:00Z"), z("2025-03-09T08:00Z"), 11000.5),
+        LoadRecord("COAST", z("2025-03-09T08:00Z"), z("2025-03-09T09:00Z"), 11100.25),
     ]
 
 
@@ -723,10 +752,10 @@ def test_forecast_zone_load_is_prefixed_and_has_no_second_total() -> None:
     records = feed("NP6-346-CD").parse(api_page(fields, [["2025-07-01", "14:00", 20990.43, 16579.17, 9673.39,
                                                           15638.65, 62881.63, False]]))  # fmt: skip
     assert records == [
-        LoadRecord("FZ_HOUSTON", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 15638.65),
-        LoadRecord("FZ_NORTH", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 20990.43),
-        LoadRecord("FZ_SOUTH", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 16579.17),
-        LoadRecord("FZ_WEST", z("2025-07-01T18:00"), z("2025-07-01T19:00"), 9673.39),
+        LoadRecord("FZ_HOUSTON", z("2025-07-01T18:00Z"), z("2025-07-01T19:00Z"), 15638.65),
+        LoadRecord("FZ_NORTH", z("2025-07-01T18:00Z"), z("2025-07-01T19:00Z"), 20990.43),
+        LoadRecord("FZ_SOUTH", z("2025-07-01T18:00Z"), z("2025-07-01T19:00Z"), 16579.17),
+        LoadRecord("FZ_WEST", z("2025-07-01T18:00Z"), z("2025-07-01T19:00Z"), 9673.39),
     ]
 
 
@@ -746,14 +775,14 @@ def test_load_forecast_keeps_the_in_use_model_and_every_vintage() -> None:
         forecast_row("2025-07-01T12:30:00", "1:00", 50_500.0),
     ]
     records = [r for r in feed("NP3-565-CD").parse(api_page(FORECAST_FIELDS, rows)) if r.area == "ERCOT"]
-    hour = (z("2025-07-02T05:00"), z("2025-07-02T06:00"))  # hour ending "1:00" of 07/02
+    hour = (z("2025-07-02T05:00Z"), z("2025-07-02T06:00Z"))  # hour ending "1:00" of 07/02
     assert records == [  # posted 06:30 CDT = 11:30Z; the X model is not in use and left out
-        LoadForecastRecord("ERCOT", *hour, 50_000.0, z("2025-07-01T11:30"), "E1"),
-        LoadForecastRecord("ERCOT", *hour, 50_500.0, z("2025-07-01T17:30"), "E1"),
+        LoadForecastRecord("ERCOT", *hour, 50_000.0, z("2025-07-01T11:30Z"), "E1"),
+        LoadForecastRecord("ERCOT", *hour, 50_500.0, z("2025-07-01T17:30Z"), "E1"),
     ]
-    assert datasets.latest_vintage(records, lambda r: r.area, z("2025-07-01T17:30"))[0].mw == 50_000.0
-    assert datasets.latest_vintage(records, lambda r: r.area, None)[0].mw == 50_500.0
-    assert datasets.latest_vintage(records, lambda r: r.area, z("2025-07-01T11:30")) == []
+    assert latest_vintages(records, z("2025-07-01T17:30Z"))[0].mw == 50_000.0
+    assert latest_vintages(records, None)[0].mw == 50_500.0
+    assert latest_vintages(records, z("2025-07-01T11:30Z")) == []
 
 
 WIND_FIELDS = ["postedDatetime", "deliveryDate", "hourEnding", "genSystemWide", "COPHSLSystemWide",
@@ -791,7 +820,7 @@ def test_wind_actuals_come_from_the_latest_posting_and_forecasts_keep_their_vint
             4368.21, 4100.2, 4062.2, 4062.2, 12562.53, 12182.5, 12586.7, 12586.7, 1975.05, 1912.1, 1876.4, 1876.4,
             19719.58, False]  # fmt: skip
     records = feed("NP4-732-CD").parse(api_page(WIND_FIELDS, [early, late]))
-    hour = (z("2026-06-12T05:00"), z("2026-06-12T06:00"))
+    hour = (z("2026-06-12T05:00Z"), z("2026-06-12T06:00Z"))
     actual = [r for r in records if not r.forecast]
     assert actual == [
         RenewableRecord("WIND", None, *hour, 18905.79, False),
@@ -801,10 +830,10 @@ def test_wind_actuals_come_from_the_latest_posting_and_forecasts_keep_their_vint
     ]
     system = [(r.model, r.published_at, r.mw) for r in records if r.forecast and r.area is None]
     assert system == [
-        ("STWPF", z("2026-06-12T05:55:32"), 18525.3),
-        ("STWPF", z("2026-06-13T17:55:32"), 18600.0),
-        ("WGRPP", z("2026-06-12T05:55:32"), 18400.0),
-        ("WGRPP", z("2026-06-13T17:55:32"), 18500.0),
+        ("STWPF", z("2026-06-12T05:55:32Z"), 18525.3),
+        ("STWPF", z("2026-06-13T17:55:32Z"), 18600.0),
+        ("WGRPP", z("2026-06-12T05:55:32Z"), 18400.0),
+        ("WGRPP", z("2026-06-13T17:55:32Z"), 18500.0),
     ]
     assert len(records) == 4 + 2 * 4 * 2
 
@@ -816,11 +845,11 @@ def test_solar_forecast_products() -> None:
     records = feed("NP4-737-CD").parse(api_page(fields, [row]))
     # hour ending 2 with DSTFlag: the second (CST) pass through 01:00 = 07:00Z; the posting stamp
     # has no flag and is read as the first pass (CDT)
-    hour = (z("2025-11-02T07:00"), z("2025-11-02T08:00"))
+    hour = (z("2025-11-02T07:00Z"), z("2025-11-02T08:00Z"))
     assert records == [
         RenewableRecord("SOLAR", None, *hour, 0.0, False),
-        RenewableRecord("SOLAR", None, *hour, 2.5, True, z("2025-11-02T06:55:30"), "PVGRPP"),
-        RenewableRecord("SOLAR", None, *hour, 1.5, True, z("2025-11-02T06:55:30"), "STPPF"),
+        RenewableRecord("SOLAR", None, *hour, 2.5, True, z("2025-11-02T06:55:30Z"), "PVGRPP"),
+        RenewableRecord("SOLAR", None, *hour, 1.5, True, z("2025-11-02T06:55:30Z"), "STPPF"),
     ]
 
 
@@ -828,8 +857,8 @@ def test_dam_ancillary_prices() -> None:
     fields = ["deliveryDate", "hourEnding", "ancillaryType", "MCPC", "DSTFlag"]
     rows = [["2026-09-26", "14:00", "REGUP", 23.5, False], ["2026-09-26", "14:00", "ECRS", "3.10", False]]
     assert feed("NP4-188-CD").parse(api_page(fields, rows)) == [
-        AncillaryPriceRecord("ECRS", None, z("2026-09-26T18:00"), z("2026-09-26T19:00"), 3.1),
-        AncillaryPriceRecord("REGUP", None, z("2026-09-26T18:00"), z("2026-09-26T19:00"), 23.5),
+        AncillaryPriceRecord("ECRS", None, z("2026-09-26T18:00Z"), z("2026-09-26T19:00Z"), 3.1),
+        AncillaryPriceRecord("REGUP", None, z("2026-09-26T18:00Z"), z("2026-09-26T19:00Z"), 23.5),
     ]
     csv_body = b"DeliveryDate,HourEnding,AncillaryType,MCPC,DSTFlag\r\n09/26/2026,14:00,NSPIN,1.25,N\r\n"
     assert feed("NP4-188-CD").parse(csv_body)[0].product == "NSPIN"
@@ -852,10 +881,10 @@ def test_sced_constraints_hold_until_the_next_run_at_most_five_minutes() -> None
     ]
     records = feed("NP6-86-CD").parse(api_page(SCED_SHADOW_FIELDS, rows))
     assert [(r.name, r.start, r.end, r.shadow_price) for r in records] == [
-        ("6437__A / SCELSAN8", z("2025-11-02T06:57:12"), z("2025-11-02T07:02:12"), 12.5),
-        ("6437__A / SCELSAN8", z("2025-11-02T07:02:15"), z("2025-11-02T07:07:15"), 40.0),
-        ("PNHNDL / SCELSAN8", z("2025-11-02T07:02:15"), z("2025-11-02T07:07:15"), 3.0),
-        ("PNHNDL / SCELSAN8", z("2025-11-02T07:20"), z("2025-11-02T07:25"), 4.0),
+        ("6437__A / SCELSAN8", z("2025-11-02T06:57:12Z"), z("2025-11-02T07:02:12Z"), 12.5),
+        ("6437__A / SCELSAN8", z("2025-11-02T07:02:15Z"), z("2025-11-02T07:07:15Z"), 40.0),
+        ("PNHNDL / SCELSAN8", z("2025-11-02T07:02:15Z"), z("2025-11-02T07:07:15Z"), 3.0),
+        ("PNHNDL / SCELSAN8", z("2025-11-02T07:20Z"), z("2025-11-02T07:25Z"), 4.0),
     ]
     assert (records[0].limit_mw, records[0].flow_mw) == (214.0, 215.5)
 
@@ -866,7 +895,7 @@ def test_sced_run_stamps_cap_the_interval() -> None:
         [*("2025-07-01T14:02:30", False, 2, "B", "BASE CASE", 2.0), 0, 10, 9, 0, "", "", 0, 0, ""],
     ]
     first = feed("NP6-86-CD").parse(api_page(SCED_SHADOW_FIELDS, rows))[0]
-    assert (first.start, first.end) == (z("2025-07-01T19:00:14"), z("2025-07-01T19:02:30"))
+    assert (first.start, first.end) == (z("2025-07-01T19:00:14Z"), z("2025-07-01T19:02:30Z"))
 
 
 def test_dam_constraints() -> None:
@@ -876,7 +905,7 @@ def test_dam_constraints() -> None:
     rows = [["2025-03-09", "04:00", 7, "PNHNDL", "BASE CASE", 6500, 6500, 0, 12.34, "", "", 0, 0,
              "2025-03-09T04:00:00", False]]  # fmt: skip
     assert feed("NP4-191-CD").parse(api_page(fields, rows)) == [
-        ConstraintRecord("PNHNDL / BASE CASE", z("2025-03-09T08:00"), z("2025-03-09T09:00"), 12.34, 6500.0, 6500.0)
+        ConstraintRecord("PNHNDL / BASE CASE", z("2025-03-09T08:00Z"), z("2025-03-09T09:00Z"), 12.34, 6500.0, 6500.0)
     ]
 
 
@@ -896,9 +925,9 @@ def test_fuel_mix_dashboard_across_the_fall_back_hour() -> None:
     records = feed("fuel-mix").parse(body)
     # a stamp closes the 5-minute average ending at the next 5-minute mark
     assert [(r.fuel, r.start, r.end, r.mw) for r in records if r.fuel == "Wind"] == [
-        ("Wind", z("2025-11-02T06:50"), z("2025-11-02T06:55"), 9370.08),
-        ("Wind", z("2025-11-02T07:00"), z("2025-11-02T07:05"), 9400.5),
-        ("Wind", z("2025-11-02T07:05"), z("2025-11-02T07:10"), 9410.0),
+        ("Wind", z("2025-11-02T06:50Z"), z("2025-11-02T06:55Z"), 9370.08),
+        ("Wind", z("2025-11-02T07:00Z"), z("2025-11-02T07:05Z"), 9400.5),
+        ("Wind", z("2025-11-02T07:05Z"), z("2025-11-02T07:10Z"), 9410.0),
     ]
     assert [r.fuel for r in records[:2]] == ["Solar", "Wind"]
 
@@ -945,7 +974,7 @@ async def test_each_dataset_asks_its_report_once_per_window() -> None:
     queries = {r.url.path.removeprefix("/api/public-reports/"): dict(r.url.params) for r in recorder.reports()}
     assert len(recorder.reports()) == len(queries) == 8  # the repeat came from the cache
     days = {"deliveryDateFrom": "2025-07-01", "deliveryDateTo": "2025-07-02"}
-    paging = {"size": str(client.PAGE_SIZE), "page": "1"}
+    paging = {"size": str(feeds.PAGE_SIZE), "page": "1"}
     operating = {"operatingDayFrom": "2025-07-01", "operatingDayTo": "2025-07-02", **paging}
     sced = {"SCEDTimestampFrom": "2025-07-01T00:00:00", "SCEDTimestampTo": "2025-07-03T00:00:00", **paging}
     assert queries == {
@@ -975,12 +1004,12 @@ async def test_fuel_mix_comes_from_the_dashboard_without_credentials() -> None:
     yesterday = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 11, 1)))
     earlier = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 10, 31)))
     await adapter.aclose()
-    assert [str(r.url) for r in seen] == [reports.FUEL_MIX_URL]  # one document, cached
+    assert [str(r.url) for r in seen] == [FUEL_MIX_URL]  # one document, cached
     assert "Authorization" not in seen[0].headers
     wind = [r for r in today if r.fuel == "Wind"]
     # midnight CDT (05:00Z) to noon UTC, through both passes of 01:00: 7 hours of 5-minute points
     assert len(wind) == 84 and len({r.start for r in wind}) == 84
-    assert (wind[0].start, wind[-1].end) == (z("2025-11-02T05:00"), noon)
+    assert (wind[0].start, wind[-1].end) == (z("2025-11-02T05:00Z"), noon)
     assert len(today) == 84 * 8 and len(yesterday) == 288 * 8 and earlier == []
     assert {r.fuel for r in today} == {
         "Coal and Lignite", "Hydro", "Natural Gas", "Nuclear", "Other", "Power Storage", "Solar", "Wind",
@@ -1152,8 +1181,11 @@ async def test_unserved_datasets_and_runs() -> None:
     for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.TRANSMISSION_RIGHTS, DatasetKind.CAPACITY_PRICES):
         with pytest.raises(UnsupportedDataset, match=f"does not serve {kind.value}"):
             await adapter.series(request_of(kind, date(2025, 7, 1)))
-    with pytest.raises(UnsupportedDataset, match="for REAL_TIME_5_MIN, DAY_AHEAD_HOURLY, not REAL_TIME_15_MIN"):
+    with pytest.raises(UnsupportedDataset) as refused:
         await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 1), MarketRun.REAL_TIME_15_MIN))
+    assert str(refused.value) == (
+        "ERCOT does not serve constraints for REAL_TIME_15_MIN; it serves it for REAL_TIME_5_MIN, DAY_AHEAD_HOURLY"
+    )
     await adapter.aclose()
     assert {d.kind for d in adapter.datasets} == {
         DatasetKind.LOAD, DatasetKind.LOAD_FORECAST, DatasetKind.FUEL_MIX, DatasetKind.ANCILLARY_PRICES,
@@ -1166,7 +1198,7 @@ async def test_unserved_datasets_and_runs() -> None:
 
 @pytest.mark.parametrize(("d", "hours"), [(date(2025, 3, 9), 23), (date(2025, 11, 2), 25), (date(2025, 7, 1), 24)])
 async def test_sandbox_hourly_datasets_on_dst_days(d: date, hours: int) -> None:
-    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
+    adapter = sandboxed()
     window = day(d)
     load = await adapter.series(request_of(DatasetKind.LOAD, d))
     forecast = await adapter.series(request_of(DatasetKind.LOAD_FORECAST, d))
@@ -1196,26 +1228,26 @@ HOUR_DELTA = timedelta(hours=1)
 
 
 async def test_sandbox_forecast_vintage_before_a_publication_time() -> None:
-    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
-    cutoff = z("2025-07-01T00:00")  # 19:00 CDT on 06/30: the 18:30 posting is the newest before it
+    adapter = sandboxed()
+    cutoff = z("2025-07-01T00:00Z")  # 19:00 CDT on 06/30: the 18:30 posting is the newest before it
     window = day(date(2025, 7, 1))
     forecast = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window, None, cutoff))
     latest = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
     renewables = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, window, None, cutoff))
     await adapter.aclose()
-    assert {r.published_at for r in forecast} == {z("2025-06-30T23:30")}
+    assert {r.published_at for r in forecast} == {z("2025-06-30T23:30Z")}
     assert {r.model for r in forecast} == {sandbox_reports.IN_USE_MODEL}
-    assert {r.published_at for r in latest} == {z("2025-07-01T23:30")}
+    assert {r.published_at for r in latest} == {z("2025-07-01T23:30Z")}
     assert len(forecast) == len(latest) == 24 * 9
     assert forecast[0].mw != latest[0].mw  # another vintage, another number
-    assert {r.published_at for r in renewables if r.forecast} == {z("2025-06-30T23:55")}
+    assert {r.published_at for r in renewables if r.forecast} == {z("2025-06-30T23:55Z")}
     assert {(r.model, r.source) for r in renewables if r.forecast} == {
         ("STWPF", "WIND"), ("WGRPP", "WIND"), ("STPPF", "SOLAR"), ("PVGRPP", "SOLAR"),
     }  # fmt: skip
 
 
 async def test_sandbox_constraints_both_runs() -> None:
-    adapter = create(Settings(sandbox=True, retries=1), min_interval=0)
+    adapter = sandboxed()
     window = day(date(2025, 11, 2))
     sced = await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 11, 2), MarketRun.REAL_TIME_5_MIN))
     dam = await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 11, 2), MarketRun.DAY_AHEAD_HOURLY))
@@ -1223,8 +1255,8 @@ async def test_sandbox_constraints_both_runs() -> None:
     assert sced and dam and all(window.contains(r.start) for r in [*sced, *dam])
     assert all(r.end - r.start <= timedelta(minutes=5) for r in sced)
     # runs during both passes of the repeated hour are distinct instants
-    repeated = {r.start for r in sced if z("2025-11-02T06:00") <= r.start < z("2025-11-02T08:00")}
-    assert any(s < z("2025-11-02T07:00") for s in repeated) and any(s >= z("2025-11-02T07:00") for s in repeated)
+    repeated = {r.start for r in sced if z("2025-11-02T06:00Z") <= r.start < z("2025-11-02T08:00Z")}
+    assert any(s < z("2025-11-02T07:00Z") for s in repeated) and any(s >= z("2025-11-02T07:00Z") for s in repeated)
     assert len({(r.name, r.start) for r in sced}) == len(sced)
     assert all(r.end - r.start == HOUR_DELTA for r in dam)
 

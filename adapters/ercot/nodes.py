@@ -1,7 +1,7 @@
 """ERCOT's fixed settlement points: the trading hubs, load zones and DC ties.
 
 These are priced in every ERCOT price report under these ids. Resource nodes come and go with
-the network model and are read from the Settlement Points List (NP4-160-SG) instead.
+the network model and are read from the Settlement Points List instead.
 """
 
 from __future__ import annotations

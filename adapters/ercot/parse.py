@@ -269,7 +269,7 @@ def convert_rows(table: Table, step: Callable[[Sequence[Any]], None]) -> None:
 
 
 def dam_prices(table: Table) -> Series:
-    """NP4-190-CD DAM settlement point prices, hourly."""
+    """DAM settlement point prices, hourly."""
     i_day, i_hour = table.index("deliveryDate"), table.index("hourEnding")
     i_point, i_price = table.index("settlementPoint"), table.index("settlementPointPrice")
     i_dst = table.index("DSTFlag")
@@ -288,7 +288,7 @@ def dam_prices(table: Table) -> Series:
 
 
 def rt_prices(table: Table) -> Series:
-    """NP6-905-CD real-time settlement point prices, 15-minute."""
+    """Real-time settlement point prices, 15-minute."""
     i_day, i_hour = table.index("deliveryDate"), table.index("deliveryHour")
     i_interval, i_dst = table.index("deliveryInterval"), table.index("DSTFlag")
     i_point = table.index("settlementPoint", "settlementPointName")
@@ -312,7 +312,7 @@ def rt_prices(table: Table) -> Series:
 
 
 def sced_lmps(table: Table) -> Series:
-    """NP6-788-CD LMPs of every SCED run.
+    """LMPs of every SCED run.
 
     A SCED LMP holds from its run's timestamp until the next run (ERCOT time-weights SCED LMPs
     that way into the 15-minute settlement prices), so each interval ends at the point's next
@@ -356,49 +356,131 @@ def hourly_average(quarters: Series) -> Series:
     return out
 
 
-def feed(source: str, build: Callable[[Table], Series]) -> Callable[[bytes], list[PriceRecord]]:
-    """A Feed parser: one body in any of the dataset's forms -> its records, node by node."""
-
-    def parse(body: bytes) -> list[PriceRecord]:
-        return [record for records in build(read_table(body, source)).values() for record in records]
-
-    return parse
+def prices(build: Callable[[Table], Series]) -> Callable[[Table], list[PriceRecord]]:
+    """A price builder as a feed's: its records node by node."""
+    return lambda table: [record for records in build(table).values() for record in records]
 
 
-# --- settlement point list (NP4-160-SG) ---------------------------------------------------------
-
-SETTLEMENT_POINTS = "NP4-160-SG"
+# --- feed parsers ---------------------------------------------------------------------------------
 
 
-def latest_document(body: bytes) -> str:
+@dataclass(frozen=True, slots=True)
+class Page:
+    table: Table
+    pages: int  # how many pages the answer has
+    records: list[Any] | None  # the answer's records, when this page is all of it
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """The parser of a report ERCOT serves as a table: one body in any of its forms (API page, MIS
+    or archive CSV, the zip around it) -> records.
+
+    An API answer of several pages is read as one table (`page`, then `last_page`): SCED intervals
+    run to the next run, hours average their quarters and actuals come from the latest posting
+    across page seams too."""
+
+    source: str  # the report, for messages
+    build: Callable[[Table], Sequence[Any]]
+
+    def __call__(self, body: bytes) -> list[Any]:
+        return list(self.build(read_table(body, self.source)))
+
+    def document(self, source: str) -> Callable[[bytes], list[Any]]:
+        """The parser of an archive document, named `source` in messages."""
+        return lambda body: self._answer(read_table(body, source))
+
+    def page(self, body: bytes) -> list[Page]:
+        table, pages = report_page(body, self.source)
+        return [Page(table, pages, self._answer(table) if pages <= 1 else None)]
+
+    def last_page(self, before: Sequence[Table]) -> Callable[[bytes], list[Any]]:
+        """The parser of an answer's last page: the records of all its pages, `before` first."""
+
+        def parse(body: bytes) -> list[Any]:
+            tables = [*before, report_page(body, self.source)[0]]
+            if any(table.columns != tables[0].columns for table in tables):
+                raise bad_response(f"{self.source}: columns changed between pages")
+            return self._answer(Table(self.source, tables[0].columns, [r for t in tables for r in t.rows]))
+
+        return parse
+
+    def _answer(self, table: Table) -> list[Any]:
+        # An answer without rows is nothing published, whatever columns it has.
+        return list(self.build(table)) if table.rows else []
+
+
+# --- public-API archive: the postings of a report and their downloads ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    doc_id: str
+    posted: datetime  # Central wall time, as the listing gives it (no offset)
+    name: str  # ERCOT's friendly name of the file, e.g. "2_Day_AS_Disclosure"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    postings: list[Posting]  # oldest first
+    pages: int  # how many pages the listing has
+
+
+def listing(body: bytes, source: str) -> Listing:
+    """One page of an archive listing (`/archive/<emil>`): the live report endpoints hold recent
+    days only, the archive keeps every posted file, one zip per `docId`."""
+    payload = read_json(body, source)
+    meta, archives = payload.get("_meta"), payload.get("archives")
+    pages = meta.get("totalPages") if isinstance(meta, dict) else None
+    if not isinstance(pages, int) or not isinstance(archives, list):
+        detail = payload.get("message")
+        raise bad_response(f"{source}: not an archive listing" + (f": {str(detail)[:200]}" if detail else ""))
+    postings: list[Posting] = []
+    for number, entry in enumerate(archives, 1):
+        try:
+            doc_id, posted = entry["docId"], entry["postDatetime"]
+            if isinstance(doc_id, bool) or not isinstance(doc_id, int | str) or not str(doc_id).isdigit():
+                raise ValueError(f"docId {doc_id!r}")
+            postings.append(
+                Posting(str(doc_id), datetime.fromisoformat(str(posted)), str(entry.get("friendlyName", "")))
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise bad_response(f"{source}: archive entry {number} is unreadable ({exc})") from None
+    return Listing(sorted(postings, key=lambda p: p.posted), pages)
+
+
+# --- settlement point list ------------------------------------------------------------------------
+
+
+def latest_document(body: bytes, source: str) -> list[str]:
     """The DocID of the newest posting in an MIS document list."""
-    payload = read_json(body, SETTLEMENT_POINTS)
+    payload = read_json(body, source)
     try:
         newest = max(
             (entry["Document"] for entry in payload["ListDocsByRptTypeRes"]["DocumentList"]),
             key=lambda doc: datetime.fromisoformat(doc["PublishDate"]),
         )
-        return str(newest["DocID"])
+        return [str(newest["DocID"])]
     except (KeyError, TypeError, ValueError):
-        raise bad_response(f"{SETTLEMENT_POINTS}: MIS document list without a dated document") from None
+        raise bad_response(f"{source}: MIS document list without a dated document") from None
 
 
-def settlement_points(body: bytes) -> list[Node]:
+def settlement_points(body: bytes, source: str) -> list[Node]:
     """Nodes from the Settlement Points List zip (or its `Settlement_Points_*.csv`).
 
     The file maps electrical buses to resource nodes and load zones; hubs and DC ties are ERCOT's
     fixed set. Resource nodes are typed GENERATOR, load zones ZONE, DC ties INTERFACE.
     """
     if body.startswith(b"PK\x03\x04"):
-        body = unzip(body, SETTLEMENT_POINTS, member="Settlement_Points")
-    table = csv_table(body, SETTLEMENT_POINTS)
+        body = unzip(body, source, member="Settlement_Points")
+    table = csv_table(body, source)
     i_node, i_zone = table.index("RESOURCE_NODE"), table.index("SETTLEMENT_LOAD_ZONE")
     found: dict[str, NodeType] = {}
     for number, row in enumerate(table.rows, 1):
         try:
             node, zone = row[i_node].strip(), row[i_zone].strip()
         except IndexError:
-            raise bad_response(f"{SETTLEMENT_POINTS}: row {number} is short") from None
+            raise bad_response(f"{source}: row {number} is short") from None
         if zone:
             found.setdefault(zone, NodeType.INTERFACE if zone.startswith("DC_") else NodeType.ZONE)
         if node:

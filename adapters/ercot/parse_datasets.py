@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..model import (
     AncillaryPriceRecord,
@@ -131,7 +131,7 @@ class _Kept(Generic[R]):
         return [latest[key] for key in sorted(latest)]
 
 
-# --- load (NP6-345-CD by weather zone, NP6-346-CD by forecast zone) -----------------------------
+# --- actual load, by weather zone and by forecast zone -------------------------------------------
 
 
 def actual_load(table: Table, zones: tuple[tuple[tuple[str, ...], str], ...], with_total: bool) -> list[LoadRecord]:
@@ -161,13 +161,13 @@ def forecast_zone_load(table: Table) -> list[LoadRecord]:
     return actual_load(table, FORECAST_ZONES, with_total=False)
 
 
-# --- seven-day load forecast (NP3-565-CD) -------------------------------------------------------
+# --- seven-day load forecast ----------------------------------------------------------------------
 
 
 def load_forecast(table: Table) -> list[LoadForecastRecord]:
     """Every vintage of ERCOT's in-use forecast model, by weather zone and system total.
 
-    NP3-565-CD carries several models per posting; `inUseFlag` marks the one ERCOT operates on,
+    The report carries several models per posting; `inUseFlag` marks the one ERCOT operates on,
     and only that one is kept, so an area has one forecast per vintage: ERCOT's own, with the
     model's name in `model` (ERCOT switches models now and then). Vintages are told apart by
     `postedDatetime`.
@@ -192,7 +192,7 @@ def load_forecast(table: Table) -> list[LoadForecastRecord]:
     return kept.records()
 
 
-# --- wind and solar (NP4-732-CD, NP4-737-CD) ----------------------------------------------------
+# --- wind and solar --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,10 +261,10 @@ def production(table: Table, kind: Production) -> list[RenewableRecord]:
 
     convert_rows(table, step)
     records = [record for _, record in actuals.values()] + list(forecasts.values())
-    return sorted(records, key=renewable_order)
+    return sorted(records, key=_renewable_order)
 
 
-def renewable_order(r: RenewableRecord) -> tuple[Any, ...]:
+def _renewable_order(r: RenewableRecord) -> tuple[Any, ...]:
     return (
         r.start,
         r.source,
@@ -275,34 +275,7 @@ def renewable_order(r: RenewableRecord) -> tuple[Any, ...]:
     )
 
 
-class _Vintaged(Protocol):
-    start: datetime
-    published_at: datetime | None
-
-
-V = TypeVar("V", bound=_Vintaged)
-
-
-def latest_vintage(records: Iterable[V], key: Callable[[V], Hashable], published_before: datetime | None) -> list[V]:
-    """Per interval and `key` (area[, model]), the record of the newest vintage published strictly
-    before `published_before` (or the newest of all when None), ordered by start then key."""
-    best: dict[Hashable, V] = {}
-    for record in records:
-        published = record.published_at
-        if published is not None and published_before is not None and published >= published_before:
-            continue
-        k = (record.start, key(record))
-        current = best.get(k)
-        if current is None or (published or _EPOCH) >= (current.published_at or _EPOCH):
-            best[k] = record
-    return sorted(best.values(), key=lambda r: (r.start, *_as_tuple(key(r))))
-
-
-def _as_tuple(value: Hashable) -> tuple[Any, ...]:
-    return tuple("" if v is None else v for v in value) if isinstance(value, tuple) else (value,)
-
-
-# --- DAM ancillary service clearing prices (NP4-188-CD) -----------------------------------------
+# --- DAM ancillary service clearing prices ---------------------------------------------------------
 
 
 def ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
@@ -322,7 +295,7 @@ def ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
     return kept.records()
 
 
-# --- constraints (NP6-86-CD SCED, NP4-191-CD DAM) -----------------------------------------------
+# --- constraints, SCED and DAM --------------------------------------------------------------------
 
 
 def _constraint_name(constraint: Any, contingency: Any) -> str:
@@ -390,24 +363,22 @@ def dam_constraints(table: Table) -> list[ConstraintRecord]:
 
 # --- fuel mix (the grid-conditions dashboard document) ------------------------------------------
 
-FUEL_MIX = "fuel-mix"
 
-
-def fuel_mix(body: bytes) -> list[FuelMixRecord]:
-    """`dashboards/fuel-mix.json`: {"data": {day: {stamp: {fuel: {"gen": MW}}}}}.
+def fuel_mix(body: bytes, source: str) -> list[FuelMixRecord]:
+    """The generation-by-fuel dashboard document: {"data": {day: {stamp: {fuel: {"gen": MW}}}}}.
 
     A stamp (e.g. `2026-04-24 22:19:57-0500`) closes a 5-minute average: the interval is the
     5-minute period ending at the first 5-minute mark at or after the stamp. Stamps carry their
     UTC offset, which settles the repeated fall-back hour; one without an offset is Central time,
     its repeated hour told apart by order.
     """
-    payload = read_json(body, FUEL_MIX)
+    payload = read_json(body, source)
     days = payload.get("data")
     if not isinstance(days, dict):
-        raise bad_response(f"{FUEL_MIX}: no `data` object by day")
+        raise bad_response(f"{source}: no `data` object by day")
     folds = FoldByOrder(TZ)
     kept: _Kept[FuelMixRecord] = _Kept()
-    for number, (stamp, fuels) in enumerate(_dashboard_points(days), 1):
+    for number, (stamp, fuels) in enumerate(_dashboard_points(days, source), 1):
         try:
             end = _five_minute_end(stamp, folds)
             for fuel, value in fuels.items():
@@ -416,15 +387,15 @@ def fuel_mix(body: bytes) -> list[FuelMixRecord]:
                     raise ValueError(f"{fuel}: no `gen` value")
                 kept.add((end, fuel), FuelMixRecord(fuel, end - FIVE_MINUTES, end, _number(mw)))
         except (ValueError, TypeError, AttributeError) as exc:
-            raise bad_response(f"{FUEL_MIX}: point {number} ({stamp}): {exc}") from None
+            raise bad_response(f"{source}: point {number} ({stamp}): {exc}") from None
     return kept.records()
 
 
-def _dashboard_points(days: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+def _dashboard_points(days: dict[str, Any], source: str) -> Iterable[tuple[str, dict[str, Any]]]:
     for day in sorted(days):
         points = days[day]
         if not isinstance(points, dict):
-            raise bad_response(f"{FUEL_MIX}: day {day} is not an object of points")
+            raise bad_response(f"{source}: day {day} is not an object of points")
         yield from points.items()
 
 
@@ -433,16 +404,15 @@ def _five_minute_end(stamp: str, folds: FoldByOrder) -> datetime:
     if len(text) > 19:  # `YYYY-MM-DD HH:MM:SS-0500`
         instant = datetime.fromisoformat(text[:19] + text[19:22] + ":" + text[22:24]).astimezone(UTC)
     else:
-        instant = folds.to_utc(FUEL_MIX, datetime.fromisoformat(text))
+        instant = folds.to_utc(None, datetime.fromisoformat(text))
     excess = (instant.minute % 5) * 60 + instant.second
     if excess == 0 and instant.microsecond == 0:
         return instant
     return instant.replace(second=0, microsecond=0) + timedelta(minutes=5 - instant.minute % 5)
 
 
-# --- 2-Day AS disclosure (NP3-911-ER): cleared DAM AS quantities --------------------------------
+# --- 2-Day AS disclosure: cleared DAM AS quantities ------------------------------------------------
 
-AS_DISCLOSURE = "NP3-911-ER"
 _CLEARED = "2d_Cleared_DAM_AS_"
 _CLEARED_HEADER = "Total Cleared AS - "
 
@@ -457,20 +427,20 @@ class ClearedAncillaryRecord:
     mw: float
 
 
-def cleared_ancillary(body: bytes) -> list[ClearedAncillaryRecord]:
+def cleared_ancillary(body: bytes, source: str) -> list[ClearedAncillaryRecord]:
     """The `2d_Cleared_DAM_AS_*` members of a 2-Day AS Disclosure zip, one member in memory at a
     time (or one such CSV on its own)."""
     if body.startswith(b"PK\x03\x04"):
-        members = zip_tables(body, AS_DISCLOSURE, lambda name: name.rsplit("/", 1)[-1].startswith(_CLEARED))
+        members = zip_tables(body, source, lambda name: name.rsplit("/", 1)[-1].startswith(_CLEARED))
     else:
-        members = iter([(AS_DISCLOSURE, body)])
+        members = iter([(source, body)])
     records: list[ClearedAncillaryRecord] = []
     count = 0
     for name, data in members:
         count += 1
-        records += _cleared_member(read_table(data, f"{AS_DISCLOSURE} {name}"))
+        records += _cleared_member(read_table(data, f"{source} {name}"))
     if not count:
-        raise bad_response(f"{AS_DISCLOSURE}: the zip holds no {_CLEARED}* CSV")
+        raise bad_response(f"{source}: the zip holds no {_CLEARED}* CSV")
     return sorted(records, key=lambda r: (r.start, r.product))
 
 

@@ -1,0 +1,556 @@
+"""The sandbox's ERCOT reports beyond prices: load, load forecast, AS prices, wind, solar,
+constraints and the fuel-mix dashboard, as deterministic rows in ERCOT's own field layout.
+
+Values follow plausible Texas shapes (zone loads in MW by ERCOT's weather zones, solar zero at
+night, wind stronger at night) with a per-interval wobble; the same query gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("America/Chicago")
+HOUR = timedelta(hours=1)
+Rows = list[list[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    emil: str
+    name: str
+    fields: tuple[tuple[str, str, str], ...]  # name, label, dataType
+    rows: Callable[[dict[str, str]], Rows | str]  # query -> rows, or what is wrong
+    mis: tuple[str, ...] = ()  # the archive CSV's headers, one per field; () for reports not archived
+    posted: int = 0  # days from an operating day to its daily archive posting
+
+
+# --- shared helpers -----------------------------------------------------------------------------
+
+
+def days_between(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def steps(day: date, step: timedelta) -> Iterator[datetime]:
+    """UTC starts of the day's intervals: 23 or 25 hours on DST days."""
+    start = datetime(day.year, day.month, day.day, tzinfo=TZ).astimezone(UTC)
+    nxt = day + timedelta(days=1)
+    end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=TZ).astimezone(UTC)
+    while start < end:
+        yield start
+        start += step
+
+
+def date_range(query: dict[str, str], prefix: str) -> tuple[date, date] | str:
+    try:
+        return date.fromisoformat(query[f"{prefix}From"]), date.fromisoformat(query[f"{prefix}To"])
+    except (KeyError, ValueError):
+        return f"{prefix}From and {prefix}To must be dates (yyyy-MM-dd)"
+
+
+def wobble(key: str, start: datetime) -> float:
+    """A stable number in [-0.5, 0.5) for a series and instant."""
+    return zlib.crc32(f"{key}|{start.timestamp():.0f}".encode()) / 2**32 - 0.5
+
+
+def hour_ending(start: datetime) -> tuple[int, bool]:
+    """ERCOT's hour ending (1..24) of the hour starting at `start`, and its DST flag (the second,
+    standard-time pass through a repeated hour)."""
+    local = start.astimezone(TZ)
+    return local.hour + 1, local.fold == 1
+
+
+def _hourly(query: dict[str, str], prefix: str) -> Iterator[tuple[date, datetime]] | str:
+    span = date_range(query, prefix)
+    if isinstance(span, str):
+        return span
+    return ((day, start) for day in days_between(*span) for start in steps(day, HOUR))
+
+
+def _round(value: float) -> float:
+    return round(value, 2)
+
+
+# --- load ---------------------------------------------------------------------------------------
+
+_ZONE_BASE = {  # MW around midday in summer, by NP6-345-CD field
+    "coast": 14_200.0,
+    "east": 1_750.0,
+    "farWest": 7_300.0,
+    "north": 1_250.0,
+    "northC": 15_100.0,
+    "southern": 4_300.0,
+    "southC": 9_400.0,
+    "west": 1_450.0,
+}
+
+
+def zone_load(zone: str, start: datetime, error: float = 0.0) -> float:
+    local = start.astimezone(TZ)
+    shape = 0.72 + 0.28 * math.sin((local.hour - 10) / 24 * 2 * math.pi) ** 2
+    return _round(_ZONE_BASE[zone] * (shape + 0.04 * wobble(zone, start) + error))
+
+
+def _weather_zone_rows(query: dict[str, str]) -> Rows | str:
+    hours = _hourly(query, "operatingDay")
+    if isinstance(hours, str):
+        return hours
+    rows: Rows = []
+    for day, start in hours:
+        ending, dst = hour_ending(start)
+        zones = [zone_load(zone, start) for zone in _ZONE_BASE]
+        rows.append([day.isoformat(), f"{ending:02d}:00", *zones, _round(sum(zones)), dst])
+    return rows
+
+
+def _forecast_zone_rows(query: dict[str, str]) -> Rows | str:
+    hours = _hourly(query, "operatingDay")
+    if isinstance(hours, str):
+        return hours
+    rows: Rows = []
+    for day, start in hours:
+        ending, dst = hour_ending(start)
+        z = {zone: zone_load(zone, start) for zone in _ZONE_BASE}
+        north = _round(z["north"] + z["northC"] + z["east"])
+        south = _round(z["southern"] + z["southC"])
+        west = _round(z["west"] + z["farWest"])
+        total = _round(sum(z.values()))
+        rows.append([day.isoformat(), f"{ending:02d}:00", north, south, west, z["coast"], total, dst])
+    return rows
+
+
+# --- seven-day load forecast --------------------------------------------------------------------
+
+FORECAST_MODELS = ("A3", "E1", "M", "X")
+IN_USE_MODEL = "E1"
+FORECAST_POSTINGS = (0, 6, 12, 18)  # Central hours of the day a vintage is posted, at :30
+
+
+def forecast_postings(day: date) -> list[datetime]:
+    """Naive Central posting times of the vintages covering `day`: the seven days before it and
+    the day itself (never inside a repeated hour)."""
+    return [
+        datetime(posted.year, posted.month, posted.day, hour, 30)
+        for posted in days_between(day - timedelta(days=7), day)
+        for hour in FORECAST_POSTINGS
+    ]
+
+
+def _load_forecast_rows(query: dict[str, str]) -> Rows | str:
+    hours = _hourly(query, "deliveryDate")
+    if isinstance(hours, str):
+        return hours
+    in_use_only = query.get("inUseFlag", "").lower() == "true"
+    models = (IN_USE_MODEL,) if in_use_only else FORECAST_MODELS
+    rows: Rows = []
+    for day, start in hours:
+        ending, dst = hour_ending(start)
+        for posted in forecast_postings(day):
+            for model in models:
+                lead = (start - posted.replace(tzinfo=TZ).astimezone(UTC)) / timedelta(days=7)
+                error = 0.03 * lead * wobble(f"{model}{posted}", start)
+                zones = [zone_load(zone, start, error) for zone in _ZONE_BASE]
+                rows.append(
+                    [
+                        f"{posted:%Y-%m-%dT%H:%M:%S}",
+                        day.isoformat(),
+                        f"{ending}:00",  # as the API writes it: "1:00" .. "24:00"
+                        *zones,
+                        _round(sum(zones)),
+                        model,
+                        model == IN_USE_MODEL,
+                        dst,
+                    ]
+                )
+    return rows
+
+
+# --- DAM ancillary service clearing prices ------------------------------------------------------
+
+AS_PRODUCTS = {"REGUP": 9.0, "REGDN": 4.5, "RRS": 6.0, "NSPIN": 3.0, "ECRS": 7.5}  # $/MW, typical
+
+
+def _as_price_rows(query: dict[str, str]) -> Rows | str:
+    hours = _hourly(query, "deliveryDate")
+    if isinstance(hours, str):
+        return hours
+    rows: Rows = []
+    for day, start in hours:
+        ending, dst = hour_ending(start)
+        local = start.astimezone(TZ)
+        peak = 1.0 + 1.5 * math.sin((local.hour - 9) / 24 * 2 * math.pi) ** 2
+        for product, base in AS_PRODUCTS.items():
+            price = _round(max(0.0, base * peak * (1 + wobble(product, start))))
+            rows.append([day.isoformat(), f"{ending:02d}:00", product, price, dst])
+    return rows
+
+
+# --- wind and solar -----------------------------------------------------------------------------
+
+WIND_AREAS = {"SystemWide": 1.0, "LoadZoneSouthHouston": 0.22, "LoadZoneWest": 0.63, "LoadZoneNorth": 0.15}
+WIND_POSTINGS = (0, 6, 12, 18)  # Central hours, at :55
+
+
+def _wind(area: str, start: datetime, kind: str) -> float:
+    local = start.astimezone(TZ)
+    night = 0.55 + 0.35 * math.cos((local.hour - 3) / 24 * 2 * math.pi)
+    return _round(24_000 * WIND_AREAS[area] * (night + 0.1 * wobble(f"wind{kind}", start)))
+
+
+def _solar(start: datetime, kind: str) -> float:
+    local = start.astimezone(TZ)
+    sun = math.sin((local.hour + 0.5 - 6.5) / 13 * math.pi)  # daylight ~06:30-19:30
+    return _round(max(0.0, 26_000 * sun * (1 + 0.08 * wobble(f"solar{kind}", start)))) if sun > 0 else 0.0
+
+
+def renewable_postings(day: date) -> list[datetime]:
+    """Naive Central posting times whose rows cover `day`: two days before it to the next morning."""
+    return [
+        datetime(posted.year, posted.month, posted.day, hour, 55)
+        for posted in days_between(day - timedelta(days=2), day + timedelta(days=1))
+        for hour in WIND_POSTINGS
+    ]
+
+
+def _production_rows(query: dict[str, str], solar: bool) -> Rows | str:
+    hours = _hourly(query, "deliveryDate")
+    if isinstance(hours, str):
+        return hours
+    rows: Rows = []
+    for day, start in hours:
+        ending, dst = hour_ending(start)
+        for posted in renewable_postings(day):
+            # an hour's actual is known once the hour is over
+            known = posted.replace(tzinfo=TZ).astimezone(UTC) >= start + HOUR
+            if solar:
+                values: list[Any] = [
+                    _solar(start, "gen") if known else None,
+                    _solar(start, "cop"),
+                    _solar(start, f"stppf{posted}"),
+                    _solar(start, f"pvgrpp{posted}"),
+                ]
+                hsl = _solar(start, "hsl") if known else None
+            else:
+                values = []
+                for area in WIND_AREAS:
+                    values += [
+                        _wind(area, start, "gen") if known else None,
+                        _wind(area, start, "cop"),
+                        _wind(area, start, f"stwpf{posted}"),
+                        _wind(area, start, f"wgrpp{posted}"),
+                    ]
+                hsl = _wind("SystemWide", start, "hsl") if known else None
+            rows.append([f"{posted:%Y-%m-%dT%H:%M:%S}", day.isoformat(), ending, *values, hsl, dst])
+    return rows
+
+
+# --- constraints --------------------------------------------------------------------------------
+
+CONSTRAINTS = (  # name, contingency, from station, to station, kV, limit MW
+    ("6437__A", "SCELSAN8", "CELANESE", "SAN_MIGL", 138.0, 214.0),
+    ("PNHNDL", "BASE CASE", "", "", 0.0, 6_500.0),
+    ("BRZSW_LCMNHP1_1", "DBRZNAT5", "BRAZOS_S", "LCMNH_PP", 345.0, 1_085.0),
+    ("WHITNE_LONGCR1_1", "SLNGWHI8", "WHITNEY", "LONG_CRK", 138.0, 143.0),
+)
+
+
+def binding(name: str, start: datetime) -> bool:
+    return wobble(f"bind{name}", start) < -0.2  # binds in about three intervals of ten
+
+
+def _constraint(name: str, start: datetime, limit: float) -> tuple[float, float]:
+    shadow = _round(5 + 95 * (wobble(f"shadow{name}", start) + 0.5))
+    return shadow, _round(limit * (1 + 0.02 * (wobble(f"flow{name}", start) + 0.5)))
+
+
+def sced_stamp(slot: datetime) -> datetime:
+    """SCED runs a little after each 5-minute mark, a different few seconds each time."""
+    return slot + timedelta(seconds=5 + zlib.crc32(slot.isoformat().encode()) % 50)
+
+
+def _sced_constraint_rows(query: dict[str, str]) -> Rows | str:
+    try:
+        low = datetime.fromisoformat(query["SCEDTimestampFrom"])
+        high = datetime.fromisoformat(query["SCEDTimestampTo"])
+    except (KeyError, ValueError):
+        return "SCEDTimestampFrom and SCEDTimestampTo must be timestamps (yyyy-MM-ddTHH:mm:ss)"
+    rows: Rows = []
+    for day in days_between(low.date(), high.date()):
+        for slot in steps(day, timedelta(minutes=5)):
+            stamp = sced_stamp(slot)
+            local = stamp.astimezone(TZ)
+            wall = local.replace(tzinfo=None, fold=0)
+            if not low <= wall <= high:
+                continue
+            for number, (name, contingency, src, dst, kv, limit) in enumerate(CONSTRAINTS, 1):
+                if not binding(name, slot):
+                    continue
+                shadow, flow = _constraint(name, slot, limit)
+                rows.append(
+                    [f"{wall:%Y-%m-%dT%H:%M:%S}", local.fold == 1, number, name, contingency, shadow, 5_000.0,
+                     limit, flow, max(0.0, _round(flow - limit)), src, dst, kv, kv, "DC_E"]
+                )  # fmt: skip
+    return rows
+
+
+def _dam_constraint_rows(query: dict[str, str]) -> Rows | str:
+    hours = _hourly(query, "deliveryDate")
+    if isinstance(hours, str):
+        return hours
+    rows: Rows = []
+    for day, start in hours:
+        ending, dst = hour_ending(start)
+        for number, (name, contingency, src, to, kv, limit) in enumerate(CONSTRAINTS, 1):
+            if not binding(f"dam{name}", start):
+                continue
+            shadow, flow = _constraint(f"dam{name}", start, limit)
+            local_end = (start + HOUR).astimezone(TZ)
+            rows.append(
+                [day.isoformat(), f"{ending:02d}:00", number, name, contingency, limit, flow, 0.0, shadow,
+                 src, to, kv, kv, f"{local_end:%Y-%m-%dT%H:00:00}", dst]
+            )  # fmt: skip
+    return rows
+
+
+# --- the reports, keyed by their path under the API ---------------------------------------------
+
+_D, _S, _N, _B, _I, _T = "DATE", "VARCHAR", "DOUBLE", "BOOLEAN", "INTEGER", "DATETIME"
+
+REPORTS: dict[str, Report] = {
+    "np6-345-cd/act_sys_load_by_wzn": Report(
+        "NP6-345-CD",
+        "Actual System Load by Weather Zone",
+        (
+            ("operatingDay", "Operating Day", _D),
+            ("hourEnding", "Hour Ending", _S),
+            ("coast", "Coast", _N),
+            ("east", "East", _N),
+            ("farWest", "Far West", _N),
+            ("north", "North", _N),
+            ("northC", "North Central", _N),
+            ("southern", "Southern", _N),
+            ("southC", "South Central", _N),
+            ("west", "West", _N),
+            ("total", "Total", _N),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        _weather_zone_rows,
+        (
+            "OperDay",
+            "HourEnding",
+            "COAST",
+            "EAST",
+            "FAR_WEST",
+            "NORTH",
+            "NORTH_C",
+            "SOUTHERN",
+            "SOUTH_C",
+            "WEST",
+            "TOTAL",
+            "DSTFlag",
+        ),
+        posted=1,
+    ),
+    "np6-346-cd/act_sys_load_by_fzn": Report(
+        "NP6-346-CD",
+        "Actual System Load by Forecast Zone",
+        (
+            ("operatingDay", "Operating Day", _D),
+            ("hourEnding", "Hour Ending", _S),
+            ("north", "North", _N),
+            ("south", "South", _N),
+            ("west", "West", _N),
+            ("houston", "Houston", _N),
+            ("total", "Total", _N),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        _forecast_zone_rows,
+        ("OperDay", "HourEnding", "NORTH", "SOUTH", "WEST", "HOUSTON", "TOTAL", "DSTFlag"),
+        posted=1,
+    ),
+    "np3-565-cd/lf_by_model_weather_zone": Report(
+        "NP3-565-CD",
+        "Seven-Day Load Forecast by Model and Weather Zone",
+        (
+            ("postedDatetime", "Posted", _T),
+            ("deliveryDate", "Delivery Date", _D),
+            ("hourEnding", "Hour Ending", _S),
+            ("coast", "Coast", _N),
+            ("east", "East", _N),
+            ("farWest", "Far West", _N),
+            ("north", "North", _N),
+            ("northCentral", "North Central", _N),
+            ("southern", "Southern", _N),
+            ("southCentral", "South Central", _N),
+            ("west", "West", _N),
+            ("systemTotal", "System Total", _N),
+            ("model", "Model", _S),
+            ("inUseFlag", "In Use Flag", _B),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        _load_forecast_rows,
+    ),
+    "np4-188-cd/dam_clear_price_for_cap": Report(
+        "NP4-188-CD",
+        "DAM Clearing Prices for Capacity",
+        (
+            ("deliveryDate", "Delivery Date", _D),
+            ("hourEnding", "Hour Ending", _S),
+            ("ancillaryType", "Ancillary Type", _S),
+            ("MCPC", "MCPC", _N),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        _as_price_rows,
+        ("DeliveryDate", "HourEnding", "AncillaryType", "MCPC", "DSTFlag"),
+        posted=-1,
+    ),
+    "np4-732-cd/wpp_hrly_avrg_actl_fcast": Report(
+        "NP4-732-CD",
+        "Wind Power Production - Hourly Averaged Actual and Forecasted Values",
+        (
+            ("postedDatetime", "Posted", _T),
+            ("deliveryDate", "Delivery Date", _D),
+            ("hourEnding", "Hour Ending", _I),
+            *(
+                (f"{kind}{area}", f"{kind} {area}", _N)
+                for area in WIND_AREAS
+                for kind in ("gen", "COPHSL", "STWPF", "WGRPP")
+            ),
+            ("HSLSystemWide", "HSL System Wide", _N),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        lambda query: _production_rows(query, solar=False),
+    ),
+    "np4-737-cd/spp_hrly_avrg_actl_fcast": Report(
+        "NP4-737-CD",
+        "Solar Power Production - Hourly Averaged Actual and Forecasted Values",
+        (
+            ("postedDatetime", "Posted", _T),
+            ("deliveryDate", "Delivery Date", _D),
+            ("hourEnding", "Hour Ending", _I),
+            ("genSystemWide", "Gen System Wide", _N),
+            ("COPHSLSystemWide", "COP HSL System Wide", _N),
+            ("STPPFSystemWide", "STPPF System Wide", _N),
+            ("PVGRPPSystemWide", "PVGRPP System Wide", _N),
+            ("HSLSystemWide", "HSL System Wide", _N),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        lambda query: _production_rows(query, solar=True),
+    ),
+    "np6-86-cd/shdw_prices_bnd_trns_const": Report(
+        "NP6-86-CD",
+        "SCED Shadow Prices and Binding Transmission Constraints",
+        (
+            ("SCEDTimestamp", "SCED Timestamp", _T),
+            ("repeatedHourFlag", "Repeat Hour Flag", _B),
+            ("constraintID", "Constraint Id", _I),
+            ("constraintName", "Constraint Name", _S),
+            ("contingencyName", "Contingency Name", _S),
+            ("shadowPrice", "Shadow Price", _N),
+            ("maxShadowPrice", "Max Shadow Price", _N),
+            ("limit", "Limit", _N),
+            ("value", "Value", _N),
+            ("violatedMW", "Violated MW", _N),
+            ("fromStation", "From Station", _S),
+            ("toStation", "To Station", _S),
+            ("fromStationkV", "From Station kV", _N),
+            ("toStationkV", "To Station kV", _N),
+            ("CCTStatus", "CCT Status", _S),
+        ),
+        _sced_constraint_rows,
+    ),
+    "np4-191-cd/dam_shadow_prices": Report(
+        "NP4-191-CD",
+        "DAM Shadow Prices",
+        (
+            ("deliveryDate", "Delivery Date", _D),
+            ("hourEnding", "Hour Ending", _S),
+            ("constraintId", "Constraint Id", _I),
+            ("constraintName", "Constraint Name", _S),
+            ("contingencyName", "Contingency Name", _S),
+            ("constraintLimit", "Constraint Limit", _I),
+            ("constraintValue", "Constraint Value", _I),
+            ("violationAmount", "Violation Amount", _I),
+            ("shadowPrice", "Shadow Price", _N),
+            ("fromStation", "From Station", _S),
+            ("toStation", "To Station", _S),
+            ("fromStationkV", "From Station kV", _N),
+            ("toStationkV", "To Station kV", _N),
+            ("deliveryTime", "Delivery Time", _T),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        _dam_constraint_rows,
+        (
+            "DeliveryDate",
+            "HourEnding",
+            "ConstraintID",
+            "ConstraintName",
+            "ContingencyName",
+            "ConstraintLimit",
+            "ConstraintValue",
+            "ViolationAmount",
+            "ShadowPrice",
+            "FromStation",
+            "ToStation",
+            "FromStationkV",
+            "ToStationkV",
+            "DeliveryTime",
+            "DSTFlag",
+        ),
+        posted=-1,
+    ),
+}
+
+
+# --- fuel mix dashboard -------------------------------------------------------------------------
+
+FUELS = {  # ERCOT's dashboard labels and typical MW
+    "Coal and Lignite": 8_500.0,
+    "Hydro": 150.0,
+    "Natural Gas": 30_000.0,
+    "Nuclear": 4_950.0,
+    "Other": 40.0,
+    "Power Storage": 600.0,
+    "Solar": 0.0,
+    "Wind": 12_000.0,
+}
+
+
+def fuel_mix_document(now: datetime) -> dict[str, Any]:
+    """The dashboard as ERCOT serves it at `now`: yesterday and today up to the last 5-minute
+    average that has closed, stamped 3 s before each 5-minute mark with its UTC offset."""
+    today = now.astimezone(TZ).date()
+    data: dict[str, Any] = {}
+    last = ""
+    for day in (today - timedelta(days=1), today):
+        points: dict[str, Any] = {}
+        for start in steps(day, timedelta(minutes=5)):
+            end = start + timedelta(minutes=5)
+            if end > now:
+                break
+            last = f"{(end - timedelta(seconds=3)).astimezone(TZ):%Y-%m-%d %H:%M:%S%z}"
+            points[last] = {fuel: {"gen": _fuel(fuel, base, start)} for fuel, base in FUELS.items()}
+        data[day.isoformat()] = points
+    return {
+        "lastUpdated": last,
+        "monthlyCapacity": {fuel: round(base * 1.6) for fuel, base in FUELS.items()},
+        "types": list(FUELS),
+        "data": data,
+    }
+
+
+def _fuel(fuel: str, base: float, start: datetime) -> float:
+    if fuel == "Solar":
+        return _solar(start, "gen")
+    if fuel == "Wind":
+        return _wind("SystemWide", start, "gen")
+    return _round(base * (1 + 0.05 * wobble(fuel, start)))
