@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 
 import httpx
 import pytest
 
-from adapters import caiso, synthetic
-from adapters.caiso import datasets, files, parse, reports, sandbox
-from adapters.caiso.client import CaisoAdapter
-from adapters.caiso.reports import URL
+from adapters import caiso
+from adapters.caiso import datasets, files, parse
+from adapters.caiso.feeds import Oasis
+from adapters.caiso.nodes import FIXED_NODES
 from adapters.config import Settings
 from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamThrottled
 from adapters.model import (
@@ -34,19 +32,22 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
+from adapters.pipeline import FeedAdapter
+from adapters.sandbox import caiso as sandbox
+from adapters.sandbox import synthetic
+from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers import Recording, assert_contiguous, recorded, utc
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "caiso"
-SAMPLES = Path(os.environ.get("GRIDQL_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "iso-samples"))
 PACIFIC = caiso.MARKET.tz
 NP15, PGAE = "TH_NP15_GEN-APND", "DLAP_PGAE-APND"
+OASIS_URL = "https://oasis.caiso.com/oasisapi/SingleZip"
 DAM_HEADER = (
     "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,OPR_INTERVAL,NODE_ID_XML,NODE_ID,NODE,"
     "MARKET_RUN_ID,LMP_TYPE,XML_DATA_ITEM,PNODE_RESMRID,GRP_TYPE,POS,MW,GROUP"
 )
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+PRC_LMP_SAMPLE = "caiso/oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip"
+SLD_FCST_SAMPLE = "caiso/20250219_20250227_SLD_FCST_7DA_20250221_01_09_58_v1.zip"
+SLD_REN_FCST_SAMPLE = "caiso/20250204_20250211_SLD_REN_FCST_DAM_20250214_04_52_10_v1.zip"
 
 
 def days(first: date, count: int = 1) -> Window:
@@ -55,7 +56,7 @@ def days(first: date, count: int = 1) -> Window:
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return (FIXTURES / "caiso" / name).read_bytes()
 
 
 def zipped(text: str, member: str = "report.csv") -> bytes:
@@ -78,22 +79,17 @@ def dam_rows(*rows: tuple[str, str, str, str]) -> bytes:
 Responder = Callable[[httpx.Request], httpx.Response]
 
 
-def recording(respond: Responder) -> tuple[httpx.MockTransport, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return respond(request)
-
-    return httpx.MockTransport(handler), seen
-
-
 def body(content: bytes) -> Responder:
     return lambda request: httpx.Response(200, content=content)
 
 
+def answer(request: httpx.Request) -> httpx.Response:
+    """The sandbox as it stands now."""
+    return sandbox.answer(request)
+
+
 @asynccontextmanager
-async def opened(transport: httpx.AsyncBaseTransport) -> AsyncIterator[CaisoAdapter]:
+async def opened(transport: httpx.AsyncBaseTransport) -> AsyncIterator[FeedAdapter]:
     adapter = caiso.create(Settings(retries=1), transport, min_interval=0)
     try:
         yield adapter
@@ -102,8 +98,8 @@ async def opened(transport: httpx.AsyncBaseTransport) -> AsyncIterator[CaisoAdap
 
 
 @asynccontextmanager
-async def sandboxed() -> AsyncIterator[CaisoAdapter]:
-    adapter = caiso.create(Settings(sandbox=True, retries=1))
+async def sandboxed(clock: Callable[[], datetime] | None = None) -> AsyncIterator[FeedAdapter]:
+    adapter = caiso.create(Settings(sandbox=True, retries=1), sandbox.transport(clock=clock), clock=clock)
     try:
         yield adapter
     finally:
@@ -218,28 +214,58 @@ def test_atlas_types_and_errors() -> None:
         parse.nodes(fixture("error_1004_window.zip"))
 
 
-def test_no_recorded_price_report_is_left_without_a_parser_test() -> None:
-    # The recorded CAISO samples are load and renewables reports only; a price report landing there
-    # needs exact-value tests here.
-    folder = SAMPLES / "caiso"
-    if not folder.is_dir():
-        pytest.skip(f"no samples at {folder}")
-    priced = [p.name for p in folder.iterdir() if b"LMP_TYPE" in p.read_bytes() or "LMP" in p.name.upper()]
-    assert priced == []
+def test_recorded_prc_lmp_all_apnodes_pivots_to_exact_components() -> None:
+    # One GMT day of every APnode, LMP/MCC/MCE/MCL rows in no order, exactly as OASIS served it.
+    records = parse.prices(recorded(PRC_LMP_SAMPLE))
+
+    assert len(records) == 40_712  # 1,697 nodes x 8 hours of 2020-01-01 + 1,696 x 16 of 2020-01-02
+    assert len({r.node for r in records}) == 1_700
+    assert sorted({r.start for r in records}) == [utc(2020, 1, 2, h) for h in range(24)]
+    found = {(r.node, r.start): r for r in records}
+    assert found[NP15, utc(2020, 1, 2, 20)] == PriceRecord(
+        NP15, utc(2020, 1, 2, 20), utc(2020, 1, 2, 21), 28.14549, 27.35759, 0.0, 0.7879
+    )
+    assert found["TH_SP15_GEN-APND", utc(2020, 1, 2, 20)] == PriceRecord(
+        "TH_SP15_GEN-APND", utc(2020, 1, 2, 20), utc(2020, 1, 2, 21), 25.55746, 27.35759, 0.0, -1.80013
+    )
+    assert found[PGAE, utc(2020, 1, 2, 3)] == PriceRecord(
+        PGAE, utc(2020, 1, 2, 3), utc(2020, 1, 2, 4), 38.53754, 38.1371, 0.0, 0.40044
+    )
+    assert found["AFPR_1_TOT_GEN-APND", utc(2020, 1, 2)].lmp == 33.34256
+    assert found["AFPR_1_TOT_GEN-APND", utc(2020, 1, 2, 5)].lmp == 34.04259  # the member's first row
+    # Hour 17 of 2020-01-01 is the last of the three trading hubs' on-peak blocks that day.
+    assert sum(r.node == "TH_NP15_GEN_ONPEAK-APND" for r in records) == 10
+
+
+async def test_recorded_prc_lmp_serves_a_node_through_the_adapter_in_one_request() -> None:
+    seen = Recording(body(recorded(PRC_LMP_SAMPLE)))
+    window = Window(utc(2020, 1, 2), utc(2020, 1, 3))
+
+    async with opened(seen) as adapter:
+        result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15, PGAE], window)
+
+    assert len(seen.requests) == 1
+    assert (params(seen.requests[0])["startdatetime"], params(seen.requests[0])["enddatetime"]) == (
+        "20200102T00:00-0000",
+        "20200103T00:00-0000",
+    )
+    assert [len(result[code]) for code in (NP15, PGAE)] == [24, 24]
+    assert_contiguous(result[NP15], timedelta(hours=1))
+    assert result[NP15][20].lmp == 28.14549 and result[PGAE][3].loss == 0.40044
 
 
 # --- the adapter against a mock OASIS --------------------------------------------------------
 
 
 async def test_one_request_carries_the_whole_batch() -> None:
-    transport, seen = recording(body(fixture("prc_lmp_dam_20250715_2nodes.zip")))
+    seen = Recording(body(fixture("prc_lmp_dam_20250715_2nodes.zip")))
     window = days(date(2025, 7, 15))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15, PGAE, "UNKNOWN_APND"], window)
 
-    assert len(seen) == 1
-    request = seen[0]
+    assert len(seen.requests) == 1
+    request = seen.requests[0]
     assert (request.method, request.url.host, request.url.path) == (
         "GET",
         "oasis.caiso.com",
@@ -261,14 +287,14 @@ async def test_one_request_carries_the_whole_batch() -> None:
 
 
 async def test_only_intervals_starting_in_the_window_are_returned() -> None:
-    transport, seen = recording(body(fixture("prc_lmp_dam_20250715_2nodes.zip")))
+    seen = Recording(body(fixture("prc_lmp_dam_20250715_2nodes.zip")))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         result = await adapter.prices(
             MarketRun.DAY_AHEAD_HOURLY, [NP15], Window(utc(2025, 7, 15, 8), utc(2025, 7, 15, 8, 30))
         )
 
-    assert (params(seen[0])["startdatetime"], params(seen[0])["enddatetime"]) == (
+    assert (params(seen.requests[0])["startdatetime"], params(seen.requests[0])["enddatetime"]) == (
         "20250715T08:00-0000",
         "20250715T08:30-0000",
     )
@@ -276,12 +302,12 @@ async def test_only_intervals_starting_in_the_window_are_returned() -> None:
 
 
 async def test_a_40_day_day_ahead_window_takes_two_requests() -> None:
-    transport, seen = recording(body(fixture("error_1000_no_data.zip")))
+    seen = Recording(body(fixture("error_1000_no_data.zip")))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], days(date(2025, 1, 1), 40))
 
-    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen) == [
+    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen.requests) == [
         ("20250101T08:00-0000", "20250201T08:00-0000"),  # 31 operating days, the OASIS limit
         ("20250201T08:00-0000", "20250210T08:00-0000"),
     ]
@@ -289,78 +315,78 @@ async def test_a_40_day_day_ahead_window_takes_two_requests() -> None:
 
 
 async def test_a_two_day_5_minute_window_takes_one_request_per_operating_day() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, [NP15], days(date(2025, 11, 1), 2))
 
-    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen) == [
+    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen.requests) == [
         ("20251101T07:00-0000", "20251102T07:00-0000"),
         ("20251102T07:00-0000", "20251103T08:00-0000"),  # the 25-hour fall-back day
     ]
-    assert {(params(r)["queryname"], params(r)["market_run_id"], params(r)["version"]) for r in seen} == {
+    assert {(params(r)["queryname"], params(r)["market_run_id"], params(r)["version"]) for r in seen.requests} == {
         ("PRC_INTVL_LMP", "RTM", "3")
     }
     assert len(result[NP15]) == 288 + 300
 
 
 async def test_more_than_ten_nodes_are_split_at_the_oasis_limit() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
     codes = list(sandbox.APNODES)[:12]
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         result = await adapter.prices(MarketRun.REAL_TIME_15_MIN, codes, days(date(2025, 7, 1), 2))
 
     # Two node batches (10 + 2) times two operating days.
-    assert sorted(len(params(r)["node"].split(",")) for r in seen) == [2, 2, 10, 10]
-    assert {(params(r)["queryname"], params(r)["market_run_id"]) for r in seen} == {("PRC_RTPD_LMP", "RTPD")}
+    assert sorted(len(params(r)["node"].split(",")) for r in seen.requests) == [2, 2, 10, 10]
+    assert {(params(r)["queryname"], params(r)["market_run_id"]) for r in seen.requests} == {("PRC_RTPD_LMP", "RTPD")}
     assert {code: len(records) for code, records in result.items()} == dict.fromkeys(codes, 192)
 
 
 async def test_a_repeat_query_is_served_from_the_cache() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
     window = days(date(2025, 7, 1))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         first = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15, PGAE], window)
         again = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [PGAE, NP15], window)
         await adapter.nodes()
         await adapter.nodes()
 
-    assert [params(r)["queryname"] for r in seen] == ["PRC_LMP", "ATL_APNODE"]
+    assert [params(r)["queryname"] for r in seen.requests] == ["PRC_LMP", "ATL_APNODE"]
     assert again == first
 
 
 async def test_an_error_report_fails_the_query_and_is_not_cached() -> None:
-    transport, seen = recording(body(fixture("error_1004_window.zip")))
+    seen = Recording(body(fixture("error_1004_window.zip")))
     window = days(date(2025, 7, 1))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         for _ in range(2):
             with pytest.raises(UpstreamBadResponse, match="Data can be requested for period of 31 days only"):
                 await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], window)
 
-    assert len(seen) == 2
+    assert len(seen.requests) == 2
 
 
 async def test_an_unpublished_run_is_refused_without_a_request() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         with pytest.raises(UnsupportedRun) as refused:
             await adapter.prices(MarketRun.REAL_TIME_HOURLY, [NP15], days(date(2025, 7, 1)))
 
     assert str(refused.value) == (
-        "CAISO does not publish REAL_TIME_HOURLY; it publishes: DAY_AHEAD_HOURLY, REAL_TIME_15_MIN, REAL_TIME_5_MIN, "
+        "CAISO does not publish REAL_TIME_HOURLY; it publishes DAY_AHEAD_HOURLY, REAL_TIME_15_MIN, REAL_TIME_5_MIN, "
         "HOUR_AHEAD_15_MIN"
     )
-    assert seen == []
+    assert seen.requests == []
 
 
 async def test_an_html_page_under_http_200_is_a_bad_response() -> None:
-    transport, _ = recording(lambda request: httpx.Response(200, text="<html>Service Unavailable</html>"))
+    seen = Recording(lambda request: httpx.Response(200, text="<html>Service Unavailable</html>"))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         with pytest.raises(UpstreamBadResponse, match="not a zip archive") as failed:
             await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], days(date(2025, 7, 1)))
 
@@ -445,7 +471,7 @@ def sandbox_request(**overrides: str) -> httpx.Request:
         "node": NP15,
         "resultformat": "6",
     }
-    return httpx.Request("GET", URL, params={**query, **overrides})
+    return httpx.Request("GET", OASIS_URL, params={**query, **overrides})
 
 
 def test_sandbox_is_deterministic_and_honours_the_node_filter() -> None:
@@ -484,15 +510,32 @@ def test_sandbox_answers_404_off_the_oasis_path() -> None:
 # --- wiring ----------------------------------------------------------------------------------
 
 
-async def test_live_requests_are_spaced_five_seconds_apart() -> None:
+async def test_live_requests_are_spaced_five_seconds_apart_and_files_one() -> None:
     live = caiso.create(Settings())
-    offline = caiso.create(Settings(sandbox=True))
+    offline = caiso.create(Settings(sandbox=True), sandbox.transport())
     try:
-        assert live.upstream.limiter.interval == 5.0
-        assert offline.upstream.limiter.interval == 0.0
+        assert {u.name: u.limiter.interval for u in live.upstreams} == {"oasis": 5.0, "files": 1.0}
+        assert {u.name: u.limiter.interval for u in offline.upstreams} == {"oasis": 0.0, "files": 0.0}
     finally:
         await live.aclose()
         await offline.aclose()
+
+
+async def test_healthz_shows_both_upstreams_so_an_open_oasis_circuit_is_seen() -> None:
+    from graph.app import create_app
+
+    settings = Settings(sandbox=True, retries=1)
+    adapter = caiso.create(settings, httpx.MockTransport(lambda request: httpx.Response(503)), min_interval=0)
+    for _ in range(5):
+        with pytest.raises(Exception, match="HTTP 503"):
+            await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], days(date(2025, 7, 1)))
+    app = create_app(settings, adapters={ISO.CAISO: adapter})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gridql.test") as client:
+        health = (await client.get("/healthz")).json()
+    await adapter.aclose()
+
+    circuits = next(value for value in health.values() if isinstance(value, dict) and "CAISO" in value)["CAISO"]
+    assert circuits["oasis"]["circuit"] == "open" and circuits["files"]["circuit"] == "closed"
 
 
 def test_market_and_feeds() -> None:
@@ -507,15 +550,26 @@ def test_market_and_feeds() -> None:
     assert set(feeds) == {
         *("PRC_LMP", "PRC_RTPD_LMP", "PRC_INTVL_LMP", "PRC_HASP_LMP", "ATL_APNODE"),
         *("SLD_FCST", "SLD_FCST_ACTUAL", "SLD_REN_FCST", "PRC_AS", "PRC_INTVL_AS", "PRC_NOMOGRAM"),
-        *("ENE_SLRS", "DailyRenewablesWatch"),
+        *("PRC_NOMOGRAM_RTM", "ENE_SLRS", "DailyRenewablesWatch", "fuelsource"),
     }
     assert len(caiso.FEEDS) == len(feeds)
     assert all(feed.iso is ISO.CAISO for feed in caiso.FEEDS)
     assert len(feeds["PRC_LMP"].parse(fixture("prc_lmp_dam_20250715_2nodes.zip"))) == 6
+    # One query asked for several market_run_ids is one feed; each run of a report is asked once.
+    queries = [f.query for f in caiso.FEEDS if isinstance(f.query, Oasis)]
+    asked = [(query.queryname, run) for query in queries for run in query.market_run_ids]
+    assert len(asked) == len(set(asked))
+    assert {run for query, run in asked if query == "SLD_FCST"} == {"ACTUAL", "7DA", "2DA", "DAM"}
+
+
+def test_fuelsource_needs_the_day_from_its_url() -> None:
+    fuelsource = next(feed for feed in caiso.FEEDS if feed.name == "fuelsource")
+    with pytest.raises(UpstreamBadResponse, match="its day is in its URL"):
+        fuelsource.parse(b"Time,Solar\n00:00,1\n")
 
 
 async def test_hubs_and_dlaps_are_known_without_a_request_and_stay_in_the_node_list() -> None:
-    fixed = {node.code: node.type for node in CaisoAdapter.fixed_nodes}
+    fixed = {node.code: node.type for node in FIXED_NODES}
     assert fixed == {
         "TH_NP15_GEN-APND": NodeType.HUB,
         "TH_SP15_GEN-APND": NodeType.HUB,
@@ -529,25 +583,21 @@ async def test_hubs_and_dlaps_are_known_without_a_request_and_stay_in_the_node_l
         "<OASISMaster><ATLS_DATA><APNODE_NAME>X_1_GEN-APND</APNODE_NAME>"
         "<APNODE_TYPE>AG</APNODE_TYPE></ATLS_DATA></OASISMaster>"
     )
-    transport, seen = recording(body(zipped(atlas, "atlas.xml")))
+    seen = Recording(body(zipped(atlas, "atlas.xml")))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         listed = {node.code for node in await adapter.nodes()}
 
     assert listed == {*fixed, "X_1_GEN-APND"}
-    assert params(seen[0])["queryname"] == "ATL_APNODE"
-    assert (params(seen[0])["APnode_type"], params(seen[0])["version"]) == ("ALL", "1")
+    assert params(seen.requests[0])["queryname"] == "ATL_APNODE"
+    assert (params(seen.requests[0])["APnode_type"], params(seen.requests[0])["version"]) == ("ALL", "1")
 
 
 # --- market-wide datasets: recorded samples ----------------------------------------------------
 
 
-def sample(samples: Path, name: str) -> bytes:
-    return (samples / "caiso" / name).read_bytes()
-
-
-def test_sld_fcst_xml_sample_parses_to_rtm_forecasts_with_publication_times(samples: Path) -> None:
-    loads, forecasts = datasets.demand(sample(samples, "pyiso_sld_forecast.xml"))
+def test_sld_fcst_xml_sample_parses_to_rtm_forecasts_with_publication_times() -> None:
+    loads, forecasts = datasets.demand(recorded("caiso/" + "pyiso_sld_forecast.xml"))
 
     assert loads == []
     assert forecasts == [
@@ -564,8 +614,8 @@ def test_sld_fcst_xml_sample_parses_to_rtm_forecasts_with_publication_times(samp
     ]
 
 
-def test_sld_ren_fcst_xml_sample_parses_across_report_items(samples: Path) -> None:
-    records = datasets.renewables(sample(samples, "pyiso_sld_ren_forecast.xml"))
+def test_sld_ren_fcst_xml_sample_parses_across_report_items() -> None:
+    records = datasets.renewables(recorded("caiso/" + "pyiso_sld_ren_forecast.xml"))
 
     published = utc(2013, 9, 18, 14)  # 07:00 PDT the day before
     assert records == [
@@ -576,8 +626,8 @@ def test_sld_ren_fcst_xml_sample_parses_across_report_items(samples: Path) -> No
     ]
 
 
-def test_ene_slrs_xml_sample_parses_despite_its_unclosed_report_item(samples: Path) -> None:
-    records = datasets.schedules(sample(samples, "pyiso_ene_slrs.xml"))
+def test_ene_slrs_xml_sample_parses_despite_its_unclosed_report_item() -> None:
+    records = datasets.schedules(recorded("caiso/" + "pyiso_ene_slrs.xml"))
 
     assert [(r.item, r.start.hour, r.mw) for r in records] == [
         ("ISO_TOT_IMP_MW", 7, 5014.0),
@@ -591,8 +641,8 @@ def test_ene_slrs_xml_sample_parses_despite_its_unclosed_report_item(samples: Pa
     assert records[-1].start == utc(2013, 9, 20) and records[-1].end == utc(2013, 9, 20, 1)
 
 
-def test_a_truncated_xml_report_is_refused(samples: Path) -> None:
-    body = sample(samples, "pyiso_ene_slrs.xml")
+def test_a_truncated_xml_report_is_refused() -> None:
+    body = recorded("caiso/" + "pyiso_ene_slrs.xml")
     with pytest.raises(UpstreamBadResponse, match="not well-formed XML"):
         datasets.schedules(body[: body.index(b"<DISCLAIMER_ITEM>")])
 
@@ -604,8 +654,8 @@ def test_a_truncated_xml_report_is_refused(samples: Path) -> None:
         ("pyiso_20171106_DailyRenewablesWatch.txt", utc(2017, 11, 6, 8), 8),  # PST, the day after
     ],
 )
-def test_daily_renewables_watch_samples(samples: Path, name: str, first_utc: datetime, offset_hours: int) -> None:
-    records = files.renewables_watch(sample(samples, name))
+def test_daily_renewables_watch_samples(name: str, first_utc: datetime, offset_hours: int) -> None:
+    records = files.renewables_watch(recorded("caiso/" + name))
 
     assert len(records) == 48  # 24 hours x (SOLAR, WIND)
     assert all(r.area is None and not r.forecast for r in records)
@@ -620,23 +670,102 @@ def test_daily_renewables_watch_samples(samples: Path, name: str, first_utc: dat
         assert by_hour["SOLAR", utc(2017, 11, 6, 18)] == 6505.0 + 32.0  # HE11 (10:00 PST)
 
 
-def test_every_recorded_caiso_sample_has_a_feed_that_parses_it(samples: Path) -> None:
+RECORDED_FEEDS = {
+    "pyiso_sld_forecast.xml": "SLD_FCST",
+    "pyiso_ene_slrs.xml": "ENE_SLRS",
+    "pyiso_sld_ren_forecast.xml": "SLD_REN_FCST",
+    "pyiso_20171104_DailyRenewablesWatch.txt": "DailyRenewablesWatch",
+    "pyiso_20171106_DailyRenewablesWatch.txt": "DailyRenewablesWatch",
+    "oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip": "PRC_LMP",
+    "20250219_20250227_SLD_FCST_7DA_20250221_01_09_58_v1.zip": "SLD_FCST",
+    "20250204_20250211_SLD_REN_FCST_DAM_20250214_04_52_10_v1.zip": "SLD_REN_FCST",
+}
+
+
+def test_every_recorded_caiso_sample_has_a_feed_that_parses_it() -> None:
     feeds = {feed.name: feed for feed in caiso.FEEDS}
-    served = {
-        "pyiso_sld_forecast.xml": "SLD_FCST",
-        "pyiso_ene_slrs.xml": "ENE_SLRS",
-        "pyiso_sld_ren_forecast.xml": "SLD_REN_FCST",
-        "pyiso_20171104_DailyRenewablesWatch.txt": "DailyRenewablesWatch",
-        "pyiso_20171106_DailyRenewablesWatch.txt": "DailyRenewablesWatch",
-    }
-    assert {p.name for p in (samples / "caiso").iterdir()} == set(served)
-    assert {name: len(feeds[feed].parse(sample(samples, name))) for name, feed in served.items()} == {
+    assert {p.name for p in (SAMPLES / "caiso").iterdir()} == set(RECORDED_FEEDS)
+    assert {name: len(feeds[feed].parse(recorded("caiso/" + name))) for name, feed in RECORDED_FEEDS.items()} == {
         "pyiso_sld_forecast.xml": 3,
         "pyiso_ene_slrs.xml": 6,
         "pyiso_sld_ren_forecast.xml": 4,
         "pyiso_20171104_DailyRenewablesWatch.txt": 48,
         "pyiso_20171106_DailyRenewablesWatch.txt": 48,
+        "oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip": 40_712,
+        "20250219_20250227_SLD_FCST_7DA_20250221_01_09_58_v1.zip": 6_432,
+        "20250204_20250211_SLD_REN_FCST_DAM_20250214_04_52_10_v1.zip": 1_008,
     }
+
+
+@pytest.mark.parametrize("name", sorted(n for n in RECORDED_FEEDS if n.endswith(".zip")))
+def test_every_recorded_oasis_zip_is_the_report_and_run_its_feed_asks_for(name: str) -> None:
+    # OASIS names a member <from>_<to>_<QUERYNAME>_<MARKET_RUN_ID>_..., and prints MARKET_RUN_ID.
+    feed = next(feed for feed in caiso.FEEDS if feed.name == RECORDED_FEEDS[name])
+    with zipfile.ZipFile(io.BytesIO(recorded("caiso/" + name))) as archive:
+        [member] = archive.namelist()
+        text = archive.read(member).decode()
+    header, first = text.splitlines()[:2]
+    run = first.split(",")[header.split(",").index("MARKET_RUN_ID")]
+    assert isinstance(feed.query, Oasis)
+    assert f"_{feed.query.queryname}_{run}_" in member
+    assert run in feed.query.market_run_ids
+
+
+def test_recorded_seven_day_load_forecast_by_tac_area() -> None:
+    records = datasets.load_forecasts(recorded(SLD_FCST_SAMPLE))
+
+    assert len(records) == 6_432 and datasets.load(recorded(SLD_FCST_SAMPLE)) == []
+    assert len({r.area for r in records}) == 34
+    assert sum(r.area == "PACE" for r in records) == 96  # only four of the eight days
+    found = {(r.area, r.start): r for r in records}
+    # Operating day 2025-02-19 (17:00 PST is 01:00Z the 20th): published 09:10 PST seven days before.
+    assert found["CA ISO-TAC", utc(2025, 2, 20, 1)] == LoadForecastRecord(
+        "CA ISO-TAC", utc(2025, 2, 20, 1), utc(2025, 2, 20, 2), 24906.53, utc(2025, 2, 12, 17, 10)
+    )
+    assert found["PGE-TAC", utc(2025, 2, 20, 1)].mw == 11184.99
+    assert found["AVA", utc(2025, 2, 19, 8)].mw == 1275.14  # the member's first row
+    assert found["CA ISO-TAC", utc(2025, 2, 20, 8)].published_at == utc(2025, 2, 13, 17, 10)
+    assert min(r.start for r in records) == utc(2025, 2, 19, 8) and max(r.end for r in records) == utc(2025, 2, 27, 8)
+
+
+async def test_recorded_seven_day_forecast_through_the_adapter() -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        if params(request)["market_run_id"] == "7DA":
+            return httpx.Response(200, content=recorded(SLD_FCST_SAMPLE))
+        return httpx.Response(200, content=fixture("error_1000_no_data.zip"))
+
+    seen = Recording(respond)
+    async with opened(seen) as adapter:
+        records = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, days(date(2025, 2, 19), 8)))
+        # The same body for one day holds days not asked for: refused, not served as that day.
+        with pytest.raises(UpstreamBadResponse, match="SLD_FCST: a record starts at 2025-02-19T08:00:00"):
+            await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, days(date(2025, 2, 20))))
+
+    assert sorted(params(r)["market_run_id"] for r in seen.requests[:3]) == ["2DA", "7DA", "DAM"]
+    assert len(records) == 6_432
+    iso = [r for r in records if r.area == "CA ISO-TAC"]
+    assert_contiguous(iso, timedelta(hours=1))
+    assert (iso[0].start, iso[-1].end) == (utc(2025, 2, 19, 8), utc(2025, 2, 27, 8))
+    assert [r.published_at for r in iso[::24]] == [utc(2025, 2, d, 17, 10) for d in range(12, 20)]
+
+
+def test_recorded_day_ahead_wind_and_solar_read_by_header_despite_its_column_order() -> None:
+    records = datasets.renewables(recorded(SLD_REN_FCST_SAMPLE))
+
+    assert len(records) == 1_008  # 7 days x 24 hours x 3 hubs x (solar, wind)
+    assert all(r.forecast and r.model == "DAM" for r in records)
+    found = {(r.source, r.area, r.start): r for r in records}
+    published = utc(2025, 2, 4, 15)  # 07:00 PST the day before operating day 2025-02-05
+    assert found["SOLAR", "NP15", utc(2025, 2, 5, 20)] == RenewableRecord(
+        "SOLAR", "NP15", utc(2025, 2, 5, 20), utc(2025, 2, 5, 21), 1786.6, True, published, "DAM"
+    )
+    assert found["SOLAR", "SP15", utc(2025, 2, 5, 20)].mw == 9972.68
+    assert found["WIND", "SP15", utc(2025, 2, 5, 20)].mw == 1198.28
+    assert found["WIND", "ZP26", utc(2025, 2, 5, 20)].mw == 5.26
+    assert found["SOLAR", "NP15", utc(2025, 2, 4, 18)].mw == 772.69  # the member's first row
+    assert found["WIND", "ZP26", utc(2025, 2, 11, 7)] == RenewableRecord(
+        "WIND", "ZP26", utc(2025, 2, 11, 7), utc(2025, 2, 11, 8), 37.29, True, utc(2025, 2, 9, 15), "DAM"
+    )
 
 
 # --- market-wide datasets: CSV forms ----------------------------------------------------------
@@ -777,8 +906,8 @@ def test_bad_fuelsource_bodies_raise(content: bytes, message: str) -> None:
         files.fuel_mix(content, date(2025, 7, 1))
 
 
-def test_bad_renewables_watch_bodies_raise(samples: Path) -> None:
-    good = sample(samples, "pyiso_20171104_DailyRenewablesWatch.txt")
+def test_bad_renewables_watch_bodies_raise() -> None:
+    good = recorded("caiso/" + "pyiso_20171104_DailyRenewablesWatch.txt")
     with pytest.raises(UpstreamBadResponse, match="does not start with its date"):
         files.renewables_watch(b"<html>404</html>")
     with pytest.raises(UpstreamBadResponse, match="no SOLAR or WIND TOTAL column"):
@@ -792,7 +921,8 @@ def test_hasp_prices_parse_from_the_mw_column() -> None:
     records = parse.prices(content)
 
     assert len(records) == 96 and records[1].start - records[0].start == timedelta(minutes=15)
-    assert reports.REPORTS[MarketRun.HOUR_AHEAD_15_MIN] is reports.HASP
+    adapter = caiso.create(Settings(sandbox=True), sandbox.transport())
+    assert adapter.catalog.prices(MarketRun.HOUR_AHEAD_15_MIN).name == "PRC_HASP_LMP"
 
 
 # --- market-wide datasets: requests against a mock OASIS ----------------------------------------
@@ -819,17 +949,17 @@ def overlapping_load(request: httpx.Request) -> httpx.Response:
 
 
 async def test_a_40_day_load_query_is_split_at_31_days_and_comes_back_whole_without_seam_duplicates() -> None:
-    transport, seen = recording(overlapping_load)
+    seen = Recording(overlapping_load)
     window = days(date(2025, 1, 1), 40)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         records = await adapter.series(load_request(window))
 
-    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen) == [
+    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen.requests) == [
         ("20250101T08:00-0000", "20250201T08:00-0000"),
         ("20250201T08:00-0000", "20250210T08:00-0000"),
     ]
-    assert params(seen[0]) | {"startdatetime": "", "enddatetime": ""} == {
+    assert params(seen.requests[0]) | {"startdatetime": "", "enddatetime": ""} == {
         "queryname": "SLD_FCST",
         "market_run_id": "ACTUAL",
         "version": "1",
@@ -843,19 +973,22 @@ async def test_a_40_day_load_query_is_split_at_31_days_and_comes_back_whole_with
 
 
 async def test_fifteen_minute_as_prices_are_asked_one_hour_at_a_time() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         records = await adapter.series(
             load_request(days(date(2025, 7, 1)), MarketRun.REAL_TIME_15_MIN, DatasetKind.ANCILLARY_PRICES)
         )
 
-    assert len(seen) == 24
+    assert len(seen.requests) == 24
     assert {
         (params(r)["queryname"], params(r)["market_run_id"], params(r)["anc_type"], params(r)["anc_region"])
-        for r in seen
+        for r in seen.requests
     } == {("PRC_INTVL_AS", "RTM", "ALL", "ALL")}
-    assert sorted(params(r)["startdatetime"] for r in seen)[:2] == ["20250701T07:00-0000", "20250701T08:00-0000"]
+    assert sorted(params(r)["startdatetime"] for r in seen.requests)[:2] == [
+        "20250701T07:00-0000",
+        "20250701T08:00-0000",
+    ]
     assert len(records) == 96 * 6 * 3  # intervals x products x regions
     assert len({(r.start, r.product, r.area) for r in records}) == len(records)
 
@@ -869,32 +1002,32 @@ async def test_fifteen_minute_as_prices_are_asked_one_hour_at_a_time() -> None:
     ids=["xml-error-in-zip", "throttled"],
 )
 async def test_failures_are_coded_and_not_cached(respond: Responder, error: type[Exception], message: str) -> None:
-    transport, seen = recording(respond)
+    seen = Recording(respond)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         for _ in range(2):
             with pytest.raises(error, match=message) as failed:
                 await adapter.series(load_request(days(date(2025, 7, 1))))
 
-    assert len(seen) == 2  # the second query asked again
+    assert len(seen.requests) == 2  # the second query asked again
     assert failed.value.code in ("UPSTREAM_BAD_RESPONSE", "UPSTREAM_THROTTLED")  # type: ignore[attr-defined]
 
 
 async def test_an_empty_result_is_no_records_and_not_cached() -> None:
-    transport, seen = recording(body(fixture("error_1000_no_data.zip")))
+    seen = Recording(body(fixture("error_1000_no_data.zip")))
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         first = await adapter.series(load_request(days(date(2025, 7, 1))))
         again = await adapter.series(load_request(days(date(2025, 7, 1))))
 
     assert first == again == []
-    assert len(seen) == 2
+    assert len(seen.requests) == 2
 
 
 async def test_a_repeat_series_query_is_served_from_the_cache() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         first = await adapter.series(
             load_request(days(date(2025, 7, 1)), MarketRun.DAY_AHEAD_HOURLY, DatasetKind.CONSTRAINTS)
         )
@@ -902,7 +1035,7 @@ async def test_a_repeat_series_query_is_served_from_the_cache() -> None:
             load_request(days(date(2025, 7, 1)), MarketRun.DAY_AHEAD_HOURLY, DatasetKind.CONSTRAINTS)
         )
 
-    assert [params(r)["queryname"] for r in seen] == ["PRC_NOMOGRAM"]
+    assert [params(r)["queryname"] for r in seen.requests] == ["PRC_NOMOGRAM"]
     assert first == again and first
 
 
@@ -912,12 +1045,12 @@ async def test_fuel_mix_takes_one_file_per_day_and_a_404_is_an_unpublished_day_n
             return httpx.Response(404, text="Not Found")
         return sandbox.answer(request)
 
-    transport, seen = recording(respond)
-    async with opened(transport) as adapter:
+    seen = Recording(respond)
+    async with opened(seen) as adapter:
         records = await adapter.series(load_request(days(date(2025, 7, 1), 2), kind=DatasetKind.FUEL_MIX))
         await adapter.series(load_request(days(date(2025, 7, 1), 2), kind=DatasetKind.FUEL_MIX))
 
-    assert sorted(str(r.url) for r in seen) == [
+    assert sorted(str(r.url) for r in seen.requests) == [
         "https://www.caiso.com/outlook/history/20250701/fuelsource.csv",
         "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",
         "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",  # asked again: not cached
@@ -940,18 +1073,23 @@ async def test_load_forecast_picks_the_latest_vintage_published_before() -> None
 
 
 async def test_unserved_kinds_and_runs_are_refused_without_a_request() -> None:
-    transport, seen = recording(sandbox.answer)
+    seen = Recording(answer)
 
-    async with opened(transport) as adapter:
+    async with opened(seen) as adapter:
         with pytest.raises(UnsupportedDataset, match="does not serve interfaceFlows"):
             await adapter.series(load_request(days(date(2025, 7, 1)), kind=DatasetKind.INTERFACE_FLOWS))
-        with pytest.raises(UnsupportedDataset, match="not REAL_TIME_5_MIN"):
+        with pytest.raises(
+            UnsupportedDataset,
+            match="does not serve constraints for REAL_TIME_5_MIN; it serves it for DAY_AHEAD_HOURLY, REAL_TIME_15_MIN",
+        ):
             await adapter.series(
                 load_request(days(date(2025, 7, 1)), MarketRun.REAL_TIME_5_MIN, DatasetKind.CONSTRAINTS)
             )
 
-    assert seen == []
-    assert {d.kind for d in CaisoAdapter.datasets} == {
+        kinds = {d.kind for d in adapter.datasets}
+
+    assert seen.requests == []
+    assert kinds == {
         DatasetKind.LOAD,
         DatasetKind.LOAD_FORECAST,
         DatasetKind.RENEWABLES,
@@ -1017,3 +1155,20 @@ async def test_graphql_serves_caiso_load_and_ancillary_prices_from_the_sandbox()
     market = result["data"]["market"]  # type: ignore[index]
     assert len(market["load"]) == 24 and market["load"][0]["start"] == "2025-07-01T00:00:00-07:00"
     assert len(market["ancillaryPrices"]) == 24
+
+
+async def test_the_sandbox_answers_only_what_is_posted_by_its_clock_and_nothing_unposted_is_cached() -> None:
+    now = [utc(2025, 7, 14, 12)]  # 05:00 PDT: the day-ahead market for 2025-07-15 has not run
+    seen = Recording(sandbox.transport(clock=lambda: now[0]))
+    window = days(date(2025, 7, 15))
+
+    async with opened(seen) as adapter:
+        assert await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], window) == {NP15: []}
+        assert await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, window)) == []
+        forecast = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
+        now[0] = utc(2025, 7, 14, 21)  # 14:00 PDT: posted
+        posted = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], window)
+
+    assert {r.published_at for r in forecast} == {utc(2025, 7, 13, 16, 10)}  # 2DA: DAM comes at 09:10 PDT
+    assert len(posted[NP15]) == 24
+    assert [r.url.path for r in seen.requests].count("/oasisapi/SingleZip") == 5  # PRC_LMP twice

@@ -1,8 +1,8 @@
 """CAISO's published daily files -> records: Today's Outlook fuel source history and the Daily
 Renewables Watch.
 
-`fuelsource.csv` (one per Pacific day, `https://www.caiso.com/outlook/history/YYYYMMDD/`) has a
-`Time` column of local `HH:MM` wall times and one MW column per fuel; the day is in the URL only.
+`fuelsource.csv` (one per Pacific day, in a folder named for the day) has a `Time` column of local
+`HH:MM` wall times and one MW column per fuel; the day is in the URL only.
 The Daily Renewables Watch is tab-separated text: a date line, then an hour-ending 1..24 table of
 renewable output by type (columns separated by one or more tabs), then a production table.
 """
@@ -19,11 +19,6 @@ from ..timeutil import FoldByOrder, to_utc
 from .oasis import bad, number
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
-
-FUEL_SOURCE = "fuelsource"
-FUEL_SOURCE_URL = "https://www.caiso.com/outlook/history/{day:%Y%m%d}/fuelsource.csv"
-RENEWABLES_WATCH = "DailyRenewablesWatch"
-RENEWABLES_WATCH_URL = "https://content.caiso.com/green/renewrpt/{day:%Y%m%d}_DailyRenewablesWatch.txt"
 
 # A fuelsource row is a reading every five minutes; each is served as the interval [t, t + 5 min),
 # as gridstatus does.
@@ -71,13 +66,18 @@ def fuel_mix(body: bytes, day: date) -> list[FuelMixRecord]:
         naive = datetime(day.year, day.month, day.day, int(hour) % 24, int(minute))
         if to_utc(naive, PACIFIC).astimezone(PACIFIC).replace(tzinfo=None) != naive:
             raise bad(f"fuelsource.csv for {day} line {number_}: {stamp} does not exist that day but has values")
-        start = folds.to_utc(FUEL_SOURCE, naive)
+        start = folds.to_utc(None, naive)  # one series: the file's clock
         end = start + FUEL_STEP
         for fuel, cell in zip(fuels, cells, strict=True):
             if cell:
                 records.append(FuelMixRecord(fuel, start, end, number(cell, f"{fuel} MW")))
     records.sort(key=lambda r: (r.start, r.fuel))
     return records
+
+
+def undated_fuel_mix(body: bytes) -> list[FuelMixRecord]:
+    """A fuelsource.csv on its own: its rows are wall times of a day it does not name."""
+    raise bad("fuelsource.csv holds wall times of a day it does not name; its day is in its URL")
 
 
 def _tokens(line: str) -> list[str]:

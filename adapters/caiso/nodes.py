@@ -26,7 +26,7 @@ FIXED_NODES: tuple[Node, ...] = (
     *(Node(ISO.CAISO, code, name, NodeType.ZONE) for code, name in DLAPS.items()),
 )
 
-# APNODE_TYPE codes as ATL_APNODE prints them. Only the codes whose meaning is known are mapped:
+# APNODE_TYPE codes as the APnode atlas prints them. Only the codes whose meaning is known are mapped:
 # TH trading hub, DPZ default price zone (DLAPs), DEPZ default EIM price zone (ELAP_<BAA>),
 # CPZ custom price zone (sub-LAPs), AG aggregated generation. Everything else is OTHER.
 _TYPES: dict[str, NodeType] = {

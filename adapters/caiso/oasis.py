@@ -77,7 +77,7 @@ _CLOSE_AT = re.compile(rb"<(\w+:)?DISCLAIMER_ITEM>|</(\w+:)?RTO>")
 
 def _close_report_items(data: bytes) -> bytes | None:
     """The one defect tolerated: REPORT_ITEMs left open in a document that otherwise runs to its
-    closing `</OASISReport>` (the recorded ENE_SLRS answer has it). Every REPORT_DATA is closed and
+    closing `</OASISReport>` (the recorded schedules answer has it). Every REPORT_DATA is closed and
     the document is complete, so nothing is lost; a truncated document does not end that way."""
     if not data.rstrip().endswith(b"OASISReport>"):
         return None
