@@ -133,8 +133,9 @@ def order(record: Any) -> tuple[Any, ...]:
 
 
 def _identity(record: Any) -> tuple[Any, ...]:
-    """One row of one vintage: forecasts published at different times are different rows."""
-    return (*order(record), getattr(record, "published_at", None) or _EPOCH)
+    """One row of one vintage: forecasts published at different times are different rows, and so
+    are intervals of different lengths from one start (PJM's hourly metered and 5-minute load)."""
+    return (*order(record), record.end, getattr(record, "published_at", None) or _EPOCH)
 
 
 def ordered_unique(records: Sequence[Any]) -> list[Any]:
@@ -152,7 +153,7 @@ def latest_vintages(records: Sequence[Any], published_before: datetime | None) -
         published = getattr(record, "published_at", None)
         if published is not None and published_before is not None and published >= published_before:
             continue
-        key = order(record)
+        key = (*order(record), record.end)
         held = best.get(key)
         if held is None or (published or _EPOCH) >= (held.published_at or _EPOCH):
             best[key] = record

@@ -60,7 +60,7 @@ def _parse(args: argparse.Namespace) -> int:
     if not (args.iso and args.feed and args.file):
         print("gridql parse: give ISO FEED FILE, or --list", file=sys.stderr)
         return 2
-    chosen: Feed | None = next(
+    chosen: Feed[Any] | None = next(
         (f for f in feeds if f.iso.value == args.iso.upper() and f.name.lower() == args.feed.lower()), None
     )
     if chosen is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
@@ -16,9 +15,9 @@ from adapters.config import Settings
 from adapters.model import ISO
 from graph.app import create_app
 
-PACKAGES: dict[ISO, ModuleType] = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}
+from .helpers import Handler, Recording
 
-Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+PACKAGES: dict[ISO, ModuleType] = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}
 
 
 class Counting(httpx.AsyncBaseTransport):
@@ -47,9 +46,7 @@ class Stack:
         credentials = sandbox.credentials(self.settings)
         for iso, package in PACKAGES.items():
             inner: httpx.AsyncBaseTransport = (
-                httpx.MockTransport(failing[iso])
-                if failing and iso in failing
-                else sandbox.transport(iso, self.settings)
+                Recording(failing[iso]) if failing and iso in failing else sandbox.transport(iso, self.settings)
             )
             self.transports[iso] = Counting(iso, inner, self.counts)
             adapters[iso] = package.create(credentials, transport=self.transports[iso], min_interval=0)

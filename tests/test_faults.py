@@ -157,7 +157,7 @@ def test_content_faults_rewrite_each_wire_format() -> None:
     assert faults.rewrite(csv_body, "out-of-window", lbmp).endswith(b"07/01/2099 00:00,CAPITL,61757,31.50\r\n")
     assert b"N/A" in faults.rewrite(csv_body, "non-numeric", lbmp)
     assert b"LBMP" not in faults.rewrite(csv_body, "drop-column", lbmp)
-    assert faults.rewrite(csv_body, "drop-column", ("VALUE",)) == csv_body  # no such column: left alone
+    assert b"LBMP ($/MWHr)" in faults.rewrite(csv_body, "drop-column", ("VALUE",))  # no such column: kept
     items = b'{"items": [{"datetime_beginning_utc": "2025-07-01T04:00:00", "total_lmp_da": 31.5}], "totalRows": 1}'
     assert "2099-07-01T04:00:00" in faults.rewrite(items, "out-of-window", ("total_lmp_da",)).decode()
     ercot = b'{"fields": [{"name": "deliveryDate"}, {"name": "settlementPointPrice"}], "data": [["2025-07-01", 31.5]]}'

@@ -211,6 +211,6 @@ async def test_the_circuit_opens_after_repeated_failures_then_probes() -> None:
 def test_live_spacing_can_be_set_per_iso(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRIDQL_PJM_MIN_INTERVAL", "0.1")
     settings = Settings.from_env()
-    pjm = Upstream.configured(ISO.PJM, settings, None, live_spacing=10.0)
-    nyiso = Upstream.configured(ISO.NYISO, settings, None, live_spacing=0.5)
+    pjm = Upstream.configured(ISO.PJM, "dataminer", settings, None, live_spacing=10.0)
+    nyiso = Upstream.configured(ISO.NYISO, "mis", settings, None, live_spacing=0.5)
     assert (pjm.limiter.interval, nyiso.limiter.interval) == (0.1, 0.5)
