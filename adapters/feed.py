@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from .errors import UnsupportedDataset, UnsupportedRun
-from .model import ISO, DatasetInfo, DatasetKind, MarketRun
+from .model import ISO, DatasetInfo, DatasetKind, MarketInfo, MarketRun
 
 
 class Clock(Enum):
@@ -70,6 +70,11 @@ class Feed(Generic[Q]):
     interval: timedelta | None  # the longest interval one record may span; None: no intervals (node lists)
     cadence: timedelta  # how often the ISO publishes it
     retention: timedelta | None = None  # how far back the ISO keeps it; None: no documented limit
+
+
+def market(iso: ISO, name: str, timezone: str, feeds: Sequence[Feed[Any]]) -> MarketInfo:
+    """The ISO's market; its runs are those its price feeds serve, in their order."""
+    return MarketInfo(iso, name, timezone, tuple(f.serves.run for f in feeds if isinstance(f.serves, Prices)))
 
 
 def unsupported_run(iso: ISO, run: MarketRun, runs: Iterable[MarketRun]) -> UnsupportedRun:

@@ -27,7 +27,10 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any, Protocol
 
+import httpx
+
 from .cache import RecordCache
+from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse
 from .feed import Catalog, Feed
 from .http import Upstream
@@ -312,3 +315,42 @@ class FeedAdapter:
         if records and hasattr(records[0], "published_at"):
             return latest_vintages(records, request.published_before)
         return ordered_unique(records) if len(parts) > 1 else records
+
+
+# (name, the ISO's live spacing in seconds) -> that upstream of the ISO, configured from settings.
+UpstreamFactory = Callable[[str, float], Upstream]
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """An ISO, declared once: its market, the nodes known without asking, its feeds, and how its
+    source is built from its upstreams. `create` is the ISO package's front door."""
+
+    market: MarketInfo
+    fixed_nodes: Sequence[Node]
+    feeds: Sequence[Feed[Any]]
+    source: Callable[[UpstreamFactory, Settings], Source]
+
+    def create(
+        self,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        min_interval: float | None = None,
+    ) -> FeedAdapter:
+        """The ISO's adapter. With `transport` None it reaches the ISO; the sandbox and the tests
+        pass theirs. `min_interval` pins the spacing of every upstream (tests)."""
+        iso = self.market.iso
+
+        def upstream(name: str, live_spacing: float) -> Upstream:
+            return Upstream.configured(iso, name, settings, transport, live_spacing=live_spacing, spacing=min_interval)
+
+        return FeedAdapter(
+            self.market,
+            self.fixed_nodes,
+            Catalog(iso, self.feeds),
+            self.source(upstream, settings),
+            RecordCache(iso, ttl=settings.cache_ttl),
+            clock=clock or _now,
+        )

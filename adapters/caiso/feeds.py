@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices
-from ..model import ISO, DatasetKind, MarketInfo, MarketRun
+from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
+from ..model import ISO, DatasetKind, MarketRun
 from . import datasets, files, parse
 
 SINGLE_ZIP = "https://oasis.caiso.com/oasisapi/SingleZip"
@@ -227,9 +227,4 @@ FEEDS: tuple[Feed[Query], ...] = (
     ),
 )
 
-MARKET = MarketInfo(
-    iso=ISO.CAISO,
-    name="California ISO",
-    timezone="America/Los_Angeles",
-    runs=tuple(f.serves.run for f in FEEDS if isinstance(f.serves, Prices)),
-)
+MARKET = market(ISO.CAISO, "California ISO", "America/Los_Angeles", FEEDS)

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices
-from ..model import ISO, DatasetKind, MarketInfo, MarketRun
+from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
+from ..model import ISO, DatasetKind, MarketRun
 from . import parse, parse_datasets
 from .parse import Table
 
@@ -259,9 +259,4 @@ FEEDS: tuple[Feed[Any], ...] = (
     ),
 )
 
-MARKET = MarketInfo(
-    iso=ISO.ERCOT,
-    name="Electric Reliability Council of Texas",
-    timezone="America/Chicago",
-    runs=tuple(f.serves.run for f in FEEDS if isinstance(f.serves, Prices)),
-)
+MARKET = market(ISO.ERCOT, "Electric Reliability Council of Texas", "America/Chicago", FEEDS)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices
-from ..model import ISO, RUN_LENGTH, DatasetKind, MarketInfo, MarketRun
+from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
+from ..model import ISO, RUN_LENGTH, DatasetKind, MarketRun
 from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
 from .load import parse_isolf, parse_pal, parse_pal_integrated
 from .nodes import parse_generators
@@ -191,9 +191,4 @@ FEEDS: tuple[Feed[Mis], ...] = (
     ),
 )
 
-MARKET = MarketInfo(
-    iso=ISO.NYISO,
-    name="New York ISO",
-    timezone="America/New_York",
-    runs=tuple(f.serves.run for f in FEEDS if isinstance(f.serves, Prices)),
-)
+MARKET = market(ISO.NYISO, "New York ISO", "America/New_York", FEEDS)

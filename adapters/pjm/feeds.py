@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, Serves
-from ..model import ISO, RUN_LENGTH, DatasetKind, MarketInfo, MarketRun
+from ..feed import Clock, Dataset, Feed, NodeList, Prices, Serves, market
+from ..model import ISO, RUN_LENGTH, DatasetKind, MarketRun
 from . import rows
 from .parse import Convert, Reader, nodes, prices
 
@@ -261,9 +261,4 @@ FEEDS: tuple[Feed[Query], ...] = (
     ),
 )
 
-MARKET = MarketInfo(
-    iso=ISO.PJM,
-    name="PJM Interconnection",
-    timezone="America/New_York",
-    runs=tuple(f.serves.run for f in FEEDS if isinstance(f.serves, Prices)),
-)
+MARKET = market(ISO.PJM, "PJM Interconnection", "America/New_York", FEEDS)
