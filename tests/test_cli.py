@@ -5,19 +5,17 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bench.server import Server
 from graph.cli import main
 from graph.schema import sdl
 
-from .conftest import REPO, SAMPLES
+from .conftest import SAMPLES
 
 
 def test_parse_prints_normalized_records_with_offsets(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,86 +60,26 @@ QUERY = '{ node(id: "NYISO:61761") { name prices(run: DAY_AHEAD_HOURLY, date: "2
 
 def test_serve_sandbox_answers_over_http() -> None:
     """`gridql serve --sandbox` as a user runs it: a real uvicorn process on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--sandbox", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
-        assert health.json()["isos"] == ["PJM", "ERCOT", "CAISO", "NYISO"]
-        assert health.json()["upstream"]["NYISO"] == {"mis": {"circuit": "closed", "failures": 0}}
-        answer = httpx.post(
-            f"{base}/graphql",
-            json={"query": QUERY},
-            timeout=30,
-        ).json()
+    with Server() as server:
+        health = httpx.get(f"{server.url}/healthz", timeout=1).json()
+        assert health["isos"] == ["PJM", "ERCOT", "CAISO", "NYISO"]
+        assert health["upstream"]["NYISO"] == {"mis": {"circuit": "closed", "failures": 0}}
+        answer = httpx.post(f"{server.url}/graphql", json={"query": QUERY}, timeout=30).json()
         assert answer["data"]["node"]["name"] == "N.Y.C."
         assert len(answer["data"]["node"]["prices"]) == 23
         assert answer["extensions"]["gridql"]["sandbox"] is True
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_shutdown_lets_a_request_in_flight_finish() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "graph.cli",
-            "serve",
-            "--sandbox",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--sandbox-latency",
-            "3",
-        ],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            pending = pool.submit(httpx.post, f"{base}/graphql", json={"query": QUERY}, timeout=30)
-            time.sleep(1.0)  # by now the request waits on the slow (3 s) sandbox upstream
-            server.send_signal(signal.SIGTERM)
-            answer = pending.result()
+    with Server(latency=3) as server, concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(httpx.post, f"{server.url}/graphql", json={"query": QUERY}, timeout=30)
+        time.sleep(1.0)  # by now the request waits on the slow (3 s) sandbox upstream
+        server.process.send_signal(signal.SIGTERM)
+        answer = pending.result()
         assert answer.status_code == 200
         assert len(answer.json()["data"]["node"]["prices"]) == 23
         # uvicorn finishes in-flight requests, then exits by the signal it was sent.
-        assert server.wait(timeout=10) in (0, -signal.SIGTERM)
-    finally:
-        if server.poll() is None:
-            server.kill()
+        assert server.process.wait(timeout=10) in (0, -signal.SIGTERM)
 
 
 # Every recorded sample of a feed gridql serves, with the feed that parses it.

@@ -144,10 +144,10 @@ def prices(length: timedelta) -> Convert:
                     raise ValueError
             except (TypeError, ValueError):
                 values = (
-                    _price(lmp, reader, columns[4]),
-                    _component(energy, reader, columns[5]),
-                    _component(congestion, reader, columns[6]),
-                    _component(loss, reader, columns[7]),
+                    finite(lmp, reader, columns[4]),
+                    optional(energy, reader, columns[5]),
+                    optional(congestion, reader, columns[6]),
+                    optional(loss, reader, columns[7]),
                 )
             best[key] = (rank, PriceRecord(node, span[0], span[1], *values))
         return [record for _, record in best.values()]
@@ -155,20 +155,23 @@ def prices(length: timedelta) -> Convert:
     return convert
 
 
-def _price(value: Any, reader: Reader, column: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
+def finite(value: Any, reader: Reader, column: str, *, bools: bool = True) -> float:
+    """`value` as a finite float, else a bad response; with `bools=False` True and False are refused."""
+    if type(value) is float:
+        number = value
+    else:
+        try:
+            number = math.nan if isinstance(value, bool) and not bools else float(value)
+        except (TypeError, ValueError):
+            number = math.nan
     if not math.isfinite(number):
         raise bad(f"{reader.name}: {column} {value!r} is not a number")
     return number
 
 
-def _component(value: object, reader: Reader, column: str) -> float | None:
-    if value is None or value == "":
-        return None
-    return _price(value, reader, column)
+def optional(value: Any, reader: Reader, column: str, *, bools: bool = True) -> float | None:
+    """None for a missing value (None or ""), else `finite(value)`."""
+    return None if value is None or value == "" else finite(value, reader, column, bools=bools)
 
 
 def _version(value: Any, reader: Reader) -> int:

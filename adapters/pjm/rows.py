@@ -7,8 +7,7 @@ columns only; an hourly row without an ending column lasts one hour.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from ..model import (
     LoadRecord,
     RenewableRecord,
 )
-from .parse import Convert, Reader, Row, bad, stamp
+from .parse import Convert, Reader, Row, bad, finite, optional, stamp
 
 HOUR = timedelta(hours=1)
 FIVE_MINUTES = timedelta(minutes=5)
@@ -60,20 +59,11 @@ class _Instants:
 
 
 def _number(value: Any, reader: Reader, column: str) -> float:
-    if type(value) is float:
-        number = value
-    else:
-        try:
-            number = float(value) if not isinstance(value, bool) else math.nan
-        except (TypeError, ValueError):
-            number = math.nan
-    if not math.isfinite(number):
-        raise bad(f"{reader.name}: {column} {value!r} is not a number")
-    return number
+    return finite(value, reader, column, bools=False)
 
 
 def _optional(value: Any, reader: Reader, column: str) -> float | None:
-    return None if value is None or value == "" else _number(value, reader, column)
+    return optional(value, reader, column, bools=False)
 
 
 def _label(value: Any, reader: Reader, column: str) -> str:
@@ -88,24 +78,31 @@ def _to_minute(instant: datetime) -> datetime:
     return instant.replace(second=0) + (timedelta(minutes=1) if instant.second >= 30 else timedelta())
 
 
-def metered_load(reader: Reader, rows: Sequence[Row]) -> list[Any]:
+def _by_label(
+    reader: Reader,
+    rows: Sequence[Row],
+    label_column: str,
+    value_column: str,
+    record: Callable[[str, datetime, datetime, float], Any],
+    length: timedelta = HOUR,
+    align: Callable[[datetime], datetime] | None = None,
+) -> list[Any]:
+    """Rows of (utc, label, value) -> one record per label and start, the last row winning."""
     at = _Instants()
-    out: dict[tuple[str, datetime], LoadRecord] = {}
-    for utc, area, mw in rows:
-        start = at(utc)
-        label = _label(area, reader, "load_area")
-        out[(label, start)] = LoadRecord(label, start, start + HOUR, _number(mw, reader, "mw"))
+    out: dict[tuple[str, datetime], Any] = {}
+    for utc, label, value in rows:
+        start = at(utc) if align is None else align(at(utc))
+        name = _label(label, reader, label_column)
+        out[(name, start)] = record(name, start, start + length, _number(value, reader, value_column))
     return list(out.values())
+
+
+def metered_load(reader: Reader, rows: Sequence[Row]) -> list[Any]:
+    return _by_label(reader, rows, "load_area", "mw", LoadRecord)
 
 
 def instantaneous_load(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-    at = _Instants()
-    out: dict[tuple[str, datetime], LoadRecord] = {}
-    for utc, area, mw in rows:
-        start = _to_minute(at(utc))
-        label = _label(area, reader, "area")
-        out[(label, start)] = LoadRecord(label, start, start + FIVE_MINUTES, _number(mw, reader, "instantaneous_load"))
-    return list(out.values())
+    return _by_label(reader, rows, "area", "instantaneous_load", LoadRecord, FIVE_MINUTES, _to_minute)
 
 
 def load_forecast(reader: Reader, rows: Sequence[Row]) -> list[Any]:
@@ -123,13 +120,7 @@ def load_forecast(reader: Reader, rows: Sequence[Row]) -> list[Any]:
 
 
 def fuel_mix(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-    at = _Instants()
-    out: dict[tuple[str, datetime], FuelMixRecord] = {}
-    for utc, fuel, mw in rows:
-        start = at(utc)
-        label = _label(fuel, reader, "fuel_type")
-        out[(label, start)] = FuelMixRecord(label, start, start + HOUR, _number(mw, reader, "mw"))
-    return list(out.values())
+    return _by_label(reader, rows, "fuel_type", "mw", FuelMixRecord)
 
 
 def da_reserves(reader: Reader, rows: Sequence[Row]) -> list[Any]:
@@ -213,15 +204,9 @@ def actual(source: str) -> Convert:
     """Hourly output by area (utc, area, mw)."""
 
     def convert(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-        column = reader.columns[2]
-        at = _Instants()
-        out: dict[tuple[str, datetime], RenewableRecord] = {}
-        for utc, area, mw in rows:
-            start = at(utc)
-            label = _label(area, reader, "area")
-            out[(label, start)] = RenewableRecord(
-                source, label, start, start + HOUR, _number(mw, reader, column), False
-            )
-        return list(out.values())
+        def record(label: str, start: datetime, end: datetime, mw: float) -> RenewableRecord:
+            return RenewableRecord(source, label, start, end, mw, False)
+
+        return _by_label(reader, rows, "area", reader.columns[2], record)
 
     return convert

@@ -186,6 +186,15 @@ def _local(instant: datetime) -> datetime:
     return instant.astimezone(TZ).replace(tzinfo=None)
 
 
+def _stamps(instant: datetime) -> tuple[str, str]:
+    """An instant as the feeds print it: UTC and EPT wall time."""
+    return _text(instant), _local(instant).isoformat()
+
+
+BEGINS = ("datetime_beginning_utc", "datetime_beginning_ept")
+ENDS = ("datetime_ending_utc", "datetime_ending_ept")
+
+
 def _range(params: dict[str, str], column: str) -> tuple[datetime, datetime]:
     only_filters(params, {column})
     span = params.get(column)
@@ -198,27 +207,20 @@ def _table(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
     return Table(columns, len(rows), rows.__getitem__)
 
 
-def _hrl_load_metered(params: dict[str, str], now: datetime) -> Table:
+def _ended_hours(params: dict[str, str], now: datetime) -> list[tuple[datetime, datetime]]:
+    """The hours asked for (by their EPT beginning) that are over by `now`: what actuals exist for."""
     lo, hi = _range(params, BEGINNING)
+    return [(t, local) for t, local in instants(lo, hi, HOUR) if t + HOUR <= now]
+
+
+def _hrl_load_metered(params: dict[str, str], now: datetime) -> Table:
     rows: list[tuple[Any, ...]] = []
-    for t, local in instants(lo, hi, HOUR):
-        if t + HOUR > now:
-            continue
+    for t, local in _ended_hours(params, now):
         shape = _load_shape(local)
         for nerc, region, zone, area, mw in LOAD_AREAS:
             value = round(mw * shape * (0.97 + 0.06 * _noise("hrl", area, t)), 3)
-            rows.append((_text(t), local.isoformat(), nerc, region, zone, area, value, True))
-    columns = (
-        "datetime_beginning_utc",
-        "datetime_beginning_ept",
-        "nerc_region",
-        "mkt_region",
-        "zone",
-        "load_area",
-        "mw",
-        "is_verified",
-    )
-    return _table(columns, rows)
+            rows.append((*_stamps(t), nerc, region, zone, area, value, True))
+    return _table((*BEGINS, "nerc_region", "mkt_region", "zone", "load_area", "mw", "is_verified"), rows)
 
 
 def _inst_load(params: dict[str, str], now: datetime) -> Table:
@@ -232,8 +234,8 @@ def _inst_load(params: dict[str, str], now: datetime) -> Table:
         shape = _load_shape(_local(t))
         for area, mw in INST_AREAS:
             value = round(mw * shape * (0.98 + 0.04 * _noise("inst", area, t)), 3)
-            rows.append((_text(read), _local(read).isoformat(), area, value))
-    return _table(("datetime_beginning_utc", "datetime_beginning_ept", "area", "instantaneous_load"), rows)
+            rows.append((*_stamps(read), area, value))
+    return _table((*BEGINS, "area", "instantaneous_load"), rows)
 
 
 def _load_vintages(now: datetime) -> list[datetime]:
@@ -260,21 +262,9 @@ def _load_frcstd_7_day(params: dict[str, str], now: datetime) -> Table:
             first = evaluated.astimezone(TZ).date()
             if not first <= local.date() < first + timedelta(days=7):
                 continue
-            end = t + HOUR
             for area, mw in FORECAST_AREAS:
                 value = round(mw * shape * (0.96 + 0.08 * _noise("lf", area, t, evaluated)), 0)
-                rows.append(
-                    (
-                        _text(evaluated),
-                        _local(evaluated).isoformat(),
-                        area,
-                        _text(t),
-                        local.isoformat(),
-                        _text(end),
-                        _local(end).isoformat(),
-                        value,
-                    )
-                )
+                rows.append((*_stamps(evaluated), area, *_stamps(t), *_stamps(t + HOUR), value))
     columns = (
         "evaluated_at_datetime_utc",
         "evaluated_at_datetime_ept",
@@ -289,11 +279,8 @@ def _load_frcstd_7_day(params: dict[str, str], now: datetime) -> Table:
 
 
 def _gen_by_fuel(params: dict[str, str], now: datetime) -> Table:
-    lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
-    for t, local in instants(lo, hi, HOUR):
-        if t + HOUR > now:
-            continue
+    for t, local in _ended_hours(params, now):
         outputs = []
         for fuel, _, mw, solar in FUELS:
             scale = _sun(local) if solar else _load_shape(local)
@@ -301,16 +288,8 @@ def _gen_by_fuel(params: dict[str, str], now: datetime) -> Table:
         total = sum(outputs) or 1.0
         for (fuel, renewable, _, _), value in zip(FUELS, outputs, strict=True):
             share = round(value / total, 4)
-            rows.append((_text(t), local.isoformat(), fuel, value, share, renewable))
-    columns = (
-        "datetime_beginning_utc",
-        "datetime_beginning_ept",
-        "fuel_type",
-        "mw",
-        "fuel_percentage_of_total",
-        "is_renewable",
-    )
-    return _table(columns, rows)
+            rows.append((*_stamps(t), fuel, value, share, renewable))
+    return _table((*BEGINS, "fuel_type", "mw", "fuel_percentage_of_total", "is_renewable"), rows)
 
 
 def _clearing_price(service: str, t: datetime) -> float:
@@ -330,10 +309,9 @@ def _da_reserve_market_results(params: dict[str, str], now: datetime) -> Table:
         for locale, service in DA_RESERVES:
             mcp = _clearing_price(service, t)
             required = round(1500.0 + 500.0 * _noise("req", locale, service, t), 1)
-            rows.append((_text(t), local.isoformat(), locale, service, mcp, mcp, required, required, required, 0.0))
+            rows.append((*_stamps(t), locale, service, mcp, mcp, required, required, required, 0.0))
     columns = (
-        "datetime_beginning_utc",
-        "datetime_beginning_ept",
+        *BEGINS,
         "locale",
         "service",
         "mcp",
@@ -350,7 +328,7 @@ def _reserve_market_results(params: dict[str, str], now: datetime) -> Table:
     lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
     for step in (HOUR, FIVE):
-        for t, local in instants(lo, hi, step):
+        for t, _ in instants(lo, hi, step):
             if (t >= RT_RESERVES_FIVE_MINUTE_FROM) != (step == FIVE) or t + step > now:
                 continue
             for locale, service in RT_RESERVES:
@@ -358,11 +336,10 @@ def _reserve_market_results(params: dict[str, str], now: datetime) -> Table:
                 ccp = round(mcp * 0.8, 2) if service == "REG" else None
                 pcp = round(mcp - ccp, 2) if ccp is not None else None
                 required = round(500.0 + 1500.0 * _noise("rtreq", locale, service, t), 1)
-                rows.append((_text(t), local.isoformat(), locale, service, mcp, mcp, ccp, pcp, required, required))
+                rows.append((*_stamps(t), locale, service, mcp, mcp, ccp, pcp, required, required))
     rows.sort(key=lambda row: row[0])
     columns = (
-        "datetime_beginning_utc",
-        "datetime_beginning_ept",
+        *BEGINS,
         "locale",
         "service",
         "mcp",
@@ -383,7 +360,6 @@ def _marginal_value(name: str, step: timedelta, day_ahead: bool) -> Callable[[di
         for t, local in instants(lo, hi, step):
             if (local.date() > tomorrow) if day_ahead else (t + step > now):
                 continue
-            end = t + step
             # a constraint binds for a few hours at a time: decide per hour, price per interval; the
             # first is a standing one (binding every interval), so every day has a full series
             hour = t.replace(minute=0)
@@ -391,18 +367,8 @@ def _marginal_value(name: str, step: timedelta, day_ahead: bool) -> Callable[[di
                 if n and _noise("binds", name, monitored, hour) < 0.7:
                     continue
                 shadow = -round(1.0 + 120.0 * _noise("shadow", name, monitored, t) ** 3, 2)
-                row = (_text(t), local.isoformat(), _text(end), _local(end).isoformat(), monitored, contingency, shadow)
-                rows.append(row)
-        columns = (
-            "datetime_beginning_utc",
-            "datetime_beginning_ept",
-            "datetime_ending_utc",
-            "datetime_ending_ept",
-            "monitored_facility",
-            "contingency_facility",
-            "shadow_price",
-        )
-        return _table(columns, rows)
+                rows.append((*_stamps(t), *_stamps(t + step), monitored, contingency, shadow))
+        return _table((*BEGINS, *ENDS, "monitored_facility", "contingency_facility", "shadow_price"), rows)
 
     return table
 
@@ -416,35 +382,18 @@ def _power_forecast(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
         lo, hi = _range(params, BEGINNING)
         rows: list[tuple[Any, ...]] = []
         for t, local in instants(lo, hi, HOUR):
-            end = t + HOUR
             for ahead in range(47, -1, -1):
                 evaluated = t - timedelta(hours=ahead)
                 if evaluated > now:
                     continue
                 error = 0.9 + 0.2 * _noise(name, t, evaluated)
-                stamps = (
-                    _text(evaluated),
-                    _local(evaluated).isoformat(),
-                    _text(t),
-                    local.isoformat(),
-                    _text(end),
-                    _local(end).isoformat(),
-                )
+                stamps = (*_stamps(evaluated), *_stamps(t), *_stamps(t + HOUR))
                 if solar:
                     grid = round(9000.0 * _sun(local) * error, 3)
                     rows.append((*stamps, grid, round(grid * 0.6, 3)))
                 else:
                     rows.append((*stamps, round(3500.0 * (0.4 + 0.6 * _noise("wind", t)) * error, 3)))
-        columns = (
-            "evaluated_at_utc",
-            "evaluated_at_ept",
-            "datetime_beginning_utc",
-            "datetime_beginning_ept",
-            "datetime_ending_utc",
-            "datetime_ending_ept",
-            *values,
-        )
-        return _table(columns, rows)
+        return _table(("evaluated_at_utc", "evaluated_at_ept", *BEGINS, *ENDS, *values), rows)
 
     return table
 
@@ -454,15 +403,12 @@ def _generation(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
     shares = {"MIDATL": 0.35, "OTHER": 0.05, "RFC": 0.8, "RTO": 1.0, "SOUTH": 0.2, "WEST": 0.4}
 
     def table(params: dict[str, str], now: datetime) -> Table:
-        lo, hi = _range(params, BEGINNING)
         rows: list[tuple[Any, ...]] = []
-        for t, local in instants(lo, hi, HOUR):
-            if t + HOUR > now:
-                continue
+        for t, local in _ended_hours(params, now):
             total = 9000.0 * _sun(local) if solar else 3500.0 * (0.4 + 0.6 * _noise("wind", t))
             for area in RENEWABLE_AREAS:
-                rows.append((_text(t), local.isoformat(), area, round(total * shares[area], 3)))
-        return _table(("datetime_beginning_utc", "datetime_beginning_ept", "area", column), rows)
+                rows.append((*_stamps(t), area, round(total * shares[area], 3)))
+        return _table((*BEGINS, "area", column), rows)
 
     return table
 
