@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -273,15 +273,11 @@ def dam_prices(table: Table) -> Series:
     i_day, i_hour = table.index("deliveryDate"), table.index("hourEnding")
     i_point, i_price = table.index("settlementPoint"), table.index("settlementPointPrice")
     i_dst = table.index("DSTFlag")
-    spans: dict[tuple[Any, Any, Any], tuple[datetime, datetime]] = {}
+    span = cache(hour_span)  # rows share their intervals: convert each stamp once
     out = _Collector()
 
     def step(row: Sequence[Any]) -> None:
-        key = (row[i_day], row[i_hour], row[i_dst])
-        span = spans.get(key)
-        if span is None:
-            span = spans[key] = hour_span(*key)
-        out.add(row[i_point], span, row[i_price])
+        out.add(row[i_point], span(row[i_day], row[i_hour], row[i_dst]), row[i_price])
 
     convert_rows(table, step)
     return out.series()
@@ -293,7 +289,7 @@ def rt_prices(table: Table) -> Series:
     i_interval, i_dst = table.index("deliveryInterval"), table.index("DSTFlag")
     i_point = table.index("settlementPoint", "settlementPointName")
     i_type, i_price = table.index("settlementPointType"), table.index("settlementPointPrice")
-    spans: dict[tuple[Any, Any, Any, Any], tuple[datetime, datetime]] = {}
+    span = cache(_quarter)  # rows share their intervals: convert each stamp once
     out = _Collector()
 
     def step(row: Sequence[Any]) -> None:
@@ -301,11 +297,7 @@ def rt_prices(table: Table) -> Series:
         # zone price is the one ERCOT displays as the zone's SPP.
         if str(row[i_type]).strip().endswith("EW"):
             return
-        key = (row[i_day], row[i_hour], row[i_interval], row[i_dst])
-        span = spans.get(key)
-        if span is None:
-            span = spans[key] = _quarter(*key)
-        out.add(row[i_point], span, row[i_price])
+        out.add(row[i_point], span(row[i_day], row[i_hour], row[i_interval], row[i_dst]), row[i_price])
 
     convert_rows(table, step)
     return out.series()
@@ -320,15 +312,11 @@ def sced_lmps(table: Table) -> Series:
     """
     i_stamp, i_point = table.index("SCEDTimestamp"), table.index("settlementPoint")
     i_repeat, i_lmp = table.index("repeatHourFlag", "RepeatedHourFlag"), table.index("LMP")
-    spans: dict[tuple[Any, Any], tuple[datetime, datetime]] = {}
+    span = cache(_sced)  # rows share their intervals: convert each stamp once
     out = _Collector()
 
     def step(row: Sequence[Any]) -> None:
-        key = (row[i_stamp], row[i_repeat])
-        span = spans.get(key)
-        if span is None:
-            span = spans[key] = _sced(*key)
-        out.add(row[i_point], span, row[i_lmp])
+        out.add(row[i_point], span(row[i_stamp], row[i_repeat]), row[i_lmp])
 
     convert_rows(table, step)
     series = out.series()

@@ -22,7 +22,7 @@ import orjson
 
 from ...ercot.nodes import DC_TIES, HUBS, LOAD_ZONES
 from .. import synthetic
-from .reports import REPORTS, Report, days_between, fuel_mix_document, sced_stamp, steps
+from .reports import REPORTS, Report, date_range, days_between, fuel_mix_document, hourly, sced_runs, steps
 
 TZ = ZoneInfo("America/Chicago")
 
@@ -142,29 +142,18 @@ def _points(query: dict[str, str]) -> tuple[str, ...]:
     return POINTS if wanted is None else tuple(p for p in POINTS if p == wanted)
 
 
-def _deliverydays_between(query: dict[str, str]) -> tuple[date, date] | str:
-    try:
-        return date.fromisoformat(query["deliveryDateFrom"]), date.fromisoformat(query["deliveryDateTo"])
-    except (KeyError, ValueError):
-        return "deliveryDateFrom and deliveryDateTo must be dates (yyyy-MM-dd)"
-
-
 def _dam_rows(query: dict[str, str]) -> list[list[Any]] | str:
-    days = _deliverydays_between(query)
-    if isinstance(days, str):
-        return days
-    rows: list[list[Any]] = []
-    for day in days_between(*days):
-        for start in steps(day, timedelta(hours=1)):
-            local = start.astimezone(TZ)
-            ending = f"{local.hour + 1:02d}:00"
-            for point in _points(query):
-                rows.append([day.isoformat(), ending, point, _price(point, "DAY_AHEAD_HOURLY", start), local.fold == 1])
-    return rows
+    def hour(day: date, start: datetime, ending: int, dst: bool) -> list[list[Any]]:
+        return [
+            [day.isoformat(), f"{ending:02d}:00", point, _price(point, "DAY_AHEAD_HOURLY", start), dst]
+            for point in _points(query)
+        ]
+
+    return hourly(query, "deliveryDate", hour)
 
 
 def _rt_rows(query: dict[str, str]) -> list[list[Any]] | str:
-    days = _deliverydays_between(query)
+    days = date_range(query, "deliveryDate")
     if isinstance(days, str):
         return days
     rows: list[list[Any]] = []
@@ -181,24 +170,14 @@ def _rt_rows(query: dict[str, str]) -> list[list[Any]] | str:
 
 
 def _sced_rows(query: dict[str, str]) -> list[list[Any]] | str:
-    try:
-        low = datetime.fromisoformat(query["SCEDTimestampFrom"])
-        high = datetime.fromisoformat(query["SCEDTimestampTo"])
-    except (KeyError, ValueError):
-        return "SCEDTimestampFrom and SCEDTimestampTo must be timestamps (yyyy-MM-ddTHH:mm:ss)"
-    rows: list[list[Any]] = []
-    for day in days_between(low.date(), high.date()):
-        for slot in steps(day, timedelta(minutes=5)):
-            stamp = sced_stamp(slot)
-            local = stamp.astimezone(TZ)
-            wall = local.replace(tzinfo=None, fold=0)
-            if not low <= wall <= high:
-                continue
-            for point in _points(query):
-                rows.append(
-                    [f"{wall:%Y-%m-%dT%H:%M:%S}", local.fold == 1, point, _price(point, "REAL_TIME_5_MIN", stamp)]
-                )
-    return rows
+    runs = sced_runs(query)
+    if isinstance(runs, str):
+        return runs
+    return [
+        [f"{wall:%Y-%m-%dT%H:%M:%S}", repeated, point, _price(point, "REAL_TIME_5_MIN", stamp)]
+        for _, stamp, wall, repeated in runs
+        for point in _points(query)
+    ]
 
 
 _PRICE_REPORTS = {

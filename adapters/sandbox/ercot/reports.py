@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -69,11 +70,36 @@ def hour_ending(start: datetime) -> tuple[int, bool]:
     return local.hour + 1, local.fold == 1
 
 
-def _hourly(query: dict[str, str], prefix: str) -> Iterator[tuple[date, datetime]] | str:
+def hourly(query: dict[str, str], prefix: str, hour: Callable[[date, datetime, int, bool], Rows]) -> Rows | str:
+    """The rows of every hour from `{prefix}From` to `{prefix}To`, each hour's from
+    `hour(day, start, hour ending, DST flag)`; or what is wrong with the dates."""
     span = date_range(query, prefix)
     if isinstance(span, str):
         return span
-    return ((day, start) for day in days_between(*span) for start in steps(day, HOUR))
+    rows: Rows = []
+    for day in days_between(*span):
+        for start in steps(day, HOUR):
+            rows += hour(day, start, *hour_ending(start))
+    return rows
+
+
+def sced_runs(query: dict[str, str]) -> list[tuple[datetime, datetime, datetime, bool]] | str:
+    """Each SCED run stamped from `SCEDTimestampFrom` to `SCEDTimestampTo` (Central wall times):
+    its 5-minute slot (UTC), its stamp (UTC), the stamp's wall time and repeated-hour flag."""
+    try:
+        low = datetime.fromisoformat(query["SCEDTimestampFrom"])
+        high = datetime.fromisoformat(query["SCEDTimestampTo"])
+    except (KeyError, ValueError):
+        return "SCEDTimestampFrom and SCEDTimestampTo must be timestamps (yyyy-MM-ddTHH:mm:ss)"
+    runs = []
+    for day in days_between(low.date(), high.date()):
+        for slot in steps(day, timedelta(minutes=5)):
+            stamp = sced_stamp(slot)
+            local = stamp.astimezone(TZ)
+            wall = local.replace(tzinfo=None, fold=0)
+            if low <= wall <= high:
+                runs.append((slot, stamp, wall, local.fold == 1))
+    return runs
 
 
 def _round(value: float) -> float:
@@ -100,32 +126,18 @@ def zone_load(zone: str, start: datetime, error: float = 0.0) -> float:
     return _round(_ZONE_BASE[zone] * (shape + 0.04 * wobble(zone, start) + error))
 
 
-def _weather_zone_rows(query: dict[str, str]) -> Rows | str:
-    hours = _hourly(query, "operatingDay")
-    if isinstance(hours, str):
-        return hours
-    rows: Rows = []
-    for day, start in hours:
-        ending, dst = hour_ending(start)
-        zones = [zone_load(zone, start) for zone in _ZONE_BASE]
-        rows.append([day.isoformat(), f"{ending:02d}:00", *zones, _round(sum(zones)), dst])
-    return rows
+def _weather_zone_hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
+    zones = [zone_load(zone, start) for zone in _ZONE_BASE]
+    return [[day.isoformat(), f"{ending:02d}:00", *zones, _round(sum(zones)), dst]]
 
 
-def _forecast_zone_rows(query: dict[str, str]) -> Rows | str:
-    hours = _hourly(query, "operatingDay")
-    if isinstance(hours, str):
-        return hours
-    rows: Rows = []
-    for day, start in hours:
-        ending, dst = hour_ending(start)
-        z = {zone: zone_load(zone, start) for zone in _ZONE_BASE}
-        north = _round(z["north"] + z["northC"] + z["east"])
-        south = _round(z["southern"] + z["southC"])
-        west = _round(z["west"] + z["farWest"])
-        total = _round(sum(z.values()))
-        rows.append([day.isoformat(), f"{ending:02d}:00", north, south, west, z["coast"], total, dst])
-    return rows
+def _forecast_zone_hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
+    z = {zone: zone_load(zone, start) for zone in _ZONE_BASE}
+    north = _round(z["north"] + z["northC"] + z["east"])
+    south = _round(z["southern"] + z["southC"])
+    west = _round(z["west"] + z["farWest"])
+    total = _round(sum(z.values()))
+    return [[day.isoformat(), f"{ending:02d}:00", north, south, west, z["coast"], total, dst]]
 
 
 # --- seven-day load forecast --------------------------------------------------------------------
@@ -146,14 +158,11 @@ def forecast_postings(day: date) -> list[datetime]:
 
 
 def _load_forecast_rows(query: dict[str, str]) -> Rows | str:
-    hours = _hourly(query, "deliveryDate")
-    if isinstance(hours, str):
-        return hours
     in_use_only = query.get("inUseFlag", "").lower() == "true"
     models = (IN_USE_MODEL,) if in_use_only else FORECAST_MODELS
-    rows: Rows = []
-    for day, start in hours:
-        ending, dst = hour_ending(start)
+
+    def hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
+        rows: Rows = []
         for posted in forecast_postings(day):
             for model in models:
                 lead = (start - posted.replace(tzinfo=TZ).astimezone(UTC)) / timedelta(days=7)
@@ -171,7 +180,9 @@ def _load_forecast_rows(query: dict[str, str]) -> Rows | str:
                         dst,
                     ]
                 )
-    return rows
+        return rows
+
+    return hourly(query, "deliveryDate", hour)
 
 
 # --- DAM ancillary service clearing prices ------------------------------------------------------
@@ -179,19 +190,19 @@ def _load_forecast_rows(query: dict[str, str]) -> Rows | str:
 AS_PRODUCTS = {"REGUP": 9.0, "REGDN": 4.5, "RRS": 6.0, "NSPIN": 3.0, "ECRS": 7.5}  # $/MW, typical
 
 
-def _as_price_rows(query: dict[str, str]) -> Rows | str:
-    hours = _hourly(query, "deliveryDate")
-    if isinstance(hours, str):
-        return hours
-    rows: Rows = []
-    for day, start in hours:
-        ending, dst = hour_ending(start)
-        local = start.astimezone(TZ)
-        peak = 1.0 + 1.5 * math.sin((local.hour - 9) / 24 * 2 * math.pi) ** 2
-        for product, base in AS_PRODUCTS.items():
-            price = _round(max(0.0, base * peak * (1 + wobble(product, start))))
-            rows.append([day.isoformat(), f"{ending:02d}:00", product, price, dst])
-    return rows
+def _as_price_hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
+    local = start.astimezone(TZ)
+    peak = 1.0 + 1.5 * math.sin((local.hour - 9) / 24 * 2 * math.pi) ** 2
+    return [
+        [
+            day.isoformat(),
+            f"{ending:02d}:00",
+            product,
+            _round(max(0.0, base * peak * (1 + wobble(product, start)))),
+            dst,
+        ]
+        for product, base in AS_PRODUCTS.items()
+    ]
 
 
 # --- wind and solar -----------------------------------------------------------------------------
@@ -221,35 +232,30 @@ def renewable_postings(day: date) -> list[datetime]:
     ]
 
 
-def _production_rows(query: dict[str, str], solar: bool) -> Rows | str:
-    hours = _hourly(query, "deliveryDate")
-    if isinstance(hours, str):
-        return hours
+def _production_hour(solar: bool, day: date, start: datetime, ending: int, dst: bool) -> Rows:
     rows: Rows = []
-    for day, start in hours:
-        ending, dst = hour_ending(start)
-        for posted in renewable_postings(day):
-            # an hour's actual is known once the hour is over
-            known = posted.replace(tzinfo=TZ).astimezone(UTC) >= start + HOUR
-            if solar:
-                values: list[Any] = [
-                    _solar(start, "gen") if known else None,
-                    _solar(start, "cop"),
-                    _solar(start, f"stppf{posted}"),
-                    _solar(start, f"pvgrpp{posted}"),
+    for posted in renewable_postings(day):
+        # an hour's actual is known once the hour is over
+        known = posted.replace(tzinfo=TZ).astimezone(UTC) >= start + HOUR
+        if solar:
+            values: list[Any] = [
+                _solar(start, "gen") if known else None,
+                _solar(start, "cop"),
+                _solar(start, f"stppf{posted}"),
+                _solar(start, f"pvgrpp{posted}"),
+            ]
+            hsl = _solar(start, "hsl") if known else None
+        else:
+            values = []
+            for area in WIND_AREAS:
+                values += [
+                    _wind(area, start, "gen") if known else None,
+                    _wind(area, start, "cop"),
+                    _wind(area, start, f"stwpf{posted}"),
+                    _wind(area, start, f"wgrpp{posted}"),
                 ]
-                hsl = _solar(start, "hsl") if known else None
-            else:
-                values = []
-                for area in WIND_AREAS:
-                    values += [
-                        _wind(area, start, "gen") if known else None,
-                        _wind(area, start, "cop"),
-                        _wind(area, start, f"stwpf{posted}"),
-                        _wind(area, start, f"wgrpp{posted}"),
-                    ]
-                hsl = _wind("SystemWide", start, "hsl") if known else None
-            rows.append([f"{posted:%Y-%m-%dT%H:%M:%S}", day.isoformat(), ending, *values, hsl, dst])
+            hsl = _wind("SystemWide", start, "hsl") if known else None
+        rows.append([f"{posted:%Y-%m-%dT%H:%M:%S}", day.isoformat(), ending, *values, hsl, dst])
     return rows
 
 
@@ -278,46 +284,33 @@ def sced_stamp(slot: datetime) -> datetime:
 
 
 def _sced_constraint_rows(query: dict[str, str]) -> Rows | str:
-    try:
-        low = datetime.fromisoformat(query["SCEDTimestampFrom"])
-        high = datetime.fromisoformat(query["SCEDTimestampTo"])
-    except (KeyError, ValueError):
-        return "SCEDTimestampFrom and SCEDTimestampTo must be timestamps (yyyy-MM-ddTHH:mm:ss)"
+    runs = sced_runs(query)
+    if isinstance(runs, str):
+        return runs
     rows: Rows = []
-    for day in days_between(low.date(), high.date()):
-        for slot in steps(day, timedelta(minutes=5)):
-            stamp = sced_stamp(slot)
-            local = stamp.astimezone(TZ)
-            wall = local.replace(tzinfo=None, fold=0)
-            if not low <= wall <= high:
+    for slot, _, wall, repeated in runs:
+        for number, (name, contingency, src, dst, kv, limit) in enumerate(CONSTRAINTS, 1):
+            if not binding(name, slot):
                 continue
-            for number, (name, contingency, src, dst, kv, limit) in enumerate(CONSTRAINTS, 1):
-                if not binding(name, slot):
-                    continue
-                shadow, flow = _constraint(name, slot, limit)
-                rows.append(
-                    [f"{wall:%Y-%m-%dT%H:%M:%S}", local.fold == 1, number, name, contingency, shadow, 5_000.0,
-                     limit, flow, max(0.0, _round(flow - limit)), src, dst, kv, kv, "DC_E"]
-                )  # fmt: skip
+            shadow, flow = _constraint(name, slot, limit)
+            rows.append(
+                [f"{wall:%Y-%m-%dT%H:%M:%S}", repeated, number, name, contingency, shadow, 5_000.0,
+                 limit, flow, max(0.0, _round(flow - limit)), src, dst, kv, kv, "DC_E"]
+            )  # fmt: skip
     return rows
 
 
-def _dam_constraint_rows(query: dict[str, str]) -> Rows | str:
-    hours = _hourly(query, "deliveryDate")
-    if isinstance(hours, str):
-        return hours
+def _dam_constraint_hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
     rows: Rows = []
-    for day, start in hours:
-        ending, dst = hour_ending(start)
-        for number, (name, contingency, src, to, kv, limit) in enumerate(CONSTRAINTS, 1):
-            if not binding(f"dam{name}", start):
-                continue
-            shadow, flow = _constraint(f"dam{name}", start, limit)
-            local_end = (start + HOUR).astimezone(TZ)
-            rows.append(
-                [day.isoformat(), f"{ending:02d}:00", number, name, contingency, limit, flow, 0.0, shadow,
-                 src, to, kv, kv, f"{local_end:%Y-%m-%dT%H:00:00}", dst]
-            )  # fmt: skip
+    for number, (name, contingency, src, to, kv, limit) in enumerate(CONSTRAINTS, 1):
+        if not binding(f"dam{name}", start):
+            continue
+        shadow, flow = _constraint(f"dam{name}", start, limit)
+        local_end = (start + HOUR).astimezone(TZ)
+        rows.append(
+            [day.isoformat(), f"{ending:02d}:00", number, name, contingency, limit, flow, 0.0, shadow,
+             src, to, kv, kv, f"{local_end:%Y-%m-%dT%H:00:00}", dst]
+        )  # fmt: skip
     return rows
 
 
@@ -343,7 +336,7 @@ REPORTS: dict[str, Report] = {
             ("total", "Total", _N),
             ("DSTFlag", "DST Flag", _B),
         ),
-        _weather_zone_rows,
+        lambda query: hourly(query, "operatingDay", _weather_zone_hour),
         (
             "OperDay",
             "HourEnding",
@@ -373,7 +366,7 @@ REPORTS: dict[str, Report] = {
             ("total", "Total", _N),
             ("DSTFlag", "DST Flag", _B),
         ),
-        _forecast_zone_rows,
+        lambda query: hourly(query, "operatingDay", _forecast_zone_hour),
         ("OperDay", "HourEnding", "NORTH", "SOUTH", "WEST", "HOUSTON", "TOTAL", "DSTFlag"),
         posted=1,
     ),
@@ -409,7 +402,7 @@ REPORTS: dict[str, Report] = {
             ("MCPC", "MCPC", _N),
             ("DSTFlag", "DST Flag", _B),
         ),
-        _as_price_rows,
+        lambda query: hourly(query, "deliveryDate", _as_price_hour),
         ("DeliveryDate", "HourEnding", "AncillaryType", "MCPC", "DSTFlag"),
         posted=-1,
     ),
@@ -428,7 +421,7 @@ REPORTS: dict[str, Report] = {
             ("HSLSystemWide", "HSL System Wide", _N),
             ("DSTFlag", "DST Flag", _B),
         ),
-        lambda query: _production_rows(query, solar=False),
+        lambda query: hourly(query, "deliveryDate", partial(_production_hour, False)),
     ),
     "np4-737-cd/spp_hrly_avrg_actl_fcast": Report(
         "NP4-737-CD",
@@ -444,7 +437,7 @@ REPORTS: dict[str, Report] = {
             ("HSLSystemWide", "HSL System Wide", _N),
             ("DSTFlag", "DST Flag", _B),
         ),
-        lambda query: _production_rows(query, solar=True),
+        lambda query: hourly(query, "deliveryDate", partial(_production_hour, True)),
     ),
     "np6-86-cd/shdw_prices_bnd_trns_const": Report(
         "NP6-86-CD",
@@ -488,7 +481,7 @@ REPORTS: dict[str, Report] = {
             ("deliveryTime", "Delivery Time", _T),
             ("DSTFlag", "DST Flag", _B),
         ),
-        _dam_constraint_rows,
+        lambda query: hourly(query, "deliveryDate", _dam_constraint_hour),
         (
             "DeliveryDate",
             "HourEnding",
