@@ -9,13 +9,14 @@ Instants are the GMT columns; OPR_DT/OPR_HR are not needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from ..model import AncillaryPriceRecord, ConstraintRecord, LoadForecastRecord, LoadRecord, RenewableRecord
-from .oasis import Field, Stamps, bad, number, table
+from .oasis import Field, bad, instant, number, table
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -47,7 +48,7 @@ def _published(day: date, days_before: int, hour: int, minute: int) -> datetime:
     return datetime(local.year, local.month, local.day, hour, minute, tzinfo=PACIFIC).astimezone(UTC)
 
 
-def _interval(stamps: Stamps, start_text: str, end_text: str) -> tuple[datetime, datetime]:
+def _interval(stamps: Callable[[str], datetime], start_text: str, end_text: str) -> tuple[datetime, datetime]:
     start, end = stamps(start_text), stamps(end_text)
     if end <= start:
         raise bad(f"OASIS interval {start_text} ends at {end_text}, not after it starts")
@@ -61,7 +62,7 @@ _DEMAND_FIELDS = (_START, _END, _MARKET, Field(("TAC_AREA_NAME", "RESOURCE_NAME"
 
 def demand(body: bytes) -> tuple[list[LoadRecord], list[LoadForecastRecord]]:
     """An SLD_FCST answer -> (actual load rows, forecast rows); one report holds one market_run_id."""
-    stamps = Stamps()
+    stamps = cache(instant)
     loads: list[LoadRecord] = []
     forecasts: list[LoadForecastRecord] = []
     vintages: dict[tuple[str, int], datetime] = {}  # memo: a report repeats each stamp once per area
@@ -110,7 +111,7 @@ _SOURCES = {"SOLAR": "SOLAR", "WIND": "WIND"}
 
 def renewables(body: bytes) -> list[RenewableRecord]:
     """An SLD_REN_FCST answer -> wind and solar by trading hub; ACTUAL is output, DAM a forecast."""
-    stamps = Stamps()
+    stamps = cache(instant)
     records: list[RenewableRecord] = []
     for start_text, end_text, market, hub, kind, text in table(body, _RENEWABLE_FIELDS):
         source = _SOURCES.get(kind.upper())
@@ -140,7 +141,7 @@ def ancillary_prices(body: bytes) -> list[AncillaryPriceRecord]:
     Products keep OASIS's ANC_TYPE codes: RU, RD, SR, NR, RMU, RMD (regulation up/down, spinning,
     non-spinning, regulation mileage up/down); areas its ANC_REGION names (AS_CAISO_EXP, AS_SP26 ...).
     """
-    stamps = Stamps()
+    stamps = cache(instant)
     found: dict[tuple[datetime, str, str], AncillaryPriceRecord] = {}
     for start_text, end_text, product, region, text in table(body, _AS_FIELDS):
         start, end = _interval(stamps, start_text, end_text)
@@ -156,7 +157,7 @@ _CONSTRAINT_FIELDS = (_START, _END, Field(("NOMOGRAM_ID", "NOMOGRAM_ID_XML", "RE
 def constraints(body: bytes) -> list[ConstraintRecord]:
     """A PRC_NOMOGRAM answer -> one shadow price ($/MWh) per (constraint, interval). OASIS prints
     no limit or flow here."""
-    stamps = Stamps()
+    stamps = cache(instant)
     found: dict[tuple[datetime, str], ConstraintRecord] = {}
     for start_text, end_text, name, text in table(body, _CONSTRAINT_FIELDS):
         start, end = _interval(stamps, start_text, end_text)
@@ -183,7 +184,7 @@ _SCHEDULE_FIELDS = (_START, _END, _ITEM, Field(("TAC_ZONE_NAME", "RESOURCE_NAME"
 
 def schedules(body: bytes) -> list[ScheduleValue]:
     """An ENE_SLRS answer -> its schedule totals, by interval then item."""
-    stamps = Stamps()
+    stamps = cache(instant)
     records = [
         ScheduleValue(item, resource, *_interval(stamps, start_text, end_text), number(text, "schedule"))
         for start_text, end_text, item, resource, text in table(body, _SCHEDULE_FIELDS)

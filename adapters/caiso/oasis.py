@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 from ..errors import UpstreamBadResponse
 from ..model import ISO
+from ..timeutil import parse_iso_stamp
 
 # "No data returned for the specified selection": also what an unknown node id gets. gridstatus
 # reads every XML answer as "no data"; only this code is, so a refused request (window too long,
@@ -113,35 +114,15 @@ def check_error(name: str, root: ET.Element, expected: str) -> None:
         raise bad(f"OASIS error {code}: {description}")
 
 
-def _instant(text: str) -> datetime:
-    # OASIS prints GMT as 2022-02-01T15:00:00-00:00.
-    if len(text) != 25 or text[10] != "T" or text[19:] not in ("-00:00", "+00:00"):
-        raise ValueError(text)
-    return datetime(
-        int(text[0:4]),
-        int(text[5:7]),
-        int(text[8:10]),
-        int(text[11:13]),
-        int(text[14:16]),
-        int(text[17:19]),
-        tzinfo=UTC,
-    )
-
-
-class Stamps:
-    """OASIS GMT stamps -> UTC datetimes, memoized: a report repeats each stamp once per series."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, datetime] = {}
-
-    def __call__(self, text: str) -> datetime:
-        found = self._seen.get(text)
-        if found is None:
-            try:
-                found = self._seen[text] = _instant(text)
-            except ValueError:
-                raise bad(f"OASIS stamp {text!r} is not of the form 2022-02-01T15:00:00-00:00") from None
-        return found
+def instant(text: str) -> datetime:
+    """An OASIS GMT stamp (`2022-02-01T15:00:00-00:00`) -> a UTC datetime. Parsers memoize it with
+    `functools.cache` per report: a report repeats each stamp once per series."""
+    try:
+        if len(text) != 25 or text[19:] not in ("-00:00", "+00:00"):
+            raise ValueError(text)
+        return parse_iso_stamp(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise bad(f"OASIS stamp {text!r} is not of the form 2022-02-01T15:00:00-00:00") from None
 
 
 def number(text: str, what: str) -> float:

@@ -7,10 +7,11 @@ form names the component in LMP_TYPE, the XML form in DATA_ITEM. The atlas (ATL_
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from ..model import ISO, Node, PriceRecord
 from .nodes import NAMES, node_type
-from .oasis import Field, Stamps, bad, check_error, local, members, number, table, xml
+from .oasis import Field, bad, check_error, instant, local, members, number, table, xml
 
 # Component -> slot in (lmp, energy, congestion, loss). MGHG (the GHG part) has no field here.
 _SLOTS = {
@@ -52,7 +53,7 @@ def prices(body: bytes) -> list[PriceRecord]:
             ends[key] = end_text
         cells[slot] = number(text, "price")
 
-    stamps = Stamps()
+    stamps = cache(instant)
     records: list[PriceRecord] = []
     for (node, start_text), (lmp, energy, congestion, loss) in values.items():
         start: datetime = stamps(start_text)

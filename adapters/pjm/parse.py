@@ -24,6 +24,7 @@ import orjson
 
 from ..errors import UpstreamBadResponse
 from ..model import ISO, Node, NodeType, PriceRecord
+from ..timeutil import parse_iso_stamp
 
 Row = tuple[Any, ...]
 Convert = Callable[["Reader", Sequence[Row]], list[Any]]
@@ -267,24 +268,10 @@ def stamp(text: object) -> datetime:
     """Either DM2 stamp style -> a naive datetime."""
     if isinstance(text, str):
         try:
-            return _iso_stamp(text) if text[4:5] == "-" else _us_stamp(text)
+            return parse_iso_stamp(text) if text[4:5] == "-" else _us_stamp(text)
         except (ValueError, IndexError):
             pass
     raise bad(f"{text!r} is not a Data Miner timestamp")
-
-
-def _iso_stamp(text: str) -> datetime:
-    """`2025-05-01T04:00:00`, optionally with fractional seconds (dropped: starts are whole minutes)."""
-    if text[10:11] not in ("T", " "):
-        raise ValueError(text)
-    return datetime(
-        int(text[0:4]),
-        int(text[5:7]),
-        int(text[8:10]),
-        int(text[11:13]),
-        int(text[14:16]),
-        int(text[17:19] or 0),
-    )
 
 
 def _us_stamp(text: str) -> datetime:

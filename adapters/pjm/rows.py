@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from ..model import (
@@ -45,17 +46,10 @@ class CongestionEvent:
     hours: int
 
 
-class _Instants:
-    """UTC stamp text -> aware datetime, memoized: a page repeats each stamp once per area."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, datetime] = {}
-
-    def __call__(self, text: Any) -> datetime:
-        instant = self._seen.get(text)
-        if instant is None:
-            instant = self._seen[text] = stamp(text).replace(tzinfo=UTC)
-        return instant
+def _utc(text: Any) -> datetime:
+    """A `*_utc` stamp -> an aware datetime; converters memoize it with `functools.cache` per
+    body, since a page repeats each stamp once per area."""
+    return stamp(text).replace(tzinfo=UTC)
 
 
 def _number(value: Any, reader: Reader, column: str) -> float:
@@ -88,7 +82,7 @@ def _by_label(
     align: Callable[[datetime], datetime] | None = None,
 ) -> list[Any]:
     """Rows of (utc, label, value) -> one record per label and start, the last row winning."""
-    at = _Instants()
+    at = cache(_utc)
     out: dict[tuple[str, datetime], Any] = {}
     for utc, label, value in rows:
         start = at(utc) if align is None else align(at(utc))
@@ -106,7 +100,7 @@ def instantaneous_load(reader: Reader, rows: Sequence[Row]) -> list[Any]:
 
 
 def load_forecast(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-    at = _Instants()
+    at = cache(_utc)
     return [
         LoadForecastRecord(
             _label(area, reader, "forecast_area"),
@@ -124,7 +118,7 @@ def fuel_mix(reader: Reader, rows: Sequence[Row]) -> list[Any]:
 
 
 def da_reserves(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-    at = _Instants()
+    at = cache(_utc)
     out: dict[tuple[str, str, datetime], AncillaryPriceRecord] = {}
     for utc, locale, service, mcp in rows:
         start = at(utc)
@@ -137,7 +131,7 @@ def da_reserves(reader: Reader, rows: Sequence[Row]) -> list[Any]:
 def rt_reserves(reader: Reader, rows: Sequence[Row]) -> list[Any]:
     """`mcp` per service; regulation rows also carry its capability and performance clearing
     prices, served as products `<service>_CCP` and `<service>_PCP`."""
-    at = _Instants()
+    at = cache(_utc)
     out: dict[tuple[str, str, datetime], AncillaryPriceRecord] = {}
     for utc, locale, service, mcp, ccp, pcp in rows:
         start = at(utc)
@@ -158,7 +152,7 @@ def constraint_name(monitored: str, contingency: str) -> str:
 
 
 def marginal_values(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-    at = _Instants()
+    at = cache(_utc)
     out: dict[tuple[str, datetime], ConstraintRecord] = {}
     for begin, end, monitored, contingency, shadow in rows:
         start = at(begin)
@@ -168,7 +162,7 @@ def marginal_values(reader: Reader, rows: Sequence[Row]) -> list[Any]:
 
 
 def congestion_events(reader: Reader, rows: Sequence[Row]) -> list[Any]:
-    at = _Instants()
+    at = cache(_utc)
     return [
         CongestionEvent(
             _label(monitored, reader, "monitored_facility"),
@@ -188,7 +182,7 @@ def forecast(source: str) -> Convert:
 
     def convert(reader: Reader, rows: Sequence[Row]) -> list[Any]:
         models = reader.columns[3:]
-        at = _Instants()
+        at = cache(_utc)
         out = []
         for evaluated, begin, end, *values in rows:
             published, start, stop = at(evaluated), at(begin), at(end)
