@@ -7,7 +7,6 @@ import zipfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-from itertools import pairwise
 
 import httpx
 import pytest
@@ -394,27 +393,6 @@ async def test_an_html_page_under_http_200_is_a_bad_response() -> None:
 
 
 # --- sandbox ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "run", "count"),
-    [
-        (date(2025, 3, 9), MarketRun.DAY_AHEAD_HOURLY, 23),
-        (date(2025, 11, 2), MarketRun.DAY_AHEAD_HOURLY, 25),
-        (date(2025, 11, 2), MarketRun.REAL_TIME_15_MIN, 100),
-        (date(2025, 3, 9), MarketRun.REAL_TIME_5_MIN, 276),
-    ],
-)
-async def test_dst_days_have_the_right_number_of_distinct_intervals(day: date, run: MarketRun, count: int) -> None:
-    window = days(day)
-
-    async with sandboxed() as adapter:
-        records = (await adapter.prices(run, [NP15], window))[NP15]
-
-    assert len(records) == count
-    assert records[0].start == window.start and records[-1].end == window.end
-    assert all(a.end == b.start for a, b in pairwise(records))
-    assert all(a.start < b.start for a, b in pairwise(records))
 
 
 async def test_fall_back_day_repeats_the_1_am_hour_in_local_time() -> None:

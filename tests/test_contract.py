@@ -21,11 +21,11 @@ from adapters import caiso, ercot, nyiso, pjm, registry, sandbox
 from adapters.config import Settings
 from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
 from adapters.feed import Dataset, Feed, Prices
-from adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest, Window
+from adapters.model import ISO, RUN_LENGTH, DatasetKind, MarketRun, SeriesRequest, Window
 from adapters.pipeline import Ask, FeedAdapter, series_key
 
 from .conftest import REPO, SAMPLES
-from .helpers import Recording, assert_inside
+from .helpers import Recording, assert_contiguous, assert_inside
 
 PACKAGES: dict[ISO, ModuleType] = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}
 SPRING, FALL = date(2025, 3, 9), date(2025, 11, 2)
@@ -166,12 +166,22 @@ async def test_a_dst_day_has_its_23_or_25_hours(iso: ISO, feed: Feed[Any], day: 
         assert record.end > record.start
         assert feed.interval is None or record.end - record.start <= feed.interval
         by_series.setdefault(series_key(record), set()).add(record.start.replace(minute=0, second=0))
+    if isinstance(feed.serves, Prices):
+        # Every interval of the day at each node, in order, contiguous: both passes through a
+        # repeated hour, none in the hour that does not exist. (ERCOT's SCED runs are stamped a few
+        # seconds past each mark and last until the next run: contiguous, not on the grid.)
+        length = RUN_LENGTH[feed.serves.run]
+        for node in {r.node for r in records}:
+            series = [r for r in records if r.node == node]
+            assert len(series) == (window.end - window.start) // length, (node, len(series))
+            assert window.start <= series[0].start < window.start + length
+            assert_contiguous(series)
     kind = feed.serves.kind if isinstance(feed.serves, Dataset) else None
-    for series, covered in by_series.items():
+    for series_id, covered in by_series.items():
         if kind in SPARSE:
-            assert len(covered) <= hours, series
+            assert len(covered) <= hours, series_id
         else:
-            assert len(covered) == hours, (series, len(covered))
+            assert len(covered) == hours, (series_id, len(covered))
 
 
 # --- requests, caching, refusals ------------------------------------------------------------------

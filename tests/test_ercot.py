@@ -550,30 +550,6 @@ async def test_only_intervals_starting_in_the_window_are_returned() -> None:
 # --- sandbox -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("run", "d", "count"),
-    [
-        (MarketRun.DAY_AHEAD_HOURLY, date(2025, 3, 9), 23),
-        (MarketRun.DAY_AHEAD_HOURLY, date(2025, 11, 2), 25),
-        (MarketRun.REAL_TIME_15_MIN, date(2025, 3, 9), 92),
-        (MarketRun.REAL_TIME_15_MIN, date(2025, 11, 2), 100),
-        (MarketRun.REAL_TIME_5_MIN, date(2025, 3, 9), 276),
-        (MarketRun.REAL_TIME_5_MIN, date(2025, 11, 2), 300),
-    ],
-)
-async def test_sandbox_dst_days(run: MarketRun, d: date, count: int) -> None:
-    adapter = sandboxed()
-    window = day(d)
-    result = await adapter.prices(run, ["HB_HOUSTON"], window)
-    await adapter.aclose()
-    records = result["HB_HOUSTON"]
-    assert len(records) == count
-    assert_contiguous(records)
-    assert all(window.contains(r.start) for r in records)
-    assert len({r.start for r in records}) == count
-    assert all(r.energy is r.congestion is r.loss is None for r in records)
-
-
 async def test_sandbox_fall_back_day_repeats_hour_ending_2() -> None:
     adapter = sandboxed()
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_HOUSTON"], day(date(2025, 11, 2)))

@@ -232,32 +232,6 @@ async def test_unpublished_run_is_refused() -> None:
 # --- the sandbox speaks the same format ------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("day", "run", "count"),
-    [
-        (date(2025, 3, 9), MarketRun.DAY_AHEAD_HOURLY, 23),
-        (date(2025, 11, 2), MarketRun.DAY_AHEAD_HOURLY, 25),
-        (date(2025, 3, 9), MarketRun.REAL_TIME_5_MIN, 276),
-        (date(2025, 11, 2), MarketRun.REAL_TIME_5_MIN, 300),
-        (date(2025, 11, 2), MarketRun.REAL_TIME_HOURLY, 25),
-    ],
-)
-async def test_sandbox_dst_days(day: date, run: MarketRun, count: int) -> None:
-    # Pinned to the next day: the day's own CSV is posted whole (and quick to generate).
-    nyiso = sandboxed(utc(day.year, day.month, day.day + 1, 12))
-    window = Window.days(day, 1, EASTERN)
-    # Generators only for hourly runs: a month of 5-minute generator prices is slow to generate.
-    codes = ["61761"] if run is MarketRun.REAL_TIME_5_MIN else ["61761", "323500"]
-    prices = await nyiso.prices(run, codes, window)
-    assert list(prices) == codes
-    for records in prices.values():
-        assert len(records) == count
-        assert records[0].start == window.start and records[-1].end == window.end
-        assert_contiguous(records)
-        assert all(abs(r.energy + r.congestion + r.loss - r.lmp) < 0.006 for r in records)  # type: ignore[operator]
-    await nyiso.aclose()
-
-
 async def test_sandbox_node_list_has_real_zones_and_50_nodes() -> None:
     nyiso = sandboxed(utc(2025, 11, 3, 12))
     nodes = {n.code: n for n in await nyiso.nodes()}

@@ -49,7 +49,7 @@ from adapters.pjm.nodes import PNODES
 from adapters.sandbox import pjm as sandbox
 from adapters.sandbox.synthetic import price
 from tests.conftest import REPO
-from tests.helpers import Recording, assert_contiguous, recorded, utc
+from tests.helpers import Recording, recorded, utc
 
 NY = ZoneInfo("America/New_York")
 KEY = "pjm-test-key-7f3a9c"
@@ -669,46 +669,6 @@ async def test_window_across_the_archive_boundary_splits_there(recorder: Recorde
 
 
 # --- through the sandbox ----------------------------------------------------------------------------
-
-
-async def test_sandbox_spring_forward_is_23_hours() -> None:
-    adapter = sandboxed()
-
-    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 3, 9), 1, NY))
-
-    western = result["51288"]
-    assert len(western) == 23
-    assert (western[0].start, western[-1].end) == (utc(2025, 3, 9, 5), utc(2025, 3, 10, 4))
-    assert_contiguous(western, timedelta(hours=1))
-    await adapter.aclose()
-
-
-@pytest.mark.parametrize("run", [MarketRun.DAY_AHEAD_HOURLY, MarketRun.REAL_TIME_HOURLY])
-async def test_sandbox_fall_back_is_25_distinct_hours(recorder: Recorder, run: MarketRun) -> None:
-    adapter = live(recorder, sandbox=True)
-
-    result = await adapter.prices(run, ["51288", "34964545"], Window.days(date(2025, 11, 2), 1, NY))
-
-    for code in ("51288", "34964545"):
-        records = result[code]
-        assert len(records) == 25
-        assert (records[0].start, records[-1].end) == (utc(2025, 11, 2, 4), utc(2025, 11, 3, 5))
-        assert_contiguous(records, timedelta(hours=1))
-        # both passes through 01:00 EPT, an hour apart in UTC
-        assert {utc(2025, 11, 2, 5), utc(2025, 11, 2, 6)} <= {r.start for r in records}
-    await adapter.aclose()
-
-
-async def test_sandbox_five_minute_fall_back_day(recorder: Recorder) -> None:
-    adapter = live(recorder, sandbox=True)
-
-    result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["51288"], Window.days(date(2025, 11, 2), 1, NY))
-
-    records = result["51288"]
-    assert len(records) == 25 * 12
-    assert_contiguous(records, timedelta(minutes=5))
-    assert recorder.params()["pnode_id"] == "51288"
-    await adapter.aclose()
 
 
 async def test_sandbox_node_list(recorder: Recorder) -> None:
