@@ -33,14 +33,19 @@ class NodeType(Enum):
     OTHER = "OTHER"
 
 
+FIVE_MINUTES = timedelta(minutes=5)
+QUARTER_HOUR = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)  # elapsed time; an operating day is 23, 24 or 25 hours (`Window.days`)
+
 # The nominal length of one interval of each run; irregular runs (NYISO off-cycle RTD intervals,
 # ERCOT SCED) may publish shorter ones.
 RUN_LENGTH: dict[MarketRun, timedelta] = {
-    MarketRun.DAY_AHEAD_HOURLY: timedelta(hours=1),
-    MarketRun.REAL_TIME_5_MIN: timedelta(minutes=5),
-    MarketRun.REAL_TIME_15_MIN: timedelta(minutes=15),
-    MarketRun.REAL_TIME_HOURLY: timedelta(hours=1),
-    MarketRun.HOUR_AHEAD_15_MIN: timedelta(minutes=15),
+    MarketRun.DAY_AHEAD_HOURLY: HOUR,
+    MarketRun.REAL_TIME_5_MIN: FIVE_MINUTES,
+    MarketRun.REAL_TIME_15_MIN: QUARTER_HOUR,
+    MarketRun.REAL_TIME_HOURLY: HOUR,
+    MarketRun.HOUR_AHEAD_15_MIN: QUARTER_HOUR,
 }
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
-from ..model import ISO, DatasetKind, MarketRun
+from ..model import DAY, FIVE_MINUTES, HOUR, ISO, QUARTER_HOUR, DatasetKind, MarketRun
 from . import datasets, files, parse
 
 SINGLE_ZIP = "https://oasis.caiso.com/oasisapi/SingleZip"
@@ -57,10 +57,6 @@ class DailyFile:
 
 Query = Oasis | DailyFile
 
-HOUR = timedelta(hours=1)
-QUARTER_HOUR = timedelta(minutes=15)
-FIVE_MINUTES = timedelta(minutes=5)
-DAY = timedelta(days=1)
 
 _AS_ALL = (("anc_type", "ALL"), ("anc_region", "ALL"))
 

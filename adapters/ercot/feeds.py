@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
-from ..model import ISO, DatasetKind, MarketRun
+from ..model import DAY, FIVE_MINUTES, HOUR, ISO, DatasetKind, MarketRun
 from . import parse, parse_datasets
 from .parse import Table
 
@@ -76,10 +76,7 @@ def sced_times(first: date, last: date) -> dict[str, str]:
     }
 
 
-HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
-FIVE_MINUTES = timedelta(minutes=5)
-DAY = timedelta(days=1)
 # A SCED LMP holds until the next run, which is late now and then; a gap of a whole settlement
 # interval is no SCED price but a broken body (a stray stamp).
 SCED_LONGEST = timedelta(minutes=15)

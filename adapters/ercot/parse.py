@@ -29,14 +29,12 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from ..errors import UpstreamBadResponse
-from ..model import ISO, Node, NodeType, PriceRecord
+from ..model import DAY, HOUR, ISO, Node, NodeType, PriceRecord
 from ..timeutil import parse_us_stamp, to_utc
 from .nodes import FIXED
 
 TZ = ZoneInfo("America/Chicago")
-HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
-DAY = timedelta(days=1)
 SCED_NOMINAL = timedelta(minutes=5)  # the length given to a point's last SCED run in a response
 
 Series = dict[str, list[PriceRecord]]  # node -> records ordered by start

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from ..model import (
+    FIVE_MINUTES,
+    HOUR,
     AncillaryPriceRecord,
     ConstraintRecord,
     FuelMixRecord,
@@ -40,8 +42,6 @@ from .parse import (
     zip_tables,
 )
 
-FIVE_MINUTES = timedelta(minutes=5)
-HOUR = timedelta(hours=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # orders a vintage without a posting time first
 
 TOTAL = "ERCOT"  # the system-wide total, under ERCOT's name like the other ISOs' totals

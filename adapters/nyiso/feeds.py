@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
-from ..model import ISO, RUN_LENGTH, DatasetKind, MarketRun
+from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun
 from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
 from .load import parse_isolf, parse_pal, parse_pal_integrated
 from .nodes import parse_generators
@@ -36,11 +36,6 @@ class Mis:
     gen: str | None = None  # ... and of the generator file
     file: str | None = None  # an undated file, posted anew in place (the generator list)
     horizon_days: int = 0  # forecasts: each dated file is a vintage forecasting its day and the next ones
-
-
-FIVE_MINUTES = RUN_LENGTH[MarketRun.REAL_TIME_5_MIN]
-HOUR = RUN_LENGTH[MarketRun.DAY_AHEAD_HOURLY]
-DAY = timedelta(days=1)
 
 
 def _prices(folder: str, run: MarketRun, description: str, clock: Clock, cadence: timedelta) -> Feed[Mis]:

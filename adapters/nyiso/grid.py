@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from datetime import timedelta
 
-from ..model import ConstraintRecord, FuelMixRecord, InterfaceFlowRecord
+from ..model import FIVE_MINUTES, ConstraintRecord, FuelMixRecord, InterfaceFlowRecord
 from .mis import members
 from .table import Stamps, Table, bad, clip_to_next, number
 
-FIVE_MINUTES = timedelta(minutes=5)
-HOUR = timedelta(hours=1)
 NO_LIMIT = 9999.0
 
 

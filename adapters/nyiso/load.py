@@ -16,12 +16,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import datetime, timedelta
 
-from ..model import LoadForecastRecord, LoadRecord
+from ..model import FIVE_MINUTES, HOUR, LoadForecastRecord, LoadRecord
 from .mis import members
 from .table import Stamps, Table, clip_to_next, number
-
-FIVE_MINUTES = timedelta(minutes=5)
-HOUR = timedelta(hours=1)
 
 
 def _area(record: LoadRecord) -> Hashable:

@@ -23,14 +23,13 @@ import httpx
 from ..errors import NotPublished, UpstreamBadResponse
 from ..feed import Feed
 from ..http import Upstream
-from ..model import ISO, Window
+from ..model import DAY, ISO, Window
 from ..pipeline import Ask, Parse, Piece
 from .feeds import VINTAGE_LOOKBACK, Mis
 from .mis import EASTERN
 from .nodes import ZONAL_PTIDS
 
 BASE_URL = "https://mis.nyiso.com/public/csv"
-DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, Serves, market
-from ..model import ISO, RUN_LENGTH, DatasetKind, MarketRun
+from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun
 from . import rows
 from .parse import Convert, Reader, nodes, prices
 
@@ -24,9 +24,6 @@ ROW_COUNT = 50_000  # Data Miner's largest page
 # URL limits of the API gateway (an id is up to 10 digits plus an encoded `;`).
 MAX_IDS_PER_REQUEST = 200
 
-HOUR = timedelta(hours=1)
-FIVE_MINUTES = timedelta(minutes=5)
-DAY = timedelta(days=1)
 DA = MarketRun.DAY_AHEAD_HOURLY
 RT5 = MarketRun.REAL_TIME_5_MIN
 RTH = MarketRun.REAL_TIME_HOURLY

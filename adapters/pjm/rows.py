@@ -14,6 +14,8 @@ from functools import cache
 from typing import Any
 
 from ..model import (
+    FIVE_MINUTES,
+    HOUR,
     AncillaryPriceRecord,
     ConstraintRecord,
     FuelMixRecord,
@@ -23,8 +25,6 @@ from ..model import (
 )
 from .parse import Convert, Reader, Row, bad, finite, optional, stamp
 
-HOUR = timedelta(hours=1)
-FIVE_MINUTES = timedelta(minutes=5)
 # Real-time reserve results went from hourly to 5-minute rows on 2022-09-01 (EPT) (gridstatus
 # AS_MARKET_RESULTS_GRANULARITY_CHANGE_DATE); the feed has no ending column to tell them apart.
 RT_RESERVES_FIVE_MINUTE_FROM = datetime(2022, 9, 1, 4, tzinfo=UTC)

@@ -16,8 +16,9 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ...model import HOUR
+
 TZ = ZoneInfo("America/Chicago")
-HOUR = timedelta(hours=1)
 Rows = list[list[Any]]
 
 

@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ...model import FIVE_MINUTES, HOUR
 from ...nyiso.nodes import ZONES
 
 EASTERN = ZoneInfo("America/New_York")
 
-FIVE_MINUTES = timedelta(minutes=5)
-HOUR = timedelta(hours=1)
 
 # Typical zonal loads, MW, and the isolf column label of each zone.
 ZONE_LOAD = {

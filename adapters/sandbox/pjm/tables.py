@@ -16,10 +16,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ...model import FIVE_MINUTES, HOUR
 from .wire import TZ, BadQuery, Table, instants, only_filters, wall_range
 
-HOUR = timedelta(hours=1)
-FIVE = timedelta(minutes=5)
 # reserve_market_results has printed 5-minute rows since 2022-09-01 00:00 EPT, hourly ones before.
 RT_RESERVES_FIVE_MINUTE_FROM = datetime(2022, 9, 1, 4, tzinfo=UTC)
 BEGINNING = "datetime_beginning_ept"
@@ -226,7 +225,7 @@ def _hrl_load_metered(params: dict[str, str], now: datetime) -> Table:
 def _inst_load(params: dict[str, str], now: datetime) -> Table:
     lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
-    for t, _ in instants(lo, hi, FIVE):
+    for t, _ in instants(lo, hi, FIVE_MINUTES):
         if t > now:
             continue
         # PJM stamps the readings a few seconds after the 5-minute mark
@@ -327,9 +326,9 @@ def _da_reserve_market_results(params: dict[str, str], now: datetime) -> Table:
 def _reserve_market_results(params: dict[str, str], now: datetime) -> Table:
     lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
-    for step in (HOUR, FIVE):
+    for step in (HOUR, FIVE_MINUTES):
         for t, _ in instants(lo, hi, step):
-            if (t >= RT_RESERVES_FIVE_MINUTE_FROM) != (step == FIVE) or t + step > now:
+            if (t >= RT_RESERVES_FIVE_MINUTE_FROM) != (step == FIVE_MINUTES) or t + step > now:
                 continue
             for locale, service in RT_RESERVES:
                 mcp = _clearing_price(service, t)
@@ -421,7 +420,7 @@ TABLES: dict[str, Callable[[dict[str, str], datetime], Table]] = {
     "da_reserve_market_results": _da_reserve_market_results,
     "reserve_market_results": _reserve_market_results,
     "da_marginal_value": _marginal_value("da_marginal_value", HOUR, day_ahead=True),
-    "rt_marginal_value": _marginal_value("rt_marginal_value", FIVE, day_ahead=False),
+    "rt_marginal_value": _marginal_value("rt_marginal_value", FIVE_MINUTES, day_ahead=False),
     "hourly_solar_power_forecast": _power_forecast(solar=True),
     "hourly_wind_power_forecast": _power_forecast(solar=False),
     "solar_gen": _generation(solar=True),
