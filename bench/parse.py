@@ -51,24 +51,24 @@ def _pandas(kind: str, body: bytes) -> Any:
     return df.pivot_table(index=["NODE", "start"], columns="LMP_TYPE", values="MW").reset_index()
 
 
+# (recorded file, ISO, feed, pandas kind): the ISOs' own files, each read by its feed's parser.
+RECORDED = (
+    ("nyiso/vincal848_realtime_zone_20251102_CAPITL.csv", ISO.NYISO, "realtime", "nyiso"),
+    ("nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv", ISO.NYISO, "damlbmp", "nyiso"),
+    ("pjm/dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv", ISO.PJM, "da_hrl_lmps", "pjm"),
+    ("pjm/dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv", ISO.PJM, "rt_hrl_lmps", "pjm"),
+    ("ercot/mis_np6-788-cd_LMPSROSNODENP6788_20260625_004018_trimmed.csv", ISO.ERCOT, "NP6-788-CD", "ercot"),
+    ("caiso/oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip", ISO.CAISO, "PRC_LMP", "caiso"),
+)
+
+
 def cases(samples: Path) -> list[tuple[str, ISO, str, str, bytes]]:
-    """(label, iso, feed, pandas kind, body)."""
+    """(label, iso, feed, pandas kind, body): the recorded files, then a large generated day."""
+    recorded = [
+        (f"{path} (recorded)", iso, feed, kind, (samples / path).read_bytes()) for path, iso, feed, kind in RECORDED
+    ]
     big_day = nyiso_sandbox.day_csv("realtime", "gen", date(2025, 7, 1))
-    return [
-        ("NYISO realtime 2025-11-02 (recorded)", ISO.NYISO, "realtime", "nyiso",
-         (samples / "nyiso/vincal848_realtime_zone_20251102_CAPITL.csv").read_bytes()),
-        ("NYISO damlbmp 2025-11-02 (recorded)", ISO.NYISO, "damlbmp", "nyiso",
-         (samples / "nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv").read_bytes()),
-        ("PJM da_hrl_lmps CSV (recorded)", ISO.PJM, "da_hrl_lmps", "pjm",
-         (samples / "pjm/dm2_da_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes()),
-        ("PJM rt_hrl_lmps CSV (recorded)", ISO.PJM, "rt_hrl_lmps", "pjm",
-         (samples / "pjm/dm2_rt_hrl_lmps_hubs_2025-05-01_2025-05-02.csv").read_bytes()),
-        ("ERCOT NP6-788-CD SCED (recorded)", ISO.ERCOT, "NP6-788-CD", "ercot",
-         (samples / "ercot/mis_np6-788-cd_LMPSROSNODENP6788_20260625_004018_trimmed.csv").read_bytes()),
-        ("CAISO PRC_LMP zip, all APNodes, a day (recorded)", ISO.CAISO, "PRC_LMP", "caiso",
-         (samples / "caiso/oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip").read_bytes()),
-        ("NYISO realtime_gen day, 15,840 rows (sandbox)", ISO.NYISO, "realtime", "nyiso", big_day),
-    ]  # fmt: skip
+    return [*recorded, ("NYISO realtime_gen day, 15,840 rows (sandbox)", ISO.NYISO, "realtime", "nyiso", big_day)]
 
 
 def run(samples: Path, budget: float) -> list[dict[str, Any]]:

@@ -61,10 +61,7 @@ class CaisoSource:
         self.oasis = oasis  # spaced as OASIS demands
         self.files = files  # www.caiso.com / content.caiso.com
         self.tz = tz
-
-    @property
-    def upstreams(self) -> Sequence[Upstream]:
-        return (self.oasis, self.files)
+        self.upstreams: Sequence[Upstream] = (oasis, files)
 
     def _covers(self, span: Window, interval: timedelta) -> Window:
         """What an answer for `span` may hold: the whole operating days it touches, and the

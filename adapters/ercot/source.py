@@ -38,12 +38,9 @@ class ErcotSource:
     def __init__(self, api: Upstream, www: Upstream, settings: Settings) -> None:
         self.api = api  # api.ercot.com and its sign-in
         self.www = www  # www.ercot.com: MIS and the dashboards, no credentials
+        self.upstreams: Sequence[Upstream] = (api, www)
         self._api_key = settings.ercot_api_key
         self._token = IdToken(api, settings.ercot_username, settings.ercot_password)
-
-    @property
-    def upstreams(self) -> Sequence[Upstream]:
-        return (self.api, self.www)
 
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         if not isinstance(feed.query, Report):

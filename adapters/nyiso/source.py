@@ -110,10 +110,7 @@ class MisSource:
 
     def __init__(self, mis: Upstream) -> None:
         self.mis = mis
-
-    @property
-    def upstreams(self) -> Sequence[Upstream]:
-        return (self.mis,)
+        self.upstreams: Sequence[Upstream] = (mis,)
 
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         query: Mis = feed.query

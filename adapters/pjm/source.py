@@ -71,11 +71,8 @@ def spans(window: Window, ask: Ask, query: Query) -> list[Span]:
 class DataMiner:
     def __init__(self, upstream: Upstream, api_key: Secret) -> None:
         self.upstream = upstream
+        self.upstreams: Sequence[Upstream] = (upstream,)
         self._api_key = api_key
-
-    @property
-    def upstreams(self) -> Sequence[Upstream]:
-        return (self.upstream,)
 
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         """One piece per span (and node group, for prices); a node list is one piece."""
