@@ -527,48 +527,66 @@ async def test_next_link_to_another_host_is_not_followed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("response", "error", "message"),
+    ("response", "error", "message", "requests"),
     [
-        (httpx.Response(500, text="oops"), UpstreamUnavailable, "answered HTTP 500"),
+        (httpx.Response(500, text="oops"), UpstreamUnavailable, "answered HTTP 500", 2),
         (
             httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
             CredentialsRejected,
             "rejected the subscription key (HTTP 401)",
+            1,
         ),
         (
             httpx.Response(403, json={"statusCode": 403, "message": "Out of call volume quota"}),
             CredentialsRejected,
             "rejected the subscription key (HTTP 403)",
+            1,
         ),
-        (httpx.Response(200, text="<html>maintenance</html>"), UpstreamBadResponse, "HTML"),
+        (
+            httpx.Response(429, json={"statusCode": 429, "message": "Rate limit is exceeded. Try again in 7 seconds."}),
+            UpstreamThrottled,
+            "throttled (HTTP 429)",
+            2,
+        ),
+        (httpx.Response(200, text="<html>maintenance</html>"), UpstreamBadResponse, "HTML", 1),
         (
             httpx.Response(200, json={"errors": [{"message": "Invalid filter"}]}),
             UpstreamBadResponse,
             "Invalid filter",
+            1,
         ),
         # PJM's error text is quoted in messages, except where it echoes the key
         (
             httpx.Response(200, json={"errors": [{"message": f"Bad key {KEY}"}]}),
             UpstreamBadResponse,
             "quoting the",
+            1,
         ),
     ],
 )
-async def test_failures_never_show_the_key(
-    response: httpx.Response, error: type[Exception], message: str, caplog: pytest.LogCaptureFixture
+async def test_failures_have_their_code_never_show_the_key_and_only_outages_are_retried(
+    response: httpx.Response,
+    error: type[UpstreamError],
+    message: str,
+    requests: int,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def fail(request: httpx.Request) -> httpx.Response:
         return response
 
-    adapter = live(Recorder(fail))
+    recorder = Recorder(fail)
+    adapter = live(recorder)
+    adapter.upstreams[0].retry = RetryPolicy(attempts=2, backoff=0.0)
     caplog.set_level(logging.DEBUG)
 
     with pytest.raises(error) as caught:
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
 
+    assert type(caught.value) is error and caught.value.code == error.code
     assert message in str(caught.value)
-    assert KEY not in str(caught.value)
-    assert KEY not in caplog.text
+    assert KEY not in str(caught.value) and KEY not in caplog.text
+    # a rejected key or a bad answer is not asked again; an outage or throttling is
+    assert len(recorder.requests) == requests
     await adapter.aclose()
 
 
@@ -1108,47 +1126,6 @@ async def test_series_bad_body_is_an_error_and_not_cached() -> None:
         with pytest.raises(UpstreamBadResponse, match="gen_by_fuel rows lack the column 'fuel_type'"):
             await adapter.series(request)
     assert len(recorder.requests) == 2
-    await adapter.aclose()
-
-
-@pytest.mark.parametrize(
-    ("response", "error", "code"),
-    [
-        (
-            httpx.Response(401, json={"statusCode": 401, "message": "Access denied"}),
-            CredentialsRejected,
-            "UPSTREAM_KEY_REJECTED",
-        ),
-        (
-            httpx.Response(403, json={"statusCode": 403, "message": "Forbidden"}),
-            CredentialsRejected,
-            "UPSTREAM_KEY_REJECTED",
-        ),
-        (
-            httpx.Response(429, json={"statusCode": 429, "message": "Rate limit is exceeded. Try again in 7 seconds."}),
-            UpstreamThrottled,
-            "UPSTREAM_THROTTLED",
-        ),
-    ],
-)
-async def test_key_and_throttling_failures_have_their_own_codes(
-    response: httpx.Response, error: type[UpstreamError], code: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    async def fail(request: httpx.Request) -> httpx.Response:
-        return response
-
-    recorder = Recorder(fail)
-    adapter = live(recorder, retries=2)
-    adapter.upstreams[0].retry = RetryPolicy(attempts=2, backoff=0.0)
-    caplog.set_level(logging.DEBUG)
-
-    with pytest.raises(error) as caught:
-        await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, Window.days(date(2025, 7, 1), 1, NY)))
-
-    assert caught.value.code == code
-    # a rejected key is not retried; PJM's throttling answer is, then reported as such
-    assert len(recorder.requests) == (2 if code == "UPSTREAM_THROTTLED" else 1)
-    assert KEY not in str(caught.value) and KEY not in caplog.text
     await adapter.aclose()
 
 
