@@ -107,18 +107,20 @@ def test_realtime_zonal_file_with_external_proxies() -> None:
     assert max(at_first) - min(at_first) <= 0.011  # type: ignore[operator]
 
 
-def test_missing_column_is_a_bad_response() -> None:
-    body = b'"Time Stamp","Name","PTID","LBMP ($/MWHr)"\n"11/02/2025 00:00","CAPITL",61757,49.96\n'
-    with pytest.raises(UpstreamBadResponse, match="Marginal Cost Losses"):
-        DAM.parse(body)
+HEADER = b'"Time Stamp","Name","PTID","LBMP ($/MWHr)"'
+COMPONENTS = b',"Marginal Cost Losses ($/MWHr)","Marginal Cost Congestion ($/MWHr)"'
 
 
-def test_non_numeric_price_is_a_bad_response() -> None:
-    body = (
-        b'"Time Stamp","Name","PTID","LBMP ($/MWHr)","Marginal Cost Losses ($/MWHr)",'
-        b'"Marginal Cost Congestion ($/MWHr)"\n"11/02/2025 00:00","CAPITL",61757,n/a,1.0,0.0\n'
-    )
-    with pytest.raises(UpstreamBadResponse, match="non-numeric LBMP 'n/a'"):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (HEADER + b'\n"11/02/2025 00:00","CAPITL",61757,49.96\n', "Marginal Cost Losses"),
+        (HEADER + COMPONENTS + b'\n"11/02/2025 00:00","CAPITL",61757,n/a,1.0,0.0\n', "non-numeric LBMP 'n/a'"),
+    ],
+    ids=["missing column", "non-numeric price"],
+)
+def test_a_damaged_lbmp_file_is_refused_saying_what_is_wrong(body: bytes, message: str) -> None:
+    with pytest.raises(UpstreamBadResponse, match=message):
         DAM.parse(body)
 
 
