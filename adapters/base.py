@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .http import Upstream
-from .model import DatasetInfo, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
+from .model import Coverage, DatasetInfo, DatasetKind, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
 
 
 class Adapter(Protocol):
@@ -43,6 +43,15 @@ class Adapter(Protocol):
 
         Raises `UnsupportedDataset` for a kind (or run) not in `datasets`, `UpstreamError` on failure.
         """
+        ...
+
+    def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:
+        """What the ISO serves as of now: of a dataset (one run's, or all of it), or with `kind`
+        None of the node prices of `run`. Raises UnsupportedDataset / UnsupportedRun."""
+        ...
+
+    def labels(self, kind: DatasetKind) -> dict[str, tuple[str, ...]]:
+        """The ISO's own labels each filter of `kind` takes (`area`, `fuel`, ...), where declared."""
         ...
 
     @property

@@ -36,6 +36,10 @@ class RecordCache:
         self._stale: TTLCache[Hashable, _Entry[Any]] = TTLCache(maxsize=maxsize, ttl=max(ttl, stale_ttl))
         self._inflight: dict[Hashable, asyncio.Task[tuple[_Entry[Any], bool]]] = {}
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Fresh in the cache, or being fetched: asking for it costs no new upstream request."""
+        return key in self._fresh or key in self._inflight
+
     async def get(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> V:
         entry = self._fresh.get(key)
         if entry is not None:

@@ -34,6 +34,13 @@ class UpstreamBadResponse(UpstreamError):
     code = "UPSTREAM_BAD_RESPONSE"
 
 
+class UpstreamTooSlow(UpstreamError):
+    """Answering would take the ISO's documented pace past the request deadline: refused up front,
+    before any request is sent, saying how long it would take."""
+
+    code = "UPSTREAM_TOO_SLOW"
+
+
 class CredentialsMissing(UpstreamUnavailable):
     """Live mode without the ISO's key or account: no request is sent."""
 

@@ -11,14 +11,15 @@ clipping, vintages, caching -- is the pipeline's (`pipeline.py`), the same for e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from .errors import UnsupportedDataset, UnsupportedRun
-from .model import ISO, DatasetInfo, DatasetKind, MarketInfo, MarketRun
+from .model import ISO, Coverage, DatasetInfo, DatasetKind, MarketInfo, MarketRun
 
 
 class Clock(Enum):
@@ -70,6 +71,35 @@ class Feed(Generic[Q]):
     interval: timedelta | None  # the longest interval one record may span; None: no intervals (node lists)
     cadence: timedelta  # how often the ISO publishes it
     retention: timedelta | None = None  # how far back the ISO keeps it; None: no documented limit
+    # Typical time from an interval's start to its publication; negative for what is published
+    # ahead (day-ahead markets, forecasts).
+    delay: timedelta = timedelta(0)
+    earliest: date | None = None  # the first operating day the ISO published it, where known
+    # The ISO's own labels a filter may name, by record field ("area", "fuel", "product", ...).
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def coverage(feeds: Sequence[Feed[Any]], tz: ZoneInfo, now: datetime) -> Coverage:
+    """What `feeds` together serve as of `now`: from the earliest start any of them reaches (None
+    when one reaches back without a known limit) to the latest any has published."""
+    starts = [_earliest(f, tz, now) for f in feeds]
+    retentions = [f.retention for f in feeds]
+    delay = min(f.delay for f in feeds)
+    return Coverage(
+        earliest=min(s for s in starts if s is not None) if all(starts) else None,
+        latest=now - delay,
+        retention=max(r for r in retentions if r is not None) if all(retentions) else None,
+        cadence=min(f.cadence for f in feeds),
+        delay=delay,
+    )
+
+
+def _earliest(feed: Feed[Any], tz: ZoneInfo, now: datetime) -> datetime | None:
+    bounds = [now - feed.retention] if feed.retention is not None else []
+    if feed.earliest is not None:
+        first = feed.earliest
+        bounds.append(datetime(first.year, first.month, first.day, tzinfo=tz).astimezone(UTC))
+    return max(bounds) if bounds else None
 
 
 def market(iso: ISO, name: str, timezone: str, feeds: Sequence[Feed[Any]]) -> MarketInfo:
@@ -132,6 +162,23 @@ class Catalog:
             info = next((d for d in self.datasets if d.kind is kind), None)
             raise unsupported_dataset(self.iso, kind, run, info)
         return found
+
+    def serving(self, kind: DatasetKind) -> tuple[Feed[Any], ...]:
+        """Every feed of `kind`, of any run; raises UnsupportedDataset when there is none."""
+        found = tuple(f for f in self.feeds if isinstance(f.serves, Dataset) and f.serves.kind is kind)
+        if not found:
+            raise unsupported_dataset(self.iso, kind, None, None)
+        return found
+
+    def labels(self, kind: DatasetKind) -> dict[str, tuple[str, ...]]:
+        """The labels each filterable field of `kind` takes, as its feeds declare them."""
+        found: dict[str, list[str]] = {}
+        for f in self.feeds:
+            if isinstance(f.serves, Dataset) and f.serves.kind is kind:
+                for name, values in f.labels.items():
+                    known = found.setdefault(name, [])
+                    known += [v for v in values if v not in known]
+        return {name: tuple(values) for name, values in found.items()}
 
     def _infos(self) -> Iterable[DatasetInfo]:
         for kind in DatasetKind:

@@ -73,11 +73,20 @@ class Node:
         return f"{self.iso.value}:{self.code}"
 
 
+class PriceVersion(Enum):
+    """Which version of an interval's price this is, where the ISO publishes more than one."""
+
+    PRELIMINARY = "PRELIMINARY"  # posted before the ISO's verification (PJM's unverified LMPs)
+    VERIFIED = "VERIFIED"  # the settled price
+    CORRECTED = "CORRECTED"  # re-posted after a price correction
+
+
 @dataclass(slots=True)
 class PriceRecord:
     """One interval's price at one node. `start`/`end` are UTC; the interval is [start, end).
 
-    Components are None where the ISO does not publish them, never 0.
+    Components are None where the ISO does not publish them, never 0. `version` is None where the
+    ISO publishes one version only; `published_at` where the upstream says when it posted it.
     """
 
     node: str  # Node.code
@@ -87,6 +96,8 @@ class PriceRecord:
     energy: float | None
     congestion: float | None
     loss: float | None
+    version: PriceVersion | None = None
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +153,17 @@ class DatasetInfo:
     kind: DatasetKind
     description: str  # the ISO's feeds behind it, e.g. "Real-time actual load by zone (pal, P-58B)"
     runs: tuple[MarketRun, ...] = ()  # for run-keyed kinds (ancillary prices, constraints)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What the ISO serves of a dataset (or a run's prices), as of now: `Dataset.coverage`."""
+
+    earliest: datetime | None  # the first interval start it still serves; None: unknown
+    latest: datetime | None  # the end of the latest interval typically published by now
+    retention: timedelta | None  # how far back the upstream keeps it; None: no documented limit
+    cadence: timedelta  # how often it publishes
+    delay: timedelta  # typical time from an interval's start to its publication; negative: ahead
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ import asyncio
 import math
 from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any, Protocol
@@ -31,14 +31,16 @@ import httpx
 
 from .cache import RecordCache
 from .config import Settings
-from .errors import NotPublished, UpstreamBadResponse
-from .feed import Catalog, Feed
+from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
+from .feed import Catalog, Feed, coverage
 from .http import Upstream
 from .model import (
     AncillaryPriceRecord,
     CapacityPriceRecord,
     ConstraintRecord,
+    Coverage,
     DatasetInfo,
+    DatasetKind,
     FuelMixRecord,
     InterfaceFlowRecord,
     LoadForecastRecord,
@@ -61,6 +63,9 @@ class Piece:
 
     covers: Window | None  # None: no time window (a node list, a dashboard of today)
     detail: Hashable = None
+    # Upstream seconds fetching it takes at the ISO's documented pace (requests x spacing, pages
+    # included): a plan over the request deadline is refused before anything is sent.
+    seconds: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +140,15 @@ def order(record: Any) -> tuple[Any, ...]:
     return (record.start, *series_key(record))
 
 
+_VINTAGED = (LoadForecastRecord, RenewableRecord)
+
+
 def _identity(record: Any) -> tuple[Any, ...]:
     """One row of one vintage: forecasts published at different times are different rows, and so
-    are intervals of different lengths from one start (PJM's hourly metered and 5-minute load)."""
-    return (*order(record), record.end, getattr(record, "published_at", None) or _EPOCH)
+    are intervals of different lengths from one start (PJM's hourly metered and 5-minute load).
+    A price's versions are one row: the later one read replaces the earlier."""
+    published = record.published_at if isinstance(record, _VINTAGED) else None
+    return (*order(record), record.end, published or _EPOCH)
 
 
 def ordered_unique(records: Sequence[Any]) -> list[Any]:
@@ -203,13 +213,21 @@ async def _off_loop(parser: Parser, body: bytes) -> list[Any]:
 
 
 class Pipeline:
-    def __init__(self, source: Source, cache: RecordCache) -> None:
+    def __init__(self, source: Source, cache: RecordCache, deadline: float) -> None:
         self.source = source
         self.cache = cache
+        self.deadline = deadline
 
     async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
         """The feed's records for `ask`: validated, cached per piece, clipped and joined."""
         pieces = self.source.plan(feed, ask)
+        upstream = sum(p.seconds for p in pieces if (feed.name, p) not in self.cache)
+        if upstream > self.deadline:
+            raise UpstreamTooSlow(
+                feed.iso,
+                f"{feed.name}: this window takes about {upstream:.0f} s of upstream requests at the ISO's "
+                f"documented pace, over the {self.deadline:.0f} s request deadline; ask for fewer days or nodes",
+            )
         parts = await asyncio.gather(*(self._piece(feed, piece) for piece in pieces))
         window, wanted = ask.window, set(ask.codes)
         joined: Groups = {}
@@ -271,13 +289,14 @@ class FeedAdapter:
         cache: RecordCache,
         *,
         clock: Callable[[], datetime] = _now,
+        deadline: float = 60.0,
     ) -> None:
         self.market = market
         self.fixed_nodes = tuple(fixed_nodes)
         self.catalog = catalog
         self.source = source
         self.clock = clock
-        self.pipeline = Pipeline(source, cache)
+        self.pipeline = Pipeline(source, cache, deadline)
 
     @property
     def datasets(self) -> Sequence[DatasetInfo]:
@@ -290,6 +309,20 @@ class FeedAdapter:
     async def aclose(self) -> None:
         for upstream in self.upstreams:
             await upstream.aclose()
+
+    def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:
+        """What the ISO serves as of now: of a dataset (of one run, or of all its feeds with `run`
+        None), or with `kind` None of the node prices of `run` (of every run with `run` None too)."""
+        if kind is not None:
+            feeds = self.catalog.dataset(kind, run) if run is not None else self.catalog.serving(kind)
+        elif run is not None:
+            feeds = (self.catalog.prices(run),)
+        else:
+            feeds = tuple(self.catalog.prices(r) for r in self.catalog.runs)
+        return coverage(feeds, self.market.tz, self.clock())
+
+    def labels(self, kind: DatasetKind) -> dict[str, tuple[str, ...]]:
+        return self.catalog.labels(kind)
 
     async def nodes(self) -> Sequence[Node]:
         """The fixed nodes (hubs and zones, always listed, by their known names), then the rest."""
@@ -312,7 +345,7 @@ class FeedAdapter:
         ask = Ask(request.window, self.clock(), published_before=request.published_before)
         parts = await asyncio.gather(*(self.pipeline.run(feed, ask) for feed in feeds))
         records = [record for part in parts for group in part.values() for record in group]
-        if records and hasattr(records[0], "published_at"):
+        if records and isinstance(records[0], _VINTAGED):
             return latest_vintages(records, request.published_before)
         return ordered_unique(records) if len(parts) > 1 else records
 
@@ -353,4 +386,5 @@ class Declaration:
             self.source(upstream, settings),
             RecordCache(iso, ttl=settings.cache_ttl),
             clock=clock or _now,
+            deadline=settings.request_deadline,
         )

@@ -61,6 +61,7 @@ class Series:
     energy: FloatColumn | None = None
     congestion: FloatColumn | None = None
     loss: FloatColumn | None = None
+    version: StringColumn | None = None
     area: StringColumn | None = None
     mw: FloatColumn | None = None
     published_at: DateTimeColumn | None = None
@@ -93,6 +94,8 @@ def series(record_type: type, records: Sequence[Any], tz: ZoneInfo) -> Series:
             values = local(values)
         elif field.name == "published_at":
             values = [None if v is None else v.astimezone(tz) for v in values]
+        elif field.name == "version":
+            values = [None if v is None else v.value for v in values]
         columns[field.name] = values
     return Series(length=len(records), **columns)  # type: ignore[arg-type]
 

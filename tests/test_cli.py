@@ -31,6 +31,8 @@ def test_parse_prints_normalized_records_with_offsets(capsys: pytest.CaptureFixt
         "energy": 48.6,
         "congestion": 0.0,
         "loss": 1.36,
+        "version": None,  # NYISO publishes one version of its day-ahead prices
+        "published_at": None,
     }
 
 
