@@ -190,6 +190,7 @@ def _report(context: Context) -> dict[str, Any]:
             }
             for iso, s in context.stats.isos.items()
         },
+        **({"notices": context.notices} if context.notices else {}),
     }
 
 

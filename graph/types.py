@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from resolvers import nodes as node_resolvers
 from resolvers.context import Context
 from resolvers.errors import bad_input
 from resolvers.prices import node_prices
-from resolvers.series import market_series, select
+from resolvers.series import market_series
 
 from .columns import Series, local_times, series
 
@@ -23,6 +23,7 @@ ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
 MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")
 NodeType = strawberry.enum(model.NodeType, description="Each ISO's own node types mapped to one set")
 DatasetKind = strawberry.enum(model.DatasetKind, description="The market-wide datasets, as named in `Market.datasets`")
+PriceVersion = strawberry.enum(model.PriceVersion, description="Which version of an interval's price this is")
 
 Info = strawberry.Info[Context, None]
 
@@ -45,6 +46,14 @@ class PriceInterval:
         description="Congestion component, signed so that lmp = energy + congestion + loss"
     )
     loss: float | None = strawberry.field(description="Marginal loss component")
+    version: model.PriceVersion | None = strawberry.field(
+        default=None,
+        description="PRELIMINARY (posted before the ISO verifies it, e.g. PJM's unverified LMPs), VERIFIED or "
+        "CORRECTED; null where the ISO publishes one version only",
+    )
+    published_at: datetime | None = strawberry.field(
+        default=None, description="When the ISO posted this price, where it says"
+    )
 
 
 @strawberry.type(description="A priced location: hub, zone, generator, load or interface")
@@ -74,12 +83,23 @@ class Node:
         days: DAYS = 1,
     ) -> list[PriceInterval]:
         node = model.Node(self.iso, self.code, self.name, self.type)
-        records = await node_prices(info.context, node, run, start, end, date, 1 if days is None else days)
-        local = local_times(info.context.market(self.iso).tz)
+        path = info.path.as_list()
+        records = await node_prices(info.context, path, node, run, start, end, date, 1 if days is None else days)
+        tz = info.context.market(self.iso).tz
+        local = local_times(tz)
         starts = local([r.start for r in records])
         ends = local([r.end for r in records])
         return [
-            PriceInterval(start=s, end=e, lmp=r.lmp, energy=r.energy, congestion=r.congestion, loss=r.loss)
+            PriceInterval(
+                start=s,
+                end=e,
+                lmp=r.lmp,
+                energy=r.energy,
+                congestion=r.congestion,
+                loss=r.loss,
+                version=r.version,
+                published_at=None if r.published_at is None else r.published_at.astimezone(tz),
+            )
             for s, e, r in zip(starts, ends, records, strict=True)
         ]
 
@@ -94,7 +114,8 @@ class Node:
         days: DAYS = 1,
     ) -> Series:
         node = model.Node(self.iso, self.code, self.name, self.type)
-        records = await node_prices(info.context, node, run, start, end, date, 1 if days is None else days)
+        path = info.path.as_list()
+        records = await node_prices(info.context, path, node, run, start, end, date, 1 if days is None else days)
         return series(model.PriceRecord, records, info.context.market(self.iso).tz)
 
 
@@ -124,6 +145,56 @@ class Dataset:
     name: str
     description: str
     runs: list[model.MarketRun]
+    coverage: Coverage = strawberry.field(description="What the ISO serves of it, as of now")
+
+
+@strawberry.type(
+    description="What an ISO serves of a dataset as of now. Durations are ISO 8601 (`PT5M`, `P90D`); "
+    "times are in the market's offset"
+)
+class Coverage:
+    earliest: datetime | None = strawberry.field(
+        description="The earliest interval start the ISO still serves; null where it documents no limit"
+    )
+    latest: datetime | None = strawberry.field(
+        description="About where published data ends now: the latest interval end the ISO has typically posted"
+    )
+    retention: str | None = strawberry.field(
+        description="How far back the upstream keeps it; null where it documents no limit"
+    )
+    cadence: str = strawberry.field(description="How often the ISO publishes it")
+    delay: str = strawberry.field(
+        description="Typical time from an interval's start to its publication; negative (`-P1D`) for what is "
+        "published ahead, such as day-ahead prices and forecasts"
+    )
+
+    @classmethod
+    def of(cls, coverage: model.Coverage, tz: ZoneInfo) -> Coverage:
+        return cls(
+            earliest=None if coverage.earliest is None else coverage.earliest.astimezone(tz),
+            latest=None if coverage.latest is None else coverage.latest.astimezone(tz),
+            retention=None if coverage.retention is None else duration(coverage.retention),
+            cadence=duration(coverage.cadence),
+            delay=duration(coverage.delay),
+        )
+
+
+def duration(length: timedelta) -> str:
+    """ISO 8601: P90D, PT5M, -P1D, P1DT6H."""
+    sign = "-" if length < timedelta(0) else ""
+    seconds = int(abs(length.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    text = (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+    return f"{sign}P{text or 'T0S'}"
+
+
+@strawberry.type(description="The labels one filter of a dataset takes: the ISO's own names")
+class Labels:
+    field: str = strawberry.field(description="The filter argument: area, fuel, product, source, interface")
+    labels: list[str]
 
 
 @strawberry.type(description="Actual load in an area; `area` is the ISO's own zone/region name")
@@ -262,14 +333,35 @@ class Market:
             total_count=found.total,
         )
 
-    @strawberry.field(description="What this market serves: name, description, runs")
+    @strawberry.field(description="What this market serves: name, description, runs and coverage")
     def datasets(self, info: Info) -> list[Dataset]:
+        adapter = info.context.adapters[self.iso]
+        tz = adapter.market.tz
+        prices = Coverage.of(adapter.coverage(None), tz)
         served = [
-            Dataset(name="prices", description="Locational marginal prices by node (Node.prices)", runs=self.runs)
+            Dataset(
+                name="prices",
+                description="Locational marginal prices by node (Node.prices)",
+                runs=self.runs,
+                coverage=prices,
+            )
         ]
-        for dataset in info.context.adapters[self.iso].datasets:
-            served.append(Dataset(name=dataset.kind.value, description=dataset.description, runs=list(dataset.runs)))
+        for dataset in adapter.datasets:
+            coverage = Coverage.of(adapter.coverage(dataset.kind), tz)
+            served.append(
+                Dataset(
+                    name=dataset.kind.value, description=dataset.description, runs=list(dataset.runs), coverage=coverage
+                )
+            )
         return served
+
+    @strawberry.field(
+        description="The labels each filter of a dataset takes (`area`, `fuel`, `product`, ...), as the ISO names "
+        "them; a filter naming another label is refused"
+    )
+    def labels(self, info: Info, dataset: model.DatasetKind) -> list[Labels]:
+        declared = info.context.adapters[self.iso].labels(dataset)
+        return [Labels(field=name, labels=list(values)) for name, values in declared.items()]
 
     @strawberry.field(
         description="Actual load by area; `area` filters on the ISO's own zone/region name; `run` picks a "
@@ -285,8 +377,10 @@ class Market:
         days: DAYS = 1,
         run: model.MarketRun | None = None,
     ) -> list[LoadInterval]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.LOAD, start, end, date, days, run=run)
-        return localized(LoadInterval, select(records, area=area), tz)
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.LOAD, start, end, date, days, run=run, filters={"area": area}
+        )
+        return localized(LoadInterval, records, tz)
 
     @strawberry.field(
         description="Load forecasts: the latest vintage, or the latest published before `publishedBefore`"
@@ -302,9 +396,17 @@ class Market:
         published_before: datetime | None = None,
     ) -> list[LoadForecastInterval]:
         records, tz = await _series(
-            info, self.iso, model.DatasetKind.LOAD_FORECAST, start, end, date, days, published_before=published_before
+            info,
+            self.iso,
+            model.DatasetKind.LOAD_FORECAST,
+            start,
+            end,
+            date,
+            days,
+            published_before=published_before,
+            filters={"area": area},
         )
-        return localized(LoadForecastInterval, select(records, area=area), tz)
+        return localized(LoadForecastInterval, records, tz)
 
     @strawberry.field(description="Generation by fuel; `fuel` filters on the ISO's own label")
     async def fuel_mix(
@@ -316,8 +418,10 @@ class Market:
         days: DAYS = 1,
         fuel: str | None = None,
     ) -> list[FuelMixInterval]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.FUEL_MIX, start, end, date, days)
-        return localized(FuelMixInterval, select(records, fuel=fuel), tz)
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.FUEL_MIX, start, end, date, days, filters={"fuel": fuel}
+        )
+        return localized(FuelMixInterval, records, tz)
 
     @strawberry.field(description="Ancillary service prices of one run, by product and area")
     async def ancillary_prices(
@@ -331,8 +435,18 @@ class Market:
         date: DATE = None,
         days: DAYS = 1,
     ) -> list[AncillaryPriceInterval]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.ANCILLARY_PRICES, start, end, date, days, run=run)
-        return localized(AncillaryPriceInterval, select(records, product=product, area=area), tz)
+        records, tz = await _series(
+            info,
+            self.iso,
+            model.DatasetKind.ANCILLARY_PRICES,
+            start,
+            end,
+            date,
+            days,
+            run=run,
+            filters={"product": product, "area": area},
+        )
+        return localized(AncillaryPriceInterval, records, tz)
 
     @strawberry.field(description="Binding transmission constraints of one run and their shadow prices")
     async def constraints(
@@ -361,9 +475,17 @@ class Market:
         published_before: datetime | None = None,
     ) -> list[RenewableInterval]:
         records, tz = await _series(
-            info, self.iso, model.DatasetKind.RENEWABLES, start, end, date, days, published_before=published_before
+            info,
+            self.iso,
+            model.DatasetKind.RENEWABLES,
+            start,
+            end,
+            date,
+            days,
+            published_before=published_before,
+            filters={"source": source, "area": area, "forecast": forecast},
         )
-        return localized(RenewableInterval, select(records, source=source, area=area, forecast=forecast), tz)
+        return localized(RenewableInterval, records, tz)
 
     @strawberry.field(description="Flows and limits on transmission interfaces")
     async def interface_flows(
@@ -375,8 +497,10 @@ class Market:
         date: DATE = None,
         days: DAYS = 1,
     ) -> list[InterfaceFlowInterval]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.INTERFACE_FLOWS, start, end, date, days)
-        return localized(InterfaceFlowInterval, select(records, interface=interface), tz)
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.INTERFACE_FLOWS, start, end, date, days, filters={"interface": interface}
+        )
+        return localized(InterfaceFlowInterval, records, tz)
 
     @strawberry.field(description="FTR / CRR / TCC auction clearing prices whose term starts in the window")
     async def transmission_rights(
@@ -389,8 +513,17 @@ class Market:
         date: DATE = None,
         days: DAYS = 1,
     ) -> list[TransmissionRightPrice]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.TRANSMISSION_RIGHTS, start, end, date, days)
-        return localized(TransmissionRightPrice, select(records, node=node, auction=auction), tz)
+        records, tz = await _series(
+            info,
+            self.iso,
+            model.DatasetKind.TRANSMISSION_RIGHTS,
+            start,
+            end,
+            date,
+            days,
+            filters={"node": node, "auction": auction},
+        )
+        return localized(TransmissionRightPrice, records, tz)
 
     @strawberry.field(description="Capacity auction clearing prices whose delivery term starts in the window")
     async def capacity_prices(
@@ -402,8 +535,10 @@ class Market:
         date: DATE = None,
         days: DAYS = 1,
     ) -> list[CapacityPrice]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.CAPACITY_PRICES, start, end, date, days)
-        return localized(CapacityPrice, select(records, area=area), tz)
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.CAPACITY_PRICES, start, end, date, days, filters={"area": area}
+        )
+        return localized(CapacityPrice, records, tz)
 
     @strawberry.field(
         description="Any market-wide dataset as columns (the fast form for long series); the filters are those "
@@ -444,9 +579,9 @@ class Market:
         if unknown:
             raise bad_input(f"{dataset.name} has no {', '.join(unknown)} to filter on")
         records, tz = await _series(
-            info, self.iso, dataset, start, end, date, days, run=run, published_before=published_before
+            info, self.iso, dataset, start, end, date, days, run=run, published_before=published_before, filters=filters
         )
-        return series(record_type, select(records, **filters), tz)
+        return series(record_type, records, tz)
 
 
 async def _series(
@@ -459,7 +594,8 @@ async def _series(
     days: int | None,
     **options: Any,
 ) -> tuple[Sequence[Any], ZoneInfo]:
+    path = info.path.as_list()
     records = await market_series(
-        info.context, iso, kind, start=start, end=end, day=day, days=1 if days is None else days, **options
+        info.context, iso, kind, path, start=start, end=end, day=day, days=1 if days is None else days, **options
     )
     return records, info.context.market(iso).tz

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from adapters import stats
 from adapters.base import Adapter
@@ -31,6 +31,7 @@ class Context:
     client: str | None = None  # the API client's name, when keys are on
     budget: Budget | None = None
     cost: int = 0  # the estimate of this request's query, set before it runs
+    notices: list[dict[str, Any]] = field(default_factory=list)  # why answers are empty or short
     stats: stats.RequestStats = field(default_factory=stats.RequestStats)
 
     def market(self, iso: ISO) -> MarketInfo:

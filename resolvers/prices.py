@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from adapters.errors import UnsupportedRun, UpstreamError
@@ -10,11 +11,13 @@ from adapters.model import MarketRun, Node, PriceRecord
 
 from .context import Context
 from .errors import bad_input, from_upstream
+from .notices import explain
 from .windows import resolve_window
 
 
 async def node_prices(
     context: Context,
+    path: Sequence[str | int],
     node: Node,
     run: MarketRun,
     start: datetime | None,
@@ -32,4 +35,13 @@ async def node_prices(
         raise bad_input(str(exc)) from exc
     except UpstreamError as exc:
         raise from_upstream(exc) from exc
+    explain(
+        context,
+        node.iso,
+        path,
+        f"{run.name} prices at {node.id}",
+        window,
+        records,
+        context.adapters[node.iso].coverage(None, run),
+    )
     return records

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest
 
 from .context import Context
 from .errors import bad_input, dataset_not_served, from_upstream
+from .notices import explain
 from .windows import resolve_window
 
 
@@ -19,6 +20,7 @@ async def market_series(
     context: Context,
     iso: ISO,
     kind: DatasetKind,
+    path: Sequence[str | int],
     *,
     start: datetime | None,
     end: datetime | None,
@@ -26,7 +28,10 @@ async def market_series(
     days: int,
     run: MarketRun | None = None,
     published_before: datetime | None = None,
+    filters: Mapping[str, str | bool | None] | None = None,
 ) -> Sequence[Any]:
+    """The dataset's records over the window, filtered; an unknown label is refused listing the
+    valid ones, and an answer short of its window gets a notice saying why."""
     adapter = context.adapters[iso]
     info = next((d for d in adapter.datasets if d.kind is kind), None)
     if info is None:
@@ -45,7 +50,31 @@ async def market_series(
         raise bad_input(str(exc)) from exc
     except UpstreamError as exc:
         raise from_upstream(exc) from exc
-    return records
+    wanted = {name: value for name, value in (filters or {}).items() if value is not None}
+    _check_labels(iso, kind, adapter.labels(kind), records, wanted)
+    chosen = select(records, **wanted)
+    what = kind.value + "".join(f" {name}={value}" for name, value in wanted.items())
+    coverage = adapter.coverage(kind, run)
+    explain(context, iso, path, what, window, chosen, coverage, sparse=kind is DatasetKind.CONSTRAINTS)
+    return chosen
+
+
+def _check_labels(
+    iso: ISO,
+    kind: DatasetKind,
+    declared: Mapping[str, Sequence[str]],
+    records: Sequence[Any],
+    wanted: Mapping[str, str | bool],
+) -> None:
+    """A label filter must name one of the ISO's labels: those its feeds declare, and those in
+    the answer. Where neither is known (no declaration, no rows) the notice says why it is empty."""
+    for name, value in wanted.items():
+        if not isinstance(value, str):
+            continue
+        valid = {*declared.get(name, ()), *(v for r in records if isinstance(v := getattr(r, name, None), str))}
+        if valid and value.casefold() not in {v.casefold() for v in valid}:
+            labels = ", ".join(sorted(valid))
+            raise bad_input(f"{iso.value} has no {kind.value} {name} {value!r}; its {name} labels are: {labels}")
 
 
 def select(records: Sequence[Any], **wanted: str | bool | None) -> Sequence[Any]:

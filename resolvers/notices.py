@@ -1,0 +1,88 @@
+"""Why an answer holds no rows, or fewer than asked: notices in `extensions.gridql.notices`.
+
+An empty list alone cannot tell "no data" from "asked wrong". Every answer that is empty, or stops
+short of its window, gets a notice with a code, the ISO and the field's path, decided from what the
+ISO serves (`Coverage`: its retention, publication delay and cadence) and what came back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from adapters.model import ISO, Coverage, Window
+
+from .context import Context
+
+NOT_YET_PUBLISHED = "NOT_YET_PUBLISHED"  # a future or not-yet-posted interval
+OUTSIDE_RETENTION = "OUTSIDE_RETENTION"  # older than the upstream keeps
+NO_DATA = "NO_DATA"  # the ISO answered and had none
+PARTIAL = "PARTIAL"  # rows for part of the window only, for none of the reasons above
+
+
+def explain(
+    context: Context,
+    iso: ISO,
+    path: Sequence[str | int],
+    what: str,
+    window: Window,
+    records: Sequence[Any],
+    coverage: Coverage,
+    *,
+    sparse: bool = False,
+) -> None:
+    """Add a notice when `records` leave part of `window` unexplained. `sparse`: the dataset has
+    rows only where something happened (binding constraints), so gaps are not notable."""
+    found = _reason(what, window, records, coverage, sparse)
+    if found is not None:
+        code, message = found
+        context.notices.append(
+            {"iso": iso.value, "path": list(path), "code": code, "message": f"{iso.value} {what}: {message}"}
+        )
+
+
+def _reason(
+    what: str, window: Window, records: Sequence[Any], coverage: Coverage, sparse: bool
+) -> tuple[str, str] | None:
+    earliest, latest = coverage.earliest, coverage.latest
+    if not records:
+        if latest is not None and window.start >= latest:
+            return NOT_YET_PUBLISHED, (
+                f"{_at(window.start)} onwards is not published yet: the ISO posts each interval about "
+                f"{_span(coverage.delay)} after it starts, so far up to about {_at(latest)}"
+            )
+        if earliest is not None and window.end <= earliest:
+            kept = f"keeps {_span(coverage.retention)}" if coverage.retention is not None else "serves"
+            return OUTSIDE_RETENTION, f"older than the ISO {kept}: it serves from about {_at(earliest)}"
+        return NO_DATA, f"the ISO answered with no rows for {_at(window.start)} - {_at(window.end)}"
+    first = min(r.start for r in records)
+    last = max(r.end for r in records)
+    step = min(r.end - r.start for r in records)
+    if latest is not None and window.end - last > step and latest < window.end:
+        return NOT_YET_PUBLISHED, f"served up to {_at(last)}; later intervals are not published yet"
+    if earliest is not None and first - window.start > step and earliest > window.start:
+        return OUTSIDE_RETENTION, f"served from {_at(first)}: earlier intervals are older than the ISO keeps"
+    if not sparse and (first - window.start > step or window.end - last > step):
+        return (
+            PARTIAL,
+            f"the ISO has rows for {_at(first)} - {_at(last)} only, of {_at(window.start)} - {_at(window.end)}",
+        )
+    return None
+
+
+def _at(instant: datetime) -> str:
+    return instant.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _span(length: timedelta | None) -> str:
+    if length is None:
+        return "no documented limit"
+    seconds = int(abs(length.total_seconds()))
+    ahead = " ahead" if length < timedelta(0) else ""
+    if seconds and seconds % 86400 == 0:
+        days = seconds // 86400
+        return f"{days} day{'s' if days != 1 else ''}{ahead}"
+    if seconds and seconds % 3600 == 0:
+        return f"{seconds // 3600} h{ahead}"
+    return f"{seconds // 60} min{ahead}"
