@@ -2,12 +2,18 @@
 
 A typed interval leaf costs GraphQL execution about 4 µs; a value inside a column costs about as
 much as writing it as JSON. Typed leaves therefore weigh `TYPED_WEIGHT` times a column value.
+
+The estimate reads the arguments GraphQL will execute with: variables coerced by the schema
+(defaults filled in, `366.0` for an `Int` read as 366) and argument defaults. Each fragment's cost
+is worked out once and multiplied where it is spread, so a query whose fragments fan out
+exponentially costs linear time to estimate, and is refused for what it would really cost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -15,11 +21,15 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    value_from_ast_untyped,
+    get_named_type,
 )
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
 from adapters.model import ISO, RUN_LENGTH, DatasetKind
 
@@ -29,46 +39,76 @@ INTERVALS_PER_DAY = {run.name: timedelta(days=1) // length for run, length in RU
 DATASET_ROWS_PER_DAY = 288 * 12
 DATASET_FIELDS = frozenset(kind.value for kind in DatasetKind)
 MARKETS = len(ISO)
+PAGE = 100  # Market.nodes without `first`
 
 
 class _Walk:
-    def __init__(self, document: DocumentNode, variables: Mapping[str, Any]) -> None:
-        self.variables = dict(variables)
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: VariableValues) -> None:
+        self.schema = schema
+        self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self._fragment_costs: dict[str, tuple[int, int]] = {}
+        self._visiting: set[str] = set()
 
-    def args(self, field: FieldNode) -> dict[str, Any]:
-        return {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in field.arguments or ()}
-
-    def fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        found: list[FieldNode] = []
+    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType) -> tuple[int, int]:
+        """(cost, leaves) of a selection set on `parent`: leaves are what one row of it holds."""
+        total = leaves = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                found.append(selection)
+                cost, count = self._field(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
-                found += self.fields(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in self.fragments:
-                found += self.fields(self.fragments[selection.name.value].selection_set)
+                on = self._type(selection.type_condition.name.value) if selection.type_condition else parent
+                cost, count = self.cost(selection.selection_set, on or parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                cost, count = self._fragment(selection.name.value)
+            else:
+                continue
+            total += cost
+            leaves += count
+        return total, leaves
+
+    def _fragment(self, name: str) -> tuple[int, int]:
+        known = self._fragment_costs.get(name)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self._visiting:
+            return 0, 0  # validation refuses unknown and cyclic fragments
+        self._visiting.add(name)
+        on = self._type(fragment.type_condition.name.value)
+        found = self.cost(fragment.selection_set, on) if on is not None else (0, 0)
+        self._visiting.discard(name)
+        self._fragment_costs[name] = found
         return found
 
-    def leaves(self, field: FieldNode) -> int:
-        children = self.fields(field.selection_set)
-        return sum(self.leaves(child) for child in children) if children else 1
+    def _type(self, name: str) -> GraphQLObjectType | None:
+        found = self.schema.get_type(name)
+        return found if isinstance(found, GraphQLObjectType) else None
 
-    def cost(self, selection_set: SelectionSetNode | None) -> int:
-        total = 0
-        for field in self.fields(selection_set):
-            name, args = field.name.value, self.args(field)
-            if name in ("prices", "priceSeries"):
-                rows = _days(args) * INTERVALS_PER_DAY.get(str(args.get("run")), 288)
-                total += rows * self.leaves(field) * (TYPED_WEIGHT if name == "prices" else 1)
-            elif name in DATASET_FIELDS or name == "series":
-                rows = _days(args) * DATASET_ROWS_PER_DAY
-                total += rows * self.leaves(field) * (TYPED_WEIGHT if name != "series" else 1)
-            elif field.selection_set is None:
-                total += 1
-            else:
-                total += _multiplier(name, args) * self.cost(field.selection_set)
-        return total
+    def _field(self, node: FieldNode, parent: GraphQLObjectType) -> tuple[int, int]:
+        name = node.name.value
+        definition = parent.fields.get(name)
+        if definition is None:
+            return (1, 1) if name == "__typename" else (0, 0)  # validation refuses unknown fields
+        try:
+            args = get_argument_values(definition, node, self.variables)
+        except GraphQLError:
+            args = {}  # execution reports the bad argument itself
+        child = get_named_type(definition.type)
+        if node.selection_set is None or not isinstance(child, GraphQLObjectType):
+            return 1, 1
+        inner, leaves = self.cost(node.selection_set, child)
+        if name in ("prices", "priceSeries"):
+            rows = _days(args) * INTERVALS_PER_DAY.get(_name(args.get("run")), 288)
+            return rows * leaves * (TYPED_WEIGHT if name == "prices" else 1), leaves
+        if name in DATASET_FIELDS or name == "series":
+            rows = _days(args) * DATASET_ROWS_PER_DAY
+            return rows * leaves * (TYPED_WEIGHT if name != "series" else 1), leaves
+        return _multiplier(name, args) * inner, leaves
+
+
+def _name(value: object) -> str:
+    return value.name if isinstance(value, Enum) else str(value)
 
 
 def _multiplier(name: str, args: Mapping[str, Any]) -> int:
@@ -76,7 +116,7 @@ def _multiplier(name: str, args: Mapping[str, Any]) -> int:
         return max(1, len(args["ids"]))
     if name == "nodes":  # Market.nodes: a page
         first = args.get("first")
-        return first if isinstance(first, int) and first > 0 else 100
+        return first if isinstance(first, int) and first > 0 else PAGE
     if name == "markets":
         return MARKETS
     return 1
@@ -86,16 +126,31 @@ def _days(args: Mapping[str, Any]) -> int:
     if args.get("date") is not None:
         days = args.get("days")
         return days if isinstance(days, int) and days > 0 else 1
-    try:
-        span = datetime.fromisoformat(str(args["start"])) - datetime.fromisoformat(str(args["end"]))
-        return max(1, int(abs(span.total_seconds()) // 86400) + 1)
-    except (KeyError, ValueError, TypeError):
-        return 1  # the resolver refuses this selection with a clear error anyway
+    start, end = args.get("start"), args.get("end")
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        try:
+            return max(1, int(abs((end - start).total_seconds()) // 86400) + 1)
+        except (OverflowError, TypeError):  # one naive, one aware: the resolver refuses it
+            return 1
+    if isinstance(start, date) and isinstance(end, date):
+        return max(1, abs((end - start).days) + 1)
+    return 1  # the resolver refuses this selection with a clear error anyway
 
 
-def estimate(document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> int:
+def estimate(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+) -> int:
+    """The cost of the operation as it will execute; 0 when it will not execute (no such operation,
+    variables that do not coerce: execution reports those)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
     if not chosen:
         return 0
-    return _Walk(document, variables or {}).cost(chosen[0].selection_set)
+    operation = chosen[0]
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    coerced = get_variable_values(schema, operation.variable_definitions or (), dict(variables or {}))
+    if isinstance(coerced, list):
+        return 0
+    return _Walk(schema, document, coerced).cost(operation.selection_set, root)[0]

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from math import ceil
 
-from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import (
+    ASTValidationRule,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+)
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from resolvers.context import Context
 
@@ -28,7 +38,8 @@ class CostLimit(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         if isinstance(context, Context) and execution.graphql_document is not None:
-            context.cost = estimate(execution.graphql_document, execution.operation_name, execution.variables)
+            schema = execution.schema._schema
+            context.cost = estimate(schema, execution.graphql_document, execution.operation_name, execution.variables)
             limit = context.settings.max_cost
             if context.cost > limit:
                 raise GraphQLError(
@@ -70,9 +81,72 @@ class Introspection(SchemaExtension):
         yield
 
 
-# The depth and alias rules are built once: ValidationCache keys on the rule classes, and
-# strawberry's QueryDepthLimiter / MaxAliasesLimiter would build new ones for every request.
-RULES: list[type[ASTValidationRule]] = [depth_rule(MAX_DEPTH, should_ignore=None), alias_rule(MAX_ALIASES)]
+class _Shape:
+    """(depth, aliases) of selection sets over the query as it expands, each fragment measured once:
+    a fragment spread twice by each of twenty others costs twenty measurements, not a million.
+    Depth counts nested object fields as strawberry's depth limiter does (introspection aside);
+    aliases count every aliased field of the expanded query."""
+
+    def __init__(self, document: object) -> None:
+        definitions = getattr(document, "definitions", ())
+        self.fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+        self._memo: dict[str, tuple[int, int]] = {}
+        self._visiting: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode | None) -> tuple[int, int]:
+        depth = aliases = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                aliases += selection.alias is not None
+                if selection.selection_set is not None:
+                    inner, more = self.of(selection.selection_set)
+                    aliases += more
+                    if not selection.name.value.startswith("__"):
+                        depth = max(depth, 1 + inner)
+            elif isinstance(selection, InlineFragmentNode):
+                inner, more = self.of(selection.selection_set)
+                depth, aliases = max(depth, inner), aliases + more
+            elif isinstance(selection, FragmentSpreadNode):
+                inner, more = self._fragment(selection.name.value)
+                depth, aliases = max(depth, inner), aliases + more
+        return depth, aliases
+
+    def _fragment(self, name: str) -> tuple[int, int]:
+        known = self._memo.get(name)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self._visiting:
+            return 0, 0  # unknown or cyclic: graphql's own rules report it
+        self._visiting.add(name)
+        found = self._memo[name] = self.of(fragment.selection_set)
+        self._visiting.discard(name)
+        return found
+
+
+class QueryShape(ValidationRule):
+    """Refuses operations nested deeper than MAX_DEPTH or with more than MAX_ALIASES aliases, in
+    time linear in the document's size however its fragments fan out."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        shape = _Shape(context.document)
+        total = 0
+        for definition in context.document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                depth, aliases = shape.of(definition.selection_set)
+                total += aliases
+                if depth > MAX_DEPTH:
+                    name = definition.name.value if definition.name else "anonymous"
+                    context.report_error(
+                        GraphQLError(f"'{name}' exceeds maximum operation depth of {MAX_DEPTH}", [definition])
+                    )
+        if total > MAX_ALIASES:
+            context.report_error(GraphQLError(f"{total} aliases found. Allowed: {MAX_ALIASES}"))
+
+
+# One class, built once: ValidationCache keys on the rule classes.
+RULES: list[type[ASTValidationRule]] = [QueryShape]
 
 EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
     lambda: AddValidationRules(RULES),
