@@ -34,6 +34,11 @@ class UpstreamBadResponse(UpstreamError):
     code = "UPSTREAM_BAD_RESPONSE"
 
 
+class UpstreamBroken(UpstreamBadResponse):
+    """The answer broke on the wire (a body that does not decode, a redirect loop, a redirect to
+    another scheme): refused like any bad answer, and counted against the ISO's circuit."""
+
+
 class UpstreamTooSlow(UpstreamError):
     """Answering would take the ISO's documented pace past the request deadline: refused up front,
     before any request is sent, saying how long it would take."""

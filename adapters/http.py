@@ -21,6 +21,7 @@ from . import stats
 from .config import Settings
 from .errors import (
     UpstreamBadResponse,
+    UpstreamBroken,
     UpstreamError,
     UpstreamThrottled,
     UpstreamTimeout,
@@ -29,6 +30,7 @@ from .errors import (
 from .model import ISO
 
 log = logging.getLogger("gridql.upstream")
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,8 @@ class Upstream:
             transport=transport,
             timeout=httpx.Timeout(timeout),
             headers=dict(headers or {}),
-            follow_redirects=True,
+            # Redirects are followed by `_send`, which never carries credentials to another host.
+            follow_redirects=False,
         )
 
     @classmethod
@@ -202,6 +205,7 @@ class Upstream:
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
+        json: object = None,
         ok_statuses: Collection[int] = (),
         auth: bool = False,
     ) -> httpx.Response:
@@ -213,8 +217,8 @@ class Upstream:
         """
         self.breaker.check()
         try:
-            response = await self._send(method, url, params, headers, data, ok_statuses, auth)
-        except (UpstreamUnavailable, UpstreamTimeout, UpstreamThrottled):
+            response = await self._send(method, url, params, headers, data, json, ok_statuses, auth)
+        except (UpstreamUnavailable, UpstreamTimeout, UpstreamThrottled, UpstreamBroken):
             self.failed += 1
             self.breaker.record(ok=False)
             raise
@@ -235,6 +239,7 @@ class Upstream:
         params: Mapping[str, str | int] | None,
         headers: Mapping[str, str] | None,
         data: Mapping[str, str] | None,
+        json: object,
         ok_statuses: Collection[int],
         auth: bool,
     ) -> httpx.Response:
@@ -247,9 +252,11 @@ class Upstream:
             stats.count_request(self.iso, auth=auth)
             self.sent += 1
             try:
-                response = await self.client.request(method, url, params=params, headers=headers, data=data)
+                response = await self._follow(method, url, params, headers, data, json, what)
             except httpx.TimeoutException:
                 failure = UpstreamTimeout(self.iso, f"{what} timed out")
+            except httpx.DecodingError:
+                raise UpstreamBroken(self.iso, f"{what} answered a body that does not decode") from None
             except httpx.TransportError as exc:
                 failure = UpstreamUnavailable(self.iso, f"{what} failed: {type(exc).__name__}")
             else:
@@ -272,6 +279,36 @@ class Upstream:
             log.warning("%s (attempt %d of %d)", failure, attempt + 1, self.retry.attempts)
         assert failure is not None
         raise failure
+
+    async def _follow(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        json: object,
+        what: str,
+    ) -> httpx.Response:
+        """The request, redirects followed by hand: the caller's headers (keys, tokens) go only to
+        the host they were meant for; a redirect to another scheme or a loop is refused."""
+        origin = httpx.URL(url)
+        response = await self.client.request(method, url, params=params, headers=headers, data=data, json=json)
+        for _ in range(MAX_REDIRECTS):
+            location = response.headers.get("Location")
+            if not response.is_redirect or location is None:
+                return response
+            await response.aclose()
+            target = response.url.join(location)
+            if target.scheme != origin.scheme:
+                raise UpstreamBroken(self.iso, f"{what} redirected to another scheme ({target.scheme})")
+            if response.status_code == 303:
+                method, data, json = "GET", None, None
+            same_host = target.host == origin.host
+            response = await self.client.request(
+                method, target, headers=headers if same_host else None, data=data, json=json
+            )
+        raise UpstreamBroken(self.iso, f"{what} redirected more than {MAX_REDIRECTS} times")
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.retry.max_backoff, self.retry.backoff * 2 ** (attempt - 1))

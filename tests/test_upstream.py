@@ -214,3 +214,45 @@ def test_live_spacing_can_be_set_per_iso(monkeypatch: pytest.MonkeyPatch) -> Non
     pjm = Upstream.configured(ISO.PJM, "dataminer", settings, None, live_spacing=10.0)
     nyiso = Upstream.configured(ISO.NYISO, "mis", settings, None, live_spacing=0.5)
     assert (pjm.limiter.interval, nyiso.limiter.interval) == (0.1, 0.5)
+
+
+# --- every httpx failure is coded; credentials stay with their host ---------------------------------
+
+KEY = {"Ocp-Apim-Subscription-Key": "s3cret-key"}
+
+
+async def test_a_corrupt_gzip_body_is_a_bad_response_counted_against_the_circuit() -> None:
+    corrupt = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(b"not gzip at all"))
+    handler, _ = scripted(corrupt)
+    client = upstream(handler)
+    with pytest.raises(UpstreamBadResponse, match="does not decode") as caught:
+        await client.get("https://api.example/feed")
+    assert caught.value.code == "UPSTREAM_BAD_RESPONSE" and caught.value.iso is ISO.PJM
+    assert client.breaker.failures == 1 and client.failed == 1
+
+
+async def test_a_redirect_loop_and_a_redirect_to_another_scheme_are_refused() -> None:
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "https://api.example/feed"})
+
+    with pytest.raises(UpstreamBadResponse, match="redirected more than 5 times"):
+        await upstream(loop).get("https://api.example/feed")
+    downgrade, _ = scripted(httpx.Response(301, headers={"Location": "http://api.example/feed"}))
+    with pytest.raises(UpstreamBadResponse, match=r"redirected to another scheme \(http\)"):
+        await upstream(downgrade).get("https://api.example/feed")
+
+
+async def test_credentials_follow_a_redirect_on_their_host_only() -> None:
+    handler, seen = scripted(
+        httpx.Response(302, headers={"Location": "/v2/feed"}),
+        httpx.Response(302, headers={"Location": "https://cdn.elsewhere.example/feed.csv"}),
+        httpx.Response(200, text="ok"),
+    )
+    response = await upstream(handler).get("https://api.example/feed", headers=KEY)
+    assert response.text == "ok"
+    assert [str(r.url) for r in seen] == [
+        "https://api.example/feed",
+        "https://api.example/v2/feed",
+        "https://cdn.elsewhere.example/feed.csv",
+    ]
+    assert [r.headers.get("Ocp-Apim-Subscription-Key") for r in seen] == ["s3cret-key", "s3cret-key", None]
