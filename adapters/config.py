@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from .model import ISO
+
+# Every secret value configured in this process: scrubbed from every upstream error message
+# (`scrub`), however the upstream echoes it back.
+_KNOWN: set[str] = set()
+# ERCOT's id tokens and any other bearer token an upstream may quote: JWTs.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 
 
 class Secret:
     def __init__(self, value: str) -> None:
         self._value = value
+        if len(value) >= 4:  # shorter values would redact ordinary words
+            _KNOWN.add(value)
 
     def reveal(self) -> str:
         return self._value
@@ -22,6 +31,14 @@ class Secret:
         return "Secret('**********')" if self._value else "Secret('')"
 
     __str__ = __repr__
+
+
+def scrub(text: str) -> str:
+    """`text` with every configured secret (in any case) and any bearer token replaced."""
+    for secret in _KNOWN:
+        if secret.casefold() in text.casefold():
+            text = re.sub(re.escape(secret), "[redacted]", text, flags=re.IGNORECASE)
+    return _JWT.sub("[redacted token]", text)
 
 
 def _flag(value: str) -> bool:

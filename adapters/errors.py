@@ -1,10 +1,13 @@
 """Upstream failures, each with the code the API reports for it.
 
-Messages name the ISO and what failed, never a credential or a full URL with its query string.
+Messages name the ISO and what failed, never a credential or a full URL with its query string:
+whatever an upstream quotes back, every configured secret and bearer token is scrubbed from the
+message when the error is made, so neither a response nor a log line can carry one.
 """
 
 from __future__ import annotations
 
+from .config import scrub
 from .model import ISO
 
 
@@ -12,7 +15,7 @@ class UpstreamError(Exception):
     code = "UPSTREAM_UNAVAILABLE"
 
     def __init__(self, iso: ISO, message: str) -> None:
-        super().__init__(f"{iso.value}: {message}")
+        super().__init__(scrub(f"{iso.value}: {message}"))
         self.iso = iso
 
 

@@ -34,3 +34,13 @@ async def test_failing_calls_leak_no_credential(fault: str, caplog: pytest.LogCa
     seen = response.text + caplog.text + repr(stack.settings)
     for secret in SECRETS.values():
         assert secret not in seen
+
+
+def test_an_upstream_quoting_a_secret_in_any_case_or_a_token_gets_it_scrubbed() -> None:
+    from adapters.errors import UpstreamBadResponse
+    from adapters.model import ISO
+
+    Secret("Sub-Key-9f3e-ABCD")
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0cmFkZXIifQ.c2lnbmF0dXJlLXBhcnQ"
+    error = UpstreamBadResponse(ISO.ERCOT, f"Invalid key SUB-KEY-9F3E-abcd for bearer {token}")
+    assert str(error) == "ERCOT: Invalid key [redacted] for bearer [redacted token]"
