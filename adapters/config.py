@@ -59,6 +59,7 @@ class Settings:
     max_cost: int = 2_000_000  # a query estimated above this is refused before it runs
     request_deadline: float = 60.0  # seconds a request may take before it is answered with an error
     max_body_bytes: int = 1_048_576
+    max_concurrent: int = 64  # GraphQL requests answered at once; past it, 503 OVERLOADED
     faults: str = ""  # sandbox fault injection spec (adapters/sandbox/faults.py), e.g. "NYISO=503"
     api_keys_file: str = ""  # set: every /graphql request needs a client key listed (hashed) there
     graphiql: bool = True
@@ -84,6 +85,7 @@ class Settings:
             "max_cost": int(env.get("GRIDQL_MAX_COST", "2000000")),
             "request_deadline": float(env.get("GRIDQL_REQUEST_DEADLINE", "60")),
             "max_body_bytes": int(env.get("GRIDQL_MAX_BODY_BYTES", "1048576")),
+            "max_concurrent": int(env.get("GRIDQL_MAX_CONCURRENT", "64")),
             "faults": env.get("GRIDQL_SANDBOX_FAULTS", ""),
             "api_keys_file": env.get("GRIDQL_API_KEYS_FILE", ""),
             "graphiql": _flag(env.get("GRIDQL_GRAPHIQL", "1")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -36,6 +37,7 @@ from .access import KeyRing
 from .schema import schema
 
 log = logging.getLogger("gridql")
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 EXAMPLE_QUERY = """# Day-ahead prices at one hub or zone in each ISO, for the 2025 spring-forward day
 # (23 hourly intervals everywhere). extensions.gridql shows one upstream request per ISO.
@@ -75,6 +77,12 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if scope["method"] == "POST":
+            body = await read_body(scope, receive, self.settings)
+            if isinstance(body, Response):
+                await body(scope, receive, send)
+                return
+            receive = _replay(body)
         try:
             response = await self.run(Request(scope, receive=receive))
         except HTTPException as exc:  # malformed JSON, wrong content type, mutation over GET, ...
@@ -125,6 +133,9 @@ class GraphQLView(GraphQL[Context, None]):
                 if code == "INTERNAL_SERVER_ERROR":
                     log.error("unexpected error at %s", error.path, exc_info=error.original_error)
                     formatted["message"] = "Internal error"
+                if not self.settings.introspection:
+                    # Suggestions name fields and types: with introspection off they would map the schema.
+                    formatted["message"] = _SUGGESTION.sub("", formatted["message"])
                 formatted["extensions"] = {**(error.extensions or {}), "code": code}
                 errors.append(formatted)
                 self.metrics.errors[code] += 1
@@ -194,10 +205,93 @@ def _report(context: Context) -> dict[str, Any]:
     }
 
 
+BODY_TIMEOUT = 10.0  # seconds a client may take to send each part of its body
+
+
+async def read_body(scope: Scope, receive: Receive, settings: Settings) -> bytes | Response:
+    """The request body, counted as it streams (a chunked body has no Content-Length to refuse it
+    by), or the error answer for it: 413 past the size limit, 408 for a client that stalls, 400
+    for a body that is compressed, not UTF-8, not JSON or not a JSON object."""
+    headers = {k.lower(): v for k, v in scope["headers"]}
+    encoding = headers.get(b"content-encoding", b"identity").decode("latin-1").strip().lower()
+    if encoding not in ("", "identity"):
+        return error_response(
+            400, f"Content-Encoding {encoding} is not accepted: send the body uncompressed", "BAD_REQUEST"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        try:
+            message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
+        except TimeoutError:
+            return error_response(408, f"The request body did not arrive within {BODY_TIMEOUT:g} s", "REQUEST_TIMEOUT")
+        if message["type"] == "http.disconnect":
+            return error_response(400, "The client went away before sending its whole body", "BAD_REQUEST")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > settings.max_body_bytes:
+            return error_response(
+                413, f"The request body is over {settings.max_body_bytes:,} bytes", "REQUEST_TOO_LARGE"
+            )
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    if headers.get(b"content-type", b"").split(b";")[0].strip().lower() == b"application/json":
+        try:
+            document = orjson.loads(body)  # orjson refuses non-UTF-8 text and nesting past 1,024 levels
+        except orjson.JSONDecodeError as exc:
+            return error_response(400, f"The request body is not valid JSON: {exc}", "BAD_REQUEST")
+        if not isinstance(document, dict):
+            return error_response(400, "The request body must be a JSON object with a `query` string", "BAD_REQUEST")
+    return body
+
+
+def _replay(body: bytes) -> Receive:
+    """A `receive` that hands the body, already read, to the GraphQL view."""
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive  # type: ignore[return-value]
+
+
 def error_response(status: int, message: str, code: str) -> Response:
     """A request refused before GraphQL runs, in the same shape as GraphQL errors."""
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
+class ConcurrencyLimit:
+    """At most `limit` GraphQL requests at once: past that a JSON 503 `OVERLOADED` at once, rather
+    than a queue that makes every client time out."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.active = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit:
+            response = error_response(
+                503, f"The server is answering {self.limit} requests already; retry shortly", "OVERLOADED"
+            )
+            response.headers["Retry-After"] = "1"
+            await response(scope, receive, send)
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
 
 
 class BodyLimit:
@@ -247,7 +341,10 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         for adapter in adapters.values():
             await adapter.aclose()
 
-    middleware = [Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    middleware = [
+        Middleware(ConcurrencyLimit, limit=settings.max_concurrent),
+        Middleware(BodyLimit, limit=settings.max_body_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
