@@ -23,9 +23,10 @@ from adapters.errors import (
     UpstreamBadResponse,
     UpstreamError,
     UpstreamThrottled,
+    UpstreamTooSlow,
     UpstreamUnavailable,
 )
-from adapters.feed import Feed
+from adapters.feed import Feed, NodeList
 from adapters.http import RetryPolicy
 from adapters.model import (
     ISO,
@@ -39,11 +40,12 @@ from adapters.model import (
     Node,
     NodeType,
     PriceRecord,
+    PriceVersion,
     RenewableRecord,
     SeriesRequest,
     Window,
 )
-from adapters.pipeline import FeedAdapter, latest_vintages
+from adapters.pipeline import Ask, FeedAdapter, latest_vintages
 from adapters.pjm import feeds as pjm_feeds
 from adapters.pjm.nodes import PNODES
 from adapters.sandbox import pjm as sandbox
@@ -188,10 +190,13 @@ def test_feeds_registered_and_parse_either_wire_format() -> None:
         "da_hrl_lmps",
         "rt_fivemin_hrl_lmps",
         "rt_hrl_lmps",
+        "rt_unverified_fivemin_lmps",
+        "rt_unverified_hrl_lmps",
         "pnode",
         "hrl_load_metered",
         "inst_load",
         "load_frcstd_7_day",
+        "load_frcstd_hist",
         "gen_by_fuel",
         "da_reserve_market_results",
         "reserve_market_results",
@@ -461,7 +466,7 @@ async def test_window_is_half_open_in_utc(recorder: Recorder) -> None:
 
 async def test_paging_follows_next_links_to_the_end(recorder: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pjm_feeds, "ROW_COUNT", 7)
-    adapter = live(recorder)
+    adapter = live(recorder, request_deadline=600)  # seven pages are 70 s at PJM's pace
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "51217"], Window.days(date(2025, 5, 1), 1, NY))
 
@@ -555,11 +560,11 @@ async def test_next_link_to_another_host_is_not_followed() -> None:
             "Invalid filter",
             1,
         ),
-        # PJM's error text is quoted in messages, except where it echoes the key
+        # PJM's error text is quoted in messages, the key scrubbed where it echoes it
         (
             httpx.Response(200, json={"errors": [{"message": f"Bad key {KEY}"}]}),
             UpstreamBadResponse,
-            "quoting the",
+            "Bad key [redacted]",
             1,
         ),
     ],
@@ -676,13 +681,13 @@ async def test_archived_days_are_fetched_unfiltered_and_filtered_here(recorder: 
 
 async def test_window_across_the_archive_boundary_splits_there(recorder: Recorder) -> None:
     adapter = live(recorder)
-    cutoff = (NOW.astimezone(NY) - timedelta(days=186)).date()
+    cutoff = (NOW.astimezone(NY) - timedelta(days=731)).date()
 
-    result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["51288"], Window.days(cutoff - timedelta(days=1), 2, NY))
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(cutoff - timedelta(days=1), 2, NY))
 
     requests = sorted(recorder.requests, key=lambda r: r.url.params["datetime_beginning_ept"])
-    assert ["pnode_id" in r.url.params for r in requests] == [False, True]
-    assert len(result["51288"]) == 2 * 288
+    assert [("pnode_id" in r.url.params, r.url.params.get("type")) for r in requests] == [(False, "HUB"), (True, None)]
+    assert len(result["51288"]) == 2 * 24
     await adapter.aclose()
 
 
@@ -1042,11 +1047,12 @@ async def test_one_request_per_feed_for_a_week_then_cached(
         table = FEEDS[request.url.path.removeprefix("/api/v1/")].query
         assert request.headers["Ocp-Apim-Subscription-Key"] == KEY
         first, last = (window.start.astimezone(NY).date(), (window.end - timedelta(seconds=1)).astimezone(NY).date())
+        start = datetime(first.year, first.month, first.day) - table.early - table.lookback
         assert dict(request.url.params) == {
             "rowCount": "50000",
             "startRow": "1",
             "fields": ",".join(table.fields),
-            table.date_filter: f"{first:%m/%d/%Y} 00:00to{last:%m/%d/%Y} 23:59",
+            table.date_filter: f"{start:%m/%d/%Y %H:%M}to{last:%m/%d/%Y} 23:59",
         }
     assert records and all(window.start <= r.start < window.end for r in records)
     keys = [
@@ -1164,7 +1170,7 @@ async def test_fifty_nodes_for_a_week_of_five_minute_prices_take_three_requests(
 ) -> None:
     adapter = live(recorder)
     codes = [str(p.id) for p in PNODES][:50]
-    window = Window.days(date(2025, 11, 24), 7, NY)
+    window = Window.days(date(2025, 11, 10), 7, NY)  # verified by now: no unverified fallback
 
     result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, codes, window)
 
@@ -1193,8 +1199,9 @@ async def test_sandbox_answers_every_dataset(kind: DatasetKind, run: MarketRun |
 
 
 @pytest.mark.parametrize(("day", "hours"), [(date(2025, 3, 9), 23), (date(2025, 11, 2), 25)])
-async def test_sandbox_hourly_datasets_on_dst_days(recorder: Recorder, day: date, hours: int) -> None:
-    adapter = live(recorder, sandbox=True)
+async def test_sandbox_hourly_datasets_on_dst_days(day: date, hours: int) -> None:
+    now = datetime(day.year, day.month, day.day, 12, tzinfo=UTC) + timedelta(days=1)  # forecasts keep 30 days
+    adapter = live(Recorder(now=now), sandbox=True, now=now)
     window = Window.days(day, 1, NY)
     expected = [window.start + timedelta(hours=h) for h in range(hours)]
 
@@ -1255,3 +1262,251 @@ async def test_sandbox_content_faults_hit_the_price_column(fault: str) -> None:
     with pytest.raises(UpstreamBadResponse, match="total_lmp_da"):
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
     await adapter.aclose()
+
+
+# --- live truth (issue 12) ------------------------------------------------------------------------
+
+FIXTURES_PJM = REPO / "tests" / "fixtures" / "pjm"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES_PJM / name).read_bytes()
+
+
+def test_unverified_feeds_parse_to_preliminary_prices_with_derived_energy() -> None:
+    five = feed("rt_unverified_fivemin_lmps")(fixture("dm2_rt_unverified_fivemin_lmps_fall_back.json"))
+    assert [(r.node, r.start, r.end, r.lmp, r.energy, r.congestion, r.loss) for r in five] == [
+        ("51288", utc(2025, 11, 2, 5, 55), utc(2025, 11, 2, 6), 31.29, 31.0, 0.41, -0.12),
+        ("51288", utc(2025, 11, 2, 6), utc(2025, 11, 2, 6, 5), 28.5, 28.38, -0.08, 0.2),
+        ("51217", utc(2025, 11, 2, 6), utc(2025, 11, 2, 6, 5), 30.75, 29.0, 1.5, 0.25),
+    ]
+    assert {r.version for r in five} == {PriceVersion.PRELIMINARY}
+
+    hourly = feed("rt_unverified_hrl_lmps")(fixture("dm2_rt_unverified_hrl_lmps_fall_back.json"))
+    # named nodes: hubs and zones become their pnode ids, others keep their name
+    assert [(r.node, r.start, r.lmp, r.energy) for r in hourly] == [
+        ("51288", utc(2025, 11, 2, 5), 29.8, 29.6),
+        ("51288", utc(2025, 11, 2, 6), 27.4, 27.5),
+        ("34964545", utc(2025, 11, 2, 6), 33.0, 30.0),
+        ("SOME AGGREGATE", utc(2025, 11, 2, 6), 26.0, 27.0),
+    ]
+    assert all(r.version is PriceVersion.PRELIMINARY and r.end - r.start == timedelta(hours=1) for r in hourly)
+
+
+def test_verified_prices_carry_their_version() -> None:
+    rt_item = {k.replace("_da", "_rt"): v for k, v in da_item("2025-05-01T04:00:00").items()}
+    corrected = {**rt_item, "datetime_beginning_utc": "2025-05-01T05:00:00", "version_nbr": 2}
+    records = feed("rt_hrl_lmps")(envelope([rt_item, corrected]))
+    assert [r.version for r in records] == [PriceVersion.VERIFIED, PriceVersion.CORRECTED]
+    assert parse_prices(envelope([da_item("2025-05-01T04:00:00")]))[0].version is None
+
+
+def test_load_forecast_history_parses_every_vintage_of_the_fall_back_hours() -> None:
+    records = feed("load_frcstd_hist")(fixture("dm2_load_frcstd_hist_fall_back.json"))
+    assert records == [
+        LoadForecastRecord("RTO", utc(2025, 11, 2, 5), utc(2025, 11, 2, 6), 71250.0, utc(2025, 11, 1, 9, 45)),
+        LoadForecastRecord("RTO", utc(2025, 11, 2, 6), utc(2025, 11, 2, 7), 70410.0, utc(2025, 11, 1, 9, 45)),
+        LoadForecastRecord("RTO", utc(2025, 11, 2, 6), utc(2025, 11, 2, 7), 70980.0, utc(2025, 11, 1, 21, 45)),
+        LoadForecastRecord("MIDATL", utc(2025, 11, 2, 6), utc(2025, 11, 2, 7), 25120.5, utc(2025, 11, 1, 21, 45)),
+    ]
+    latest = latest_vintages(records, None)
+    assert [(r.area, r.start, r.mw) for r in latest] == [
+        ("RTO", utc(2025, 11, 2, 5), 71250.0),
+        ("MIDATL", utc(2025, 11, 2, 6), 25120.5),
+        ("RTO", utc(2025, 11, 2, 6), 70980.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("run", "verified", "unverified", "length"),
+    [
+        (MarketRun.REAL_TIME_5_MIN, "rt_fivemin_hrl_lmps", "rt_unverified_fivemin_lmps", timedelta(minutes=5)),
+        (MarketRun.REAL_TIME_HOURLY, "rt_hrl_lmps", "rt_unverified_hrl_lmps", timedelta(hours=1)),
+    ],
+)
+async def test_recent_real_time_falls_back_to_the_unverified_feed(
+    recorder: Recorder, run: MarketRun, verified: str, unverified: str, length: timedelta
+) -> None:
+    """NOW is noon EPT: yesterday was verified at noon, today is posted unverified only."""
+    adapter = live(recorder)
+    today = NOW.astimezone(NY).date()
+
+    result = (await adapter.prices(run, ["51288"], Window.days(today - timedelta(days=1), 2, NY)))["51288"]
+
+    assert sorted(r.url.path.removeprefix("/api/v1/") for r in recorder.requests) == sorted([verified, unverified])
+    yesterday = [r for r in result if r.start < Window.days(today, 1, NY).start]
+    posted = [r for r in result if r.start >= Window.days(today, 1, NY).start]
+    assert len(yesterday) == timedelta(days=1) // length
+    assert {r.version for r in yesterday} == {PriceVersion.VERIFIED}
+    # today up to the last interval posted minutes after its end
+    assert posted and {r.version for r in posted} == {PriceVersion.PRELIMINARY}
+    assert posted[0].start == Window.days(today, 1, NY).start and posted[-1].end <= NOW
+    assert NOW - posted[-1].end < length + timedelta(minutes=5)
+    assert all(abs(r.energy + r.congestion + r.loss - r.lmp) < 1e-6 for r in posted)  # type: ignore[operator]
+    fallback = next(r for r in recorder.requests if r.url.path.endswith(unverified))
+    assert "row_is_current" not in fallback.url.params
+    assert ("pnode_id" in fallback.url.params) is (run is MarketRun.REAL_TIME_5_MIN)
+    await adapter.aclose()
+
+
+async def test_days_past_the_verified_lag_ask_only_the_verified_feed(recorder: Recorder) -> None:
+    adapter = live(recorder)
+
+    result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["51288"], Window.days(date(2025, 11, 20), 2, NY))
+
+    assert recorder.paths() == ["/api/v1/rt_fivemin_hrl_lmps"]
+    assert len(result["51288"]) == 2 * 288 and {r.version for r in result["51288"]} == {PriceVersion.VERIFIED}
+    await adapter.aclose()
+
+
+async def test_an_archived_hub_month_is_one_request_by_type(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    window = Window.days(date(2015, 3, 1), 31, NY)
+
+    plan = adapter.source.plan(adapter.catalog.prices(MarketRun.DAY_AHEAD_HOURLY), Ask(window, NOW, ("51288", "1")))
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288", "1"], window)
+
+    assert [p.seconds for p in plan] == [10.0, 10.0]  # 12 hubs / 34 zones x 743 hours: a page each
+    params = sorted((dict(r.url.params) for r in recorder.requests), key=lambda p: p["type"])
+    assert params == [
+        {"rowCount": "50000", "startRow": "1", "datetime_beginning_ept": "03/01/2015 00:00to03/31/2015 23:59"}
+        | {"row_is_current": "TRUE", "type": kind}
+        for kind in ("HUB", "ZONE")
+    ]
+    assert [len(result["51288"]), len(result["1"])] == [743, 743]  # 2015-03-08 sprang forward
+    await adapter.aclose()
+
+
+@pytest.mark.parametrize(
+    ("run", "codes", "days", "estimate"),
+    [
+        # a bus has no `type` to ask by: every pnode's rows, ~7 pages a day
+        (MarketRun.DAY_AHEAD_HOURLY, ["5021703"], 31, "about 2160 s"),  # 2015-03-08 is 23 hours: 6 pages
+        # archived 5-minute prices take no `type` filter either: ~75 pages a day
+        (MarketRun.REAL_TIME_5_MIN, ["51288"], 1, "about 750 s"),
+    ],
+)
+async def test_archived_reads_over_the_deadline_are_refused_before_any_request(
+    recorder: Recorder, run: MarketRun, codes: list[str], days: int, estimate: str
+) -> None:
+    adapter = live(recorder)
+    first = date(2015, 3, 1) if run is MarketRun.DAY_AHEAD_HOURLY else date(2025, 3, 1)
+
+    with pytest.raises(UpstreamTooSlow, match=estimate) as refused:
+        await adapter.prices(run, codes, Window.days(first, days, NY))
+
+    assert refused.value.code == "UPSTREAM_TOO_SLOW" and "60 s request deadline" in str(refused.value)
+    assert recorder.requests == []
+    await adapter.aclose()
+
+
+async def test_an_archived_bus_day_is_read_whole_within_a_longer_deadline(recorder: Recorder) -> None:
+    adapter = live(recorder, request_deadline=120)
+
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["35010365"], Window.days(date(2015, 3, 9), 1, NY))
+
+    params = recorder.params()
+    assert "pnode_id" not in params and "type" not in params and "fields" not in params
+    assert params["row_is_current"] == "TRUE"
+    assert len(result["35010365"]) == 24
+    await adapter.aclose()
+
+
+async def test_inst_load_keeps_the_midnight_reading_stamped_the_day_before() -> None:
+    def item(stamp: str, mw: float) -> dict[str, Any]:
+        return {"datetime_beginning_utc": stamp, "area": "PJM RTO", "instantaneous_load": mw}
+
+    async def readings(request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("inst_load"):
+            return httpx.Response(200, content=envelope([]))
+        start = request.url.params["datetime_beginning_ept"].split("to")[0]
+        # 00:00 EPT's reading stamped 23:59:57 the day before; the next day's 00:00 reading too
+        rows = [item("2025-07-01T03:59:57", 100.0)] if start == "06/30/2025 23:59" else []
+        rows += [item("2025-07-01T04:05:02", 101.0), item("2025-07-02T03:59:58", 102.0)]
+        return httpx.Response(200, content=envelope(rows))
+
+    recorder = Recorder(readings)
+    adapter = live(recorder)
+    window = Window.days(date(2025, 7, 1), 1, NY)
+
+    load = await adapter.series(SeriesRequest(DatasetKind.LOAD, window))
+
+    inst = next(r for r in recorder.requests if r.url.path.endswith("inst_load"))
+    assert inst.url.params["datetime_beginning_ept"] == "06/30/2025 23:59to07/01/2025 23:59"
+    five = [(r.start, r.mw) for r in load if r.end - r.start == timedelta(minutes=5)]
+    assert five == [(utc(2025, 7, 1, 4), 100.0), (utc(2025, 7, 1, 4, 5), 101.0)]  # the next day's left out
+    await adapter.aclose()
+
+
+async def test_sandbox_inst_load_has_every_reading_of_the_day() -> None:
+    adapter = sandboxed(NOW)
+    window = Window.days(date(2025, 11, 2), 7, NY)  # its readings are stamped up to 15 s early or late
+
+    load = await adapter.series(SeriesRequest(DatasetKind.LOAD, window))
+
+    rto = [r.start for r in load if r.area == "PJM RTO"]
+    assert rto == [window.start + timedelta(minutes=5 * i) for i in range((7 * 24 + 1) * 12)]
+    await adapter.aclose()
+
+
+async def test_power_forecasts_are_asked_by_evaluation_time(recorder: Recorder) -> None:
+    adapter = live(recorder)
+    window = Window.days(date(2025, 11, 20), 1, NY)
+
+    records = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, window))
+
+    asked = {r.url.path.removeprefix("/api/v1/"): dict(r.url.params) for r in recorder.requests}
+    for name in ("hourly_solar_power_forecast", "hourly_wind_power_forecast"):
+        assert asked[name]["evaluated_at_ept"] == "11/18/2025 00:00to11/20/2025 23:59"
+        assert "datetime_beginning_ept" not in asked[name]
+    forecasts = [r for r in records if r.forecast]
+    assert len(forecasts) == 24 * 3 and all(window.start <= r.start < window.end for r in forecasts)
+    # the latest vintage before each hour: the one evaluated at its start
+    assert all(r.published_at == r.start for r in forecasts)
+    await adapter.aclose()
+
+
+async def test_forecasts_past_their_retention_are_not_asked(recorder: Recorder) -> None:
+    adapter = live(recorder)
+
+    records = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, Window.days(date(2025, 9, 1), 1, NY)))
+
+    assert sorted(recorder.paths()) == ["/api/v1/solar_gen", "/api/v1/wind_gen"]
+    assert records and not [r for r in records if r.forecast]
+    coverage = adapter.coverage(DatasetKind.RENEWABLES)
+    assert coverage.retention is None  # the actual output has no documented limit
+    await adapter.aclose()
+
+
+async def test_an_old_load_forecast_comes_from_the_history_feed() -> None:
+    """With the clock at 2026-12-01, 2025-07-01 is far past the seven-day feed's vintages."""
+    now = datetime(2026, 12, 1, 17, tzinfo=UTC)
+    recorder = Recorder(now=now)
+    settings = adapters.sandbox.credentials(Settings(sandbox=True, retries=1))
+    adapter = pjm.create(settings, recorder, clock=lambda: now, min_interval=0)
+    window = Window.days(date(2025, 7, 1), 1, NY)
+
+    records = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
+
+    assert recorder.paths() == ["/api/v1/load_frcstd_hist"]
+    assert recorder.params()["forecast_hour_beginning_ept"] == "07/01/2025 00:00to07/01/2025 23:59"
+    assert {r.area for r in records} == set(pjm_feeds.HISTORY_AREAS)
+    assert len(records) == 24 * 11
+    rto = [r for r in records if r.area == "RTO"]
+    assert [r.start for r in rto] == [utc(2025, 7, 1, 4) + timedelta(hours=h) for h in range(24)]
+    assert {r.published_at for r in rto} == {datetime(2025, 7, 1, 17, 45, tzinfo=NY).astimezone(UTC)}
+    assert all(isinstance(r, LoadForecastRecord) and 60_000 < r.mw < 160_000 for r in rto)
+    await adapter.aclose()
+
+
+def test_served_feeds_declare_their_publication() -> None:
+    served = [f for f in pjm.FEEDS if f.serves is not None and not isinstance(f.serves, NodeList)]
+    assert all(f.cadence > timedelta(0) for f in served)
+    assert FEEDS["da_hrl_lmps"].delay == -timedelta(days=1)
+    assert FEEDS["hourly_wind_power_forecast"].retention == timedelta(days=30)
+    assert FEEDS["load_frcstd_7_day"].retention == timedelta(days=2)
+    assert FEEDS["load_frcstd_hist"].retention is None
+    assert FEEDS["gen_by_fuel"].labels["fuel"][:2] == ("Coal", "Gas")
+    assert FEEDS["rt_fivemin_hrl_lmps"].query.fallback is FEEDS["rt_unverified_fivemin_lmps"]
+    assert FEEDS["rt_hrl_lmps"].query.fallback is FEEDS["rt_unverified_hrl_lmps"]
+    assert FEEDS["rt_unverified_hrl_lmps"].serves is None  # served only as the fallback

@@ -2,19 +2,28 @@
 
 Every feed is asked for the same way (`Query`): its path under api.pjm.com/api/v1, the columns
 sent as `fields` (and read back by name), the EPT column an operating-day range filters, and any
-fixed filters. The three LMP feeds are also filtered by pnode id, except on archived days.
+fixed filters. The three LMP feeds are also filtered by pnode id, except on archived days (hubs and
+zones are asked there by `type`, other nodes a whole day at a time). The two real-time ones name
+their unverified feed (`Query.fallback`), asked for the recent days PJM has not verified yet: its
+rows are PRELIMINARY, the verified ones VERIFIED (CORRECTED once re-posted). The load forecast is
+served by two feeds: the seven-day one for its recent vintages, the history for past days.
+
+Publication (`retention`, `cadence`, `delay`, `earliest`) and labels are declared per feed, each
+with its source: gridstatus `pjm.py` (docstrings, endpoint constants and tests), PJM's Data Miner
+API Guide and FAQs as quoted in public clients' notes, and the recorded samples.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, Serves, market
-from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun
+from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceVersion
 from . import rows
-from .parse import Convert, Reader, nodes, prices
+from .parse import Convert, Reader, nodes, prices, unverified_prices
 
 # Seconds between requests: PJM allows non-member keys 6 requests a minute (members 600) and
 # answers 429 beyond that; Upstream backs off on a 429 too.
@@ -35,9 +44,29 @@ class Query:
     fields: tuple[str, ...]
     date_filter: str | None = "datetime_beginning_ept"  # None: the feed is not asked by day
     filters: tuple[tuple[str, str], ...] = ()
-    # LMPs: days older than this are "archived", where Data Miner refuses the pnode filter (and,
-    # as in gridstatus `_get_pjm_archive_date`, is asked without `fields`). None: no node filter.
+    # LMPs: days older than this are "archived" (Data Miner's Historic tier). Per PJM's Data Miner
+    # API Guide (v15, as quoted in public clients' notes) archived queries take only the date,
+    # `type`, `row_is_current` and `version_nbr` filters: no `pnode_id`, and no `type` on the
+    # 5-minute feed; gridstatus `_get_lmp` asks them without `fields`. None: no node filter.
     archive_age: timedelta | None = None
+    archive_types: bool = False  # archived days accept the `type` filter (the hourly LMP feeds)
+    # Rows one operating day holds, for the upstream-time estimate (`Piece.seconds`): per node for
+    # the LMP feeds, in all for the rest.
+    rows_per_day: int = 1_000
+    # Start the filter this much before each day's midnight (readings stamped a few seconds early,
+    # gridstatus `get_load`), or this many days before it (forecasts filtered by evaluation time:
+    # the vintages that cover a day were evaluated up to `lookback` before it); the rows outside
+    # the day asked for are then dropped.
+    early: timedelta = timedelta(0)
+    lookback: timedelta = timedelta(0)
+    # LMPs: the feed that posts an interval before this one verifies it, asked for the days that
+    # may still lack verified rows (`verified_lag` back from now).
+    fallback: Feed[Query] | None = None
+    verified_lag: timedelta | None = None
+    # A history feed: only operating days before today (EPT) are in it.
+    past_days_only: bool = False
+    # Prices read by pnode name (the unverified hourly feed carries no pnode id); not filtered.
+    by_name: bool = False
 
 
 def _feed(
@@ -48,6 +77,11 @@ def _feed(
     serves: Serves,
     interval: timedelta | None,
     cadence: timedelta,
+    *,
+    retention: timedelta | None = None,
+    delay: timedelta = timedelta(0),
+    earliest: date | None = None,
+    labels: Mapping[str, tuple[str, ...]] | None = None,
     **query: Any,
 ) -> Feed[Query]:
     return Feed(
@@ -60,10 +94,33 @@ def _feed(
         Clock.UTC,
         interval,
         cadence,
+        retention=retention,
+        delay=delay,
+        earliest=earliest,
+        labels=labels or {},
     )
 
 
-def _lmps(name: str, description: str, run: MarketRun, suffix: str, archive_age: timedelta) -> Feed[Query]:
+# Pnodes priced per interval: 13,018 on 2021-06-03 (gridstatus PR #942); an archived day is read
+# whole, so its cost is this many rows per interval.
+PRICED_PNODES = 13_000
+# Pnodes of a `type` in the LMP feeds (the pnode list's subtypes: 12 HUB, 34 ZONE in 2025,
+# battalion-energy/power_market_pipeline PJM_CURRENT_STATUS.md): what an archived `type` read costs.
+TYPE_PNODES = {"HUB": 12, "ZONE": 34}
+
+
+def _lmps(
+    name: str,
+    description: str,
+    run: MarketRun,
+    suffix: str,
+    archive_age: timedelta,
+    *,
+    delay: timedelta,
+    earliest: date | None,
+    cadence: timedelta,
+    fallback: Feed[Query] | None = None,
+) -> Feed[Query]:
     fields = (
         "datetime_beginning_utc",
         "pnode_id",
@@ -79,19 +136,99 @@ def _lmps(name: str, description: str, run: MarketRun, suffix: str, archive_age:
         name,
         description,
         fields,
-        prices(length),
+        # day-ahead prices have one version unless corrected; real-time ones here are verified
+        prices(length, None if run is DA else PriceVersion.VERIFIED),
         Prices(run),
         length,
-        DAY if run is DA else length,
+        cadence,
+        delay=delay,
+        earliest=earliest,
         filters=(("row_is_current", "TRUE"),),
         archive_age=archive_age,
+        archive_types=run is not RT5,
+        rows_per_day=DAY // length,
+        fallback=fallback,
+        # PJM verifies real-time LMPs by noon of the next business day ("Hourly Settlement LMPs --
+        # around noon, the previous day's ...; Friday and Saturday by noon on Monday"); a holiday
+        # adds a day: the unverified feed is asked for the last four days too.
+        verified_lag=None if fallback is None else timedelta(days=4),
     )
 
+
+def _unverified(name: str, description: str, run: MarketRun, *, by_name: bool) -> Feed[Query]:
+    """Real-time LMPs as posted before verification: no energy component (derived), no
+    `row_is_current`/`version_nbr` (gridstatus `get_lmp_real_time_unverified_*`). The hourly feed
+    lists hubs, zones and aggregates by `pnode_name` only."""
+    node = "pnode_name" if by_name else "pnode_id"
+    fields = ("datetime_beginning_utc", node, "total_lmp_rt", "congestion_price_rt", "marginal_loss_price_rt")
+    length = RUN_LENGTH[run]
+    return _feed(
+        name,
+        description,
+        fields,
+        unverified_prices(length, by_name=by_name),
+        None,  # served as the fallback of the verified feed of the run
+        length,
+        length,
+        # posted within minutes of the interval's end (gridstatus: "the freshest data")
+        delay=length + timedelta(minutes=5),
+        rows_per_day=(DAY // length) * (60 if by_name else 1),
+        by_name=by_name,
+    )
+
+
+RT5_UNVERIFIED = _unverified(
+    "rt_unverified_fivemin_lmps",
+    "Real-time 5-minute LMPs per pnode as posted, before PJM verifies them",
+    RT5,
+    by_name=False,
+)
+RTH_UNVERIFIED = _unverified(
+    "rt_unverified_hrl_lmps",
+    "Real-time hourly LMPs of hubs, zones and aggregates as posted, before PJM verifies them",
+    RTH,
+    by_name=True,
+)
+
+# Labels as the records carry them (the sandbox's tables hold the same, from gridstatus and
+# recorded rows): inst_load areas (gridstatus `get_load` docstring), hrl_load_metered load areas,
+# forecast areas of load_frcstd_7_day and load_frcstd_hist (gridstatus test columns), fuel types
+# (gen_by_fuel), reserve services and locales.
+LOAD_AREAS = (
+    "AECO", "BC", "DPLCO", "EASTON", "JC", "ME", "PE", "PEPCO", "SMECO", "PLCO", "UGI", "PN", "PS",
+    "RECO", "AEPAPT", "AEPIMP", "AEPKPT", "AEPOPT", "AP", "OE", "PAPWR", "CE", "DAY", "DEOK", "DUQ",
+    "EKPC", "OVEC", "DOM", "VMEU",
+)  # fmt: skip
+INST_AREAS = (
+    "AE", "AEP", "APS", "ATSI", "BC", "COMED", "DAYTON", "DEOK", "DOM", "DPL", "DUQ", "EKPC", "JC",
+    "ME", "PE", "PEP", "PJM MID ATLANTIC REGION", "PJM RTO", "PJM SOUTHERN REGION",
+    "PJM WESTERN REGION", "PL", "PN", "PS", "RECO",
+)  # fmt: skip
+FORECAST_AREAS = (
+    "AE/MIDATL", "AEP", "AP", "ATSI", "BG&E/MIDATL", "COMED", "DAYTON", "DEOK", "DOMINION",
+    "DP&L/MIDATL", "DUQUESNE", "EKPC", "JCP&L/MIDATL", "METED/MIDATL", "MID_ATLANTIC_REGION",
+    "PECO/MIDATL", "PENELEC/MIDATL", "PEPCO/MIDATL", "PPL/MIDATL", "PSE&G/MIDATL", "RECO/MIDATL",
+    "RTO_COMBINED", "SOUTHERN_REGION", "UGI/MIDATL", "WESTERN_REGION",
+)  # fmt: skip
+HISTORY_AREAS = ("AEP", "APS", "ATSI", "COMED", "DAY", "DEOK", "DOM", "DUQ", "EKPC", "MIDATL", "RTO")
+FUELS = (
+    "Coal", "Gas", "Hydro", "Multiple Fuels", "Nuclear", "Oil", "Other", "Other Renewables", "Solar",
+    "Storage", "Wind",
+)  # fmt: skip
+RENEWABLE_AREAS = ("MIDATL", "OTHER", "RFC", "RTO", "SOUTH", "WEST")
 
 _FORECAST = ("evaluated_at_utc", "datetime_beginning_utc", "datetime_ending_utc")
 _CONSTRAINT = ("datetime_beginning_utc", "datetime_ending_utc", "monitored_facility", "contingency_facility")
 
-# The price feeds in the order of `MARKET.runs`.
+_SOLAR_WIND: dict[str, tuple[str, ...]] = {"source": ("SOLAR", "WIND")}
+# gridstatus `get_solar_forecast_hourly` / `get_wind_forecast_hourly`: "Only available in past 30
+# days"; each vintage covers the 48 hours from its evaluation (recorded sample).
+FORECAST_RETENTION = timedelta(days=30)
+FORECAST_HORIZON = timedelta(hours=48)
+
+# The price feeds in the order of `MARKET.runs`; each real-time one names the unverified feed that
+# answers the intervals it has not verified yet. Their `delay` is the run's as served: the
+# unverified rows (PRELIMINARY) appear within minutes, the verified ones replace them later.
 FEEDS: tuple[Feed[Query], ...] = (
     _lmps(
         "da_hrl_lmps",
@@ -99,21 +236,34 @@ FEEDS: tuple[Feed[Query], ...] = (
         DA,
         "da",
         timedelta(days=731),
+        delay=-DAY,  # posted by about 13:30 EPT the day before
+        earliest=date(2000, 6, 1),  # PJM's day-ahead market opened 2000-06-01
+        cadence=DAY,
     ),
     _lmps(
         "rt_fivemin_hrl_lmps",
-        "Real-time 5-minute LMPs per pnode (Data Miner 2 JSON page or CSV export)",
+        "Real-time 5-minute LMPs per pnode, verified, unverified ones until then (Data Miner 2)",
         RT5,
         "rt",
         timedelta(days=186),
+        delay=RT5_UNVERIFIED.delay,
+        earliest=None,  # not documented
+        cadence=FIVE_MINUTES,
+        fallback=RT5_UNVERIFIED,
     ),
     _lmps(
         "rt_hrl_lmps",
-        "Real-time hourly (verified) LMPs per pnode (Data Miner 2 JSON page or CSV export)",
+        "Real-time hourly LMPs per pnode, verified, unverified ones until then (Data Miner 2)",
         RTH,
         "rt",
         timedelta(days=731),
+        delay=RTH_UNVERIFIED.delay,
+        earliest=date(1998, 4, 1),  # PJM's real-time LMPs began 1998-04-01
+        cadence=HOUR,
+        fallback=RTH_UNVERIFIED,
     ),
+    RT5_UNVERIFIED,
+    RTH_UNVERIFIED,
     _feed(
         "pnode",
         "Pricing nodes: id, name, type and subtype (latest definition)",
@@ -133,6 +283,10 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.LOAD),
         HOUR,
         DAY,
+        delay=DAY,  # metered values are posted the next day
+        earliest=date(1993, 1, 1),  # metadata: archiveCutoffDays null, history from 1993
+        labels={"area": LOAD_AREAS},
+        rows_per_day=24 * len(LOAD_AREAS),
     ),
     _feed(
         "inst_load",
@@ -142,10 +296,16 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.LOAD),
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=FIVE_MINUTES,
+        labels={"area": INST_AREAS},
+        rows_per_day=288 * len(INST_AREAS),
+        # a reading is stamped up to a few seconds either side of its mark: the day's 00:00
+        # reading can be stamped 23:59:5x the day before (gridstatus asks a minute early too)
+        early=timedelta(minutes=1),
     ),
     _feed(
         "load_frcstd_7_day",
-        "Seven-day hourly load forecast by forecast area, every vintage with its evaluation time",
+        "Seven-day hourly load forecast by forecast area, the recent vintages with their evaluation time",
         (
             "evaluated_at_datetime_utc",
             "forecast_area",
@@ -156,8 +316,28 @@ FEEDS: tuple[Feed[Query], ...] = (
         rows.load_forecast,
         Dataset(DatasetKind.LOAD_FORECAST),
         HOUR,
-        timedelta(hours=12),
+        timedelta(minutes=30),  # gridstatus: "updates every half hour on the quarter"
+        # only the recent vintages are kept (gridstatus: "Only today's forecast is available";
+        # history is load_frcstd_hist)
+        retention=timedelta(days=2),
+        delay=-7 * DAY,
+        labels={"area": FORECAST_AREAS},
+        rows_per_day=24 * len(FORECAST_AREAS) * 4,
         date_filter="forecast_datetime_beginning_ept",
+    ),
+    _feed(
+        "load_frcstd_hist",
+        "Historical hourly load forecasts by forecast area, every vintage, for past operating days",
+        ("evaluated_at_utc", "forecast_area", "forecast_hour_beginning_utc", "forecast_load_mw"),
+        rows.load_forecast_history,
+        Dataset(DatasetKind.LOAD_FORECAST),
+        HOUR,
+        DAY,
+        delay=DAY,  # a day's vintages are in the history once the day is over
+        labels={"area": HISTORY_AREAS},
+        rows_per_day=24 * len(HISTORY_AREAS) * 10,  # ten vintages a day (gridstatus test)
+        date_filter="forecast_hour_beginning_ept",  # gridstatus `get_load_forecast_historical`
+        past_days_only=True,
     ),
     _feed(
         "gen_by_fuel",
@@ -167,6 +347,10 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.FUEL_MIX),
         HOUR,
         HOUR,
+        delay=HOUR,
+        earliest=date(2016, 1, 1),  # gridstatus `get_fuel_mix`: "earliest date available appears to be 1/1/2016"
+        labels={"fuel": FUELS},
+        rows_per_day=24 * len(FUELS),
     ),
     _feed(
         "da_reserve_market_results",
@@ -176,6 +360,12 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.ANCILLARY_PRICES, DA),
         HOUR,
         DAY,
+        delay=-DAY,
+        labels={
+            "product": ("SR", "PR", "30MIN"),
+            "area": ("PJM RTO Reserve Zone", "Mid-Atlantic/Dominion Reserve Subzone"),
+        },
+        rows_per_day=24 * 5,
     ),
     _feed(
         "reserve_market_results",
@@ -185,6 +375,10 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.ANCILLARY_PRICES, RT5),
         HOUR,  # the hourly rows before 2022-09-01
         FIVE_MINUTES,
+        delay=2 * FIVE_MINUTES,
+        earliest=date(2013, 6, 14),  # gridstatus AS_MARKET_RESULTS_START_DATE
+        labels={"product": ("REG", "SR", "PR", "30MIN", "REG_CCP", "REG_PCP"), "area": ("PJM_RTO", "MAD")},
+        rows_per_day=288 * 6,
     ),
     _feed(
         "da_marginal_value",
@@ -194,6 +388,8 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.CONSTRAINTS, DA),
         HOUR,
         DAY,
+        delay=-DAY,
+        rows_per_day=24 * 10,
     ),
     _feed(
         "rt_marginal_value",
@@ -203,6 +399,8 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.CONSTRAINTS, RT5),
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=2 * FIVE_MINUTES,
+        rows_per_day=288 * 10,
     ),
     _feed(
         "da_transconstraints",
@@ -228,6 +426,13 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.RENEWABLES),
         HOUR,
         HOUR,
+        retention=FORECAST_RETENTION,
+        delay=-FORECAST_HORIZON,
+        labels=_SOLAR_WIND,
+        rows_per_day=24 * 48,
+        # filtered by evaluation time, as every known client and the recorded sample do
+        date_filter="evaluated_at_ept",
+        lookback=FORECAST_HORIZON,
     ),
     _feed(
         "hourly_wind_power_forecast",
@@ -237,6 +442,12 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.RENEWABLES),
         HOUR,
         HOUR,
+        retention=FORECAST_RETENTION,
+        delay=-FORECAST_HORIZON,
+        labels=_SOLAR_WIND,
+        rows_per_day=24 * 48,
+        date_filter="evaluated_at_ept",
+        lookback=FORECAST_HORIZON,
     ),
     _feed(
         "solar_gen",
@@ -246,6 +457,9 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.RENEWABLES),
         HOUR,
         HOUR,
+        delay=HOUR,
+        labels={**_SOLAR_WIND, "area": RENEWABLE_AREAS},
+        rows_per_day=24 * len(RENEWABLE_AREAS),
     ),
     _feed(
         "wind_gen",
@@ -255,6 +469,9 @@ FEEDS: tuple[Feed[Query], ...] = (
         Dataset(DatasetKind.RENEWABLES),
         HOUR,
         HOUR,
+        delay=HOUR,
+        labels={**_SOLAR_WIND, "area": RENEWABLE_AREAS},
+        rows_per_day=24 * len(RENEWABLE_AREAS),
     ),
 )
 

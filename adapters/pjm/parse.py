@@ -23,8 +23,9 @@ from typing import Any
 import orjson
 
 from ..errors import UpstreamBadResponse
-from ..model import ISO, Node, NodeType, PriceRecord
+from ..model import ISO, Node, NodeType, PriceRecord, PriceVersion
 from ..timeutil import parse_iso_stamp
+from .nodes import HUBS, ZONES
 
 Row = tuple[Any, ...]
 Convert = Callable[["Reader", Sequence[Row]], list[Any]]
@@ -75,10 +76,13 @@ class Reader:
             raise bad(f"{self.name} rows lack the column {exc.args[0]!r}") from None
         except TypeError:
             raise bad(f"{self.name} items are not JSON objects") from None
-        if keep is not None:
+        if keep is not None and "pnode_id" in self.columns:
             at = self.columns.index("pnode_id")
             rows = [row for row in rows if str(row[at]) in keep]
-        return Page(self.convert(self, rows), len(items), total, next_href)
+        records = self.convert(self, rows)
+        if keep is not None and "pnode_id" not in self.columns:
+            records = [r for r in records if r.node in keep]
+        return Page(records, len(items), total, next_href)
 
     def pages(self, keep: Collection[str] | None = None) -> Callable[[bytes], list[Page]]:
         """`page` as a parser for the pipeline's parse stage."""
@@ -107,9 +111,9 @@ def _envelope(body: bytes) -> tuple[list[Any], int, str | None]:
 # --- LMPs --------------------------------------------------------------------------------------
 
 
-def prices(length: timedelta) -> Convert:
+def prices(length: timedelta, version: PriceVersion | None) -> Convert:
     """Rows of (utc stamp, pnode id, row_is_current, version_nbr, lmp, energy, congestion, loss)
-    -> records `length` long.
+    -> records `length` long, of `version` (CORRECTED once PJM re-posted it: `version_nbr` > 1).
 
     Keeps only current rows and, where PJM still lists several versions of one interval, the
     highest `version_nbr`.
@@ -119,7 +123,7 @@ def prices(length: timedelta) -> Convert:
         columns = reader.columns
         spans: dict[Any, tuple[datetime, datetime]] = {}  # a page repeats each stamp once per node
         best: dict[tuple[str, datetime], tuple[int, PriceRecord]] = {}
-        for utc, pnode, current, version, lmp, energy, congestion, loss in rows:
+        for utc, pnode, current, number, lmp, energy, congestion, loss in rows:
             node = pnode if type(pnode) is str else str(pnode)
             if not (current is True or current == "True" or is_true(current)):
                 continue
@@ -127,7 +131,7 @@ def prices(length: timedelta) -> Convert:
             if span is None:
                 start = stamp(utc).replace(tzinfo=UTC)
                 span = spans[utc] = (start, start + length)
-            rank = version if type(version) is int else _version(version, reader)
+            rank = number if type(number) is int else _version(number, reader)
             key = (node, span[0])
             held = best.get(key)
             if held is not None and held[0] >= rank:
@@ -150,8 +154,47 @@ def prices(length: timedelta) -> Convert:
                     optional(congestion, reader, columns[6]),
                     optional(loss, reader, columns[7]),
                 )
-            best[key] = (rank, PriceRecord(node, span[0], span[1], *values))
+            posted = PriceVersion.CORRECTED if rank > 1 else version
+            best[key] = (rank, PriceRecord(node, span[0], span[1], *values, version=posted))
         return [record for _, record in best.values()]
+
+    return convert
+
+
+# The unverified hourly feed names hubs and zones; these are their pnode ids.
+_BY_NAME = {p.name: str(p.id) for p in (*HUBS, *ZONES)}
+
+
+def unverified_prices(length: timedelta, *, by_name: bool) -> Convert:
+    """Rows of (utc stamp, pnode id or name, lmp, congestion, loss) -> PRELIMINARY records.
+
+    The unverified feeds print no energy component: it is the LMP less congestion and loss (as
+    gridstatus and GridAlpha derive it). The hourly feed names its nodes: a hub or zone name
+    becomes its pnode id, any other name stays the node's code.
+    """
+
+    def convert(reader: Reader, rows: Sequence[Row]) -> list[Any]:
+        columns = reader.columns
+        spans: dict[Any, tuple[datetime, datetime]] = {}
+        out: dict[tuple[str, datetime], PriceRecord] = {}
+        for utc, pnode, lmp, congestion, loss in rows:
+            if by_name:
+                name = str(pnode or "").strip()
+                node = _BY_NAME.get(name, name)
+            else:
+                node = pnode if type(pnode) is str else str(pnode)
+            if not node:
+                raise bad(f"{reader.name}: a row has no {columns[1]}")
+            span = spans.get(utc)
+            if span is None:
+                start = stamp(utc).replace(tzinfo=UTC)
+                span = spans[utc] = (start, start + length)
+            total = finite(lmp, reader, columns[2])
+            parts = optional(congestion, reader, columns[3]), optional(loss, reader, columns[4])
+            energy = None if None in parts else round(total - parts[0] - parts[1], 6)  # type: ignore[operator]
+            record = PriceRecord(node, span[0], span[1], total, energy, *parts, version=PriceVersion.PRELIMINARY)
+            out[(node, span[0])] = record
+        return list(out.values())
 
     return convert
 

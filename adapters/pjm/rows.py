@@ -113,6 +113,18 @@ def load_forecast(reader: Reader, rows: Sequence[Row]) -> list[Any]:
     ]
 
 
+def load_forecast_history(reader: Reader, rows: Sequence[Row]) -> list[Any]:
+    """load_frcstd_hist: (evaluated_at_utc, forecast_area, forecast_hour_beginning_utc, mw), every
+    vintage; the feed has no ending column, a row is one hour (gridstatus `_handle_load_forecast`)."""
+    at = cache(_utc)
+    out = []
+    for evaluated, area, begin, mw in rows:
+        start = at(begin)
+        load = _number(mw, reader, "forecast_load_mw")
+        out.append(LoadForecastRecord(_label(area, reader, "forecast_area"), start, start + HOUR, load, at(evaluated)))
+    return out
+
+
 def fuel_mix(reader: Reader, rows: Sequence[Row]) -> list[Any]:
     return _by_label(reader, rows, "fuel_type", "mw", FuelMixRecord)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,11 @@ from ..config import Secret
 from ..errors import CredentialsMissing, CredentialsRejected, UpstreamBadResponse
 from ..feed import Feed, Prices
 from ..http import Upstream
-from ..model import ISO, Window
+from ..model import DAY, ISO, RUN_LENGTH, Window
 from ..pipeline import Ask, Parse, Parser, Piece
 from . import feeds
 from .feeds import Query
+from .nodes import HUBS, ZONES
 from .parse import Page, Reader
 
 BASE_URL = "https://api.pjm.com/api/v1/"
@@ -31,41 +33,73 @@ class Span:
 
     first: date
     last: date
-    archived: bool
+    archived: bool = False
+    recent: bool = False  # real-time days that may lack verified rows: the fallback is asked too
 
-    @property
-    def ept_filter(self) -> str:
+    def ept_filter(self, before: timedelta = timedelta(0)) -> str:
         # The filter's end is inclusive: stop at the last day's 23:59 so the next day's 00:00 row
         # stays out; the wall-clock range still holds both passes through a fall-back 01:00.
-        return f"{self.first:%m/%d/%Y} 00:00to{self.last:%m/%d/%Y} 23:59"
+        # `before`: start that much before the first midnight (early readings, forecast vintages).
+        start = datetime(self.first.year, self.first.month, self.first.day) - before
+        return f"{start:%m/%d/%Y %H:%M}to{self.last:%m/%d/%Y} 23:59"
 
     @property
     def days(self) -> Window:
         return Window.days(self.first, (self.last - self.first).days + 1, TZ)
 
+    def intervals(self, length: timedelta) -> int:
+        window = self.days
+        return (window.end - window.start) // length
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """A piece's detail: its days and, for prices, its node group."""
+    """A piece's detail: its days and, for prices, its node group and (archived) `type` filter."""
 
     span: Span
     nodes: tuple[str, ...] | None = None
+    type: str | None = None
 
 
-def spans(window: Window, ask: Ask, query: Query) -> list[Span]:
-    """The window's operating days, split where Data Miner needs separate requests: a request may
-    not cross a year boundary or, for the LMP feeds, the archive boundary (gridstatus
-    `pjm_update_dates`)."""
+def spans(window: Window, ask: Ask, feed: Feed[Any]) -> list[Span]:
+    """The window's operating days the feed may hold, split where Data Miner needs separate
+    requests: a request may not cross a year boundary (archived queries must stay in one calendar
+    year) or, for the LMP feeds, the archive boundary (gridstatus `pjm_update_dates`; PJM refuses
+    "Date range in the API request spans over archived and standard data"); recent real-time days
+    are apart too, as they are also asked of the unverified feed. Days older than the feed's
+    retention, and a history feed's today and later, are not asked at all."""
+    query: Query = feed.query
+    today = ask.now.astimezone(TZ).date()
     cutoff = None if query.archive_age is None else (ask.now.astimezone(TZ) - query.archive_age).date()
+    lag = query.verified_lag if query.fallback is not None else None
+    recent_from = None if lag is None else (ask.now.astimezone(TZ) - lag).date()
+    oldest = None if feed.retention is None else (ask.now - feed.retention).astimezone(TZ).date()
     out: list[Span] = []
     for day in window.local_days(TZ):
+        if (oldest is not None and day < oldest) or (query.past_days_only and day >= today):
+            continue
         archived = cutoff is not None and day < cutoff
+        recent = recent_from is not None and day >= recent_from
         last = out[-1] if out else None
-        if last is not None and last.archived == archived and last.last.year == day.year:
-            out[-1] = Span(last.first, day, archived)
+        if (
+            last is not None
+            and (last.archived, last.recent) == (archived, recent)
+            and last.last.year == day.year
+            and (day - last.last).days == 1
+        ):
+            out[-1] = Span(last.first, day, archived, recent)
         else:
-            out.append(Span(day, day, archived))
+            out.append(Span(day, day, archived, recent))
     return out
+
+
+def seconds(rows: int) -> float:
+    """Upstream seconds of a query of about `rows` rows: its pages at Data Miner's pace."""
+    return max(1, math.ceil(rows / feeds.ROW_COUNT)) * feeds.SPACING
+
+
+# The LMP feeds' `type` of each fixed node: what an archived day is filtered by.
+_TYPES = {str(p.id): p.subtype for p in (*HUBS, *ZONES)}
 
 
 class DataMiner:
@@ -75,40 +109,107 @@ class DataMiner:
         self._api_key = api_key
 
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
-        """One piece per span (and node group, for prices); a node list is one piece."""
+        """One piece per span (and node group, for prices); a node list is one piece. Each piece
+        carries its upstream seconds at PJM's pace, pages (and the fallback's) included."""
         query: Query = feed.query
         if ask.window is None or query.date_filter is None:
-            return [Piece(None)]
+            return [Piece(None, seconds=seconds(25_000))]  # the pnode list: ~23,700 rows
         if not isinstance(feed.serves, Prices):
-            return [Piece(span.days, Part(span)) for span in spans(ask.window, ask, query)]
+            pieces = []
+            for span in spans(ask.window, ask, feed):
+                days = (span.last - span.first).days + 1 + query.lookback // DAY
+                pieces.append(Piece(span.days, Part(span), seconds(query.rows_per_day * days)))
+            return pieces
         # pnode ids are integers; any other code cannot match a row and must not reach the filter.
         wanted = sorted({c for c in ask.codes if c.isascii() and c.isdigit()}, key=int)
+        if not wanted:
+            return []
+        length = RUN_LENGTH[feed.serves.run]
         pieces = []
-        for span in spans(ask.window, ask, query):
-            step = len(wanted) if span.archived else feeds.MAX_IDS_PER_REQUEST
-            for i in range(0, len(wanted), step):
-                pieces.append(Piece(span.days, Part(span, tuple(wanted[i : i + step]))))
+        for span in spans(ask.window, ask, feed):
+            if span.archived:
+                pieces += self._archived(query, span, wanted, length)
+                continue
+            for i in range(0, len(wanted), feeds.MAX_IDS_PER_REQUEST):
+                group = tuple(wanted[i : i + feeds.MAX_IDS_PER_REQUEST])
+                cost = seconds(len(group) * span.intervals(length))
+                fallback = query.fallback
+                if span.recent and fallback is not None:
+                    days = (span.last - span.first).days + 1
+                    rows = fallback.query.rows_per_day * days if fallback.query.by_name else len(group)
+                    cost += seconds(rows * (1 if fallback.query.by_name else span.intervals(length)))
+                pieces.append(Piece(span.days, Part(span, group), cost))
+        return pieces
+
+    def _archived(self, query: Query, span: Span, wanted: list[str], length: timedelta) -> list[Piece]:
+        """Archived days take no pnode filter. Hubs and zones of the hourly feeds are asked by
+        their `type` (HUB: 12 pnodes, one page for a month); any other node, and every node of the
+        5-minute feed (which refuses `type` there), costs every pnode's rows, asked a day at a
+        time: about 7 pages (70 s) a day hourly, 75 pages (750 s) a day of 5-minute prices."""
+        typed: dict[str, list[str]] = {}
+        rest: list[str] = []
+        for code in wanted:
+            kind = _TYPES.get(code) if query.archive_types else None
+            if kind in feeds.TYPE_PNODES:
+                typed.setdefault(kind, []).append(code)
+            else:
+                rest.append(code)
+        pieces = [
+            Piece(span.days, Part(span, tuple(codes), kind), seconds(feeds.TYPE_PNODES[kind] * span.intervals(length)))
+            for kind, codes in typed.items()
+        ]
+        day = span.first
+        while rest and day <= span.last:
+            one = Span(day, day, archived=True)
+            pieces.append(Piece(one.days, Part(one, tuple(rest)), seconds(feeds.PRICED_PNODES * one.intervals(length))))
+            day += timedelta(days=1)
         return pieces
 
     async def fetch(self, feed: Feed[Any], piece: Piece, parse: Parse) -> list[Any]:
         query: Query = feed.query
-        reader = feed.parse
-        if not isinstance(reader, Reader):
-            raise TypeError(f"{feed.name} is not read by a Data Miner reader")
+        reader = _reader(feed)
         part = piece.detail
         params: dict[str, str | int] = {"rowCount": feeds.ROW_COUNT, "startRow": 1}
         if isinstance(part, Part) and query.date_filter is not None:
-            params[query.date_filter] = part.span.ept_filter
+            params[query.date_filter] = part.span.ept_filter(query.early + query.lookback)
+        url = BASE_URL + query.report
         if isinstance(part, Part) and part.span.archived:
-            # Archived days take no pnode filter and no `fields`: every node's rows are read and
-            # the group's kept.
-            keep = frozenset(part.nodes or ())
-            return await self._read_all(BASE_URL + query.report, params, parse, reader.pages(keep))
+            # Archived days take no pnode filter and no `fields`; `row_is_current` and `type` are
+            # allowed. Every row of the type (or of every node) is read and the group's kept.
+            params.update(query.filters)
+            if part.type is not None:
+                params["type"] = part.type
+            return await self._read_all(url, params, parse, reader.pages(frozenset(part.nodes or ())))
         params["fields"] = ",".join(query.fields)
         params.update(query.filters)
         if isinstance(part, Part) and part.nodes is not None:
             params["pnode_id"] = ";".join(part.nodes)
-        return await self._read_all(BASE_URL + query.report, params, parse, reader.pages())
+        records = await self._read_all(url, params, parse, reader.pages())
+        if isinstance(part, Part) and part.span.recent and query.fallback is not None:
+            verified = {(r.node, r.start) for r in records}
+            posted = await self._fallback(query.fallback, part, parse)
+            records += [r for r in posted if (r.node, r.start) not in verified]
+        if (query.early or query.lookback) and piece.covers is not None:
+            # asked from before the day(s): keep only the rows inside them
+            covers = piece.covers
+            records = [r for r in records if covers.start <= r.start < covers.end]
+        return records
+
+    async def _fallback(self, feed: Feed[Any], part: Part, parse: Parse) -> list[Any]:
+        """The intervals of `part` as the unverified feed posted them, for the group's nodes."""
+        query: Query = feed.query
+        params: dict[str, str | int] = {
+            "rowCount": feeds.ROW_COUNT,
+            "startRow": 1,
+            "fields": ",".join(query.fields),
+        }
+        if query.date_filter is not None:
+            params[query.date_filter] = part.span.ept_filter()
+        keep = frozenset(part.nodes or ())
+        if query.by_name:
+            return await self._read_all(BASE_URL + query.report, params, parse, _reader(feed).pages(keep))
+        params["pnode_id"] = ";".join(part.nodes or ())
+        return await self._read_all(BASE_URL + query.report, params, parse, _reader(feed).pages())
 
     async def _read_all(
         self,
@@ -137,15 +238,8 @@ class DataMiner:
             status = response.status_code
             message = f"Data Miner rejected the subscription key (HTTP {status}); check GRIDQL_PJM_API_KEY"
             raise CredentialsRejected(ISO.PJM, message)
-        try:
-            (page,) = await parse(response.content, pages)
-        except UpstreamBadResponse as exc:
-            # PJM's error text is quoted in the message; make sure it cannot carry our key along.
-            if self._api_key.reveal() in str(exc):
-                raise UpstreamBadResponse(
-                    ISO.PJM, "Data Miner returned an error quoting the subscription key"
-                ) from None
-            raise
+        # PJM's error text is quoted in the message; every UpstreamError scrubs the key from it.
+        (page,) = await parse(response.content, pages)
         assert isinstance(page, Page)
         return page
 
@@ -153,6 +247,13 @@ class DataMiner:
         if not self._api_key:
             raise CredentialsMissing(ISO.PJM, "GRIDQL_PJM_API_KEY is not set")
         return {KEY_HEADER: self._api_key.reveal()}
+
+
+def _reader(feed: Feed[Any]) -> Reader:
+    reader = feed.parse
+    if not isinstance(reader, Reader):
+        raise TypeError(f"{feed.name} is not read by a Data Miner reader")
+    return reader
 
 
 def _same_api(href: str) -> str:

@@ -4,8 +4,13 @@ Prices come from `adapters.sandbox.synthetic`; the node list is PJM's real hubs,
 buses (`adapters.pjm.nodes`) plus a few invented ones; the market-wide feeds are in `tables.py`.
 Like the real service it wants the subscription key, filters on the EPT wall clock with an
 inclusive end (so a fall-back day has 25 hourly rows and a spring-forward day 23), pages with
-startRow/rowCount, trims rows to `fields`, refuses pnode filters on archived days and answers
-unknown paths with the gateway's 404.
+startRow/rowCount, trims rows to `fields`, answers unknown paths with the gateway's 404 and keeps
+the Historic tier's rules (PJM's Data Miner API Guide): archived days take no `pnode_id` filter,
+the 5-minute feed no `type` either, and a range may not span archived and standard days.
+
+Real-time prices are posted twice: the unverified feeds within minutes of an interval's end (the
+hourly one for hubs and zones, by name), the verified ones once PJM has verified the operating
+day, at noon EPT the next day.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class _Lmps:
     length: timedelta
     # Data Miner archives older days, where it no longer filters by pnode
     archive_age: timedelta
+    verified: bool = True  # False: the unverified feed, posted within minutes, not archived
 
 
 _LMPS = {
@@ -42,6 +48,12 @@ _LMPS = {
     "rt_hrl_lmps": _Lmps(MarketRun.REAL_TIME_HOURLY, "rt", timedelta(hours=1), timedelta(days=731)),
     "rt_fivemin_hrl_lmps": _Lmps(MarketRun.REAL_TIME_5_MIN, "rt", timedelta(minutes=5), timedelta(days=186)),
 }
+_UNVERIFIED = {
+    "rt_unverified_fivemin_lmps": _Lmps(MarketRun.REAL_TIME_5_MIN, "rt", timedelta(minutes=5), timedelta(0), False),
+    "rt_unverified_hrl_lmps": _Lmps(MarketRun.REAL_TIME_HOURLY, "rt", timedelta(hours=1), timedelta(0), False),
+}
+VERIFIED_AT_HOUR = 12  # EPT, the day after the operating day
+UNVERIFIED_AFTER = timedelta(minutes=2)  # from an interval's end
 _PNODE_COLUMNS = (
     "pnode_id",
     "pnode_name",
@@ -64,7 +76,7 @@ def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = No
 
 def _answer(request: httpx.Request, now: datetime) -> httpx.Response:
     name = request.url.path.removeprefix("/api/v1/")
-    if request.method != "GET" or name == request.url.path or name not in (*_LMPS, *TABLES, "pnode"):
+    if request.method != "GET" or name == request.url.path or name not in (*_LMPS, *_UNVERIFIED, *TABLES, "pnode"):
         return httpx.Response(404, json={"statusCode": 404, "message": "Resource not found"})
     if not request.headers.get(KEY_HEADER):
         return httpx.Response(
@@ -76,6 +88,8 @@ def _answer(request: httpx.Request, now: datetime) -> httpx.Response:
             table = _pnode_table(params)
         elif name in TABLES:
             table = TABLES[name](params, now)
+        elif name in _UNVERIFIED:
+            table = _unverified_table(_UNVERIFIED[name], params, now)
         else:
             table = _lmp_table(_LMPS[name], params, now)
         body = envelope(request, name, table, params)
@@ -102,18 +116,25 @@ def _lmp_table(feed: _Lmps, params: dict[str, str], now: datetime) -> Table:
         "row_is_current",
         "version_nbr",
     )
-    only_filters(params, {"datetime_beginning_ept", "pnode_id", "row_is_current"})
+    only_filters(params, {"datetime_beginning_ept", "pnode_id", "row_is_current", "type"})
     span = params.get("datetime_beginning_ept")
     if not span:
         raise BadQuery("datetime_beginning_ept", "A datetime_beginning_ept range is required")
     lo, hi = wall_range(span)
+    archive = (now.astimezone(TZ) - feed.archive_age).date()
+    if lo.date() < archive <= hi.date():
+        raise BadQuery("datetime_beginning_ept", "Date range in the API request spans over archived and standard data")
+    archived = hi.date() < archive
     nodes = _SORTED
     if ids := params.get("pnode_id"):
-        archive = (now.astimezone(TZ) - feed.archive_age).date()
-        if lo.date() < archive:
+        if archived:
             raise BadQuery("pnode_id", "Filtering on pnode_id is not supported for archived data")
         wanted = {parse_int(i, "pnode_id") for i in ids.split(";") if i.strip()}
         nodes = [p for p in _SORTED if p.id in wanted]
+    if kind := params.get("type"):
+        if archived and feed.run is MarketRun.REAL_TIME_5_MIN:
+            raise BadQuery("type", "Filtering on type is not supported for archived five minute data")
+        nodes = [p for p in nodes if p.subtype == kind.strip("*").upper()]
     if params.get("row_is_current", "TRUE").upper() != "TRUE":
         nodes = []  # every sandbox row is the current version 1
     published = [(t, local) for t, local in instants(lo, hi, feed.length) if _published(feed, t, now)]
@@ -170,7 +191,55 @@ def _pnode_table(params: dict[str, str]) -> Table:
 
 
 def _published(feed: _Lmps, start: datetime, now: datetime) -> bool:
-    """Real-time intervals appear once over; the day-ahead market runs the day before."""
+    """Unverified intervals appear minutes after they end, verified ones at noon EPT the day after
+    their operating day; the day-ahead market runs the day before."""
+    if not feed.verified:
+        return start + feed.length + UNVERIFIED_AFTER <= now
+    day = start.astimezone(TZ).date()
     if feed.suffix == "rt":
-        return start + feed.length <= now
-    return start.astimezone(TZ).date() <= now.astimezone(TZ).date() + timedelta(days=1)
+        after = day + timedelta(days=1)
+        return datetime(after.year, after.month, after.day, VERIFIED_AT_HOUR, tzinfo=TZ) <= now
+    return day <= now.astimezone(TZ).date() + timedelta(days=1)
+
+
+def _unverified_table(feed: _Lmps, params: dict[str, str], now: datetime) -> Table:
+    """rt_unverified_fivemin_lmps (by pnode id) and rt_unverified_hrl_lmps (hubs and zones, named
+    only): no energy component, no versions (gridstatus `get_lmp_real_time_unverified_*`)."""
+    hourly = feed.run is MarketRun.REAL_TIME_HOURLY
+    columns: tuple[str, ...] = (
+        "datetime_beginning_utc",
+        "datetime_beginning_ept",
+        *(() if hourly else ("pnode_id",)),
+        "pnode_name",
+        "type",
+        "total_lmp_rt",
+        "congestion_price_rt",
+        "marginal_loss_price_rt",
+        *(() if hourly else ("occ_check", "ref_caseid_used_multi_interval")),
+    )
+    only_filters(params, {"datetime_beginning_ept", "type", *(() if hourly else ("pnode_id",))})
+    span = params.get("datetime_beginning_ept")
+    if not span:
+        raise BadQuery("datetime_beginning_ept", "A datetime_beginning_ept range is required")
+    lo, hi = wall_range(span)
+    nodes = [p for p in _SORTED if p.subtype in ("HUB", "ZONE")] if hourly else _SORTED
+    if ids := params.get("pnode_id"):
+        wanted = {parse_int(i, "pnode_id") for i in ids.split(";") if i.strip()}
+        nodes = [p for p in nodes if p.id in wanted]
+    if kind := params.get("type"):
+        nodes = [p for p in nodes if p.subtype == kind.strip("*").upper()]
+    published = [(t, local) for t, local in instants(lo, hi, feed.length) if _published(feed, t, now)]
+    width = len(nodes)
+
+    def row(i: int) -> tuple[Any, ...]:
+        (t, local), node = published[i // width], nodes[i % width]
+        energy, congestion, loss = price(
+            str(node.id), f"{feed.run.value}-unverified", t, local.hour + local.minute / 60
+        )
+        ident: tuple[Any, ...] = () if hourly else (node.id,)
+        extra: tuple[Any, ...] = () if hourly else ("N", 1)
+        total = round(energy + congestion + loss, 2)
+        stamps = (t.replace(tzinfo=None).isoformat(), local.isoformat())
+        return (*stamps, *ident, node.name, node.subtype, total, congestion, loss, *extra)
+
+    return Table(columns, len(published) * width, row)

@@ -93,6 +93,20 @@ INST_AREAS: tuple[tuple[str, float], ...] = (
     ("PS", _zone_mw("PS")),
     ("RECO", _zone_mw("RECO")),
 )
+# load_frcstd_hist's fewer areas (gridstatus `get_load_forecast_historical` test columns)
+HISTORY_AREAS: tuple[tuple[str, float], ...] = (
+    ("AEP", _zone_mw("AEP")),
+    ("APS", _zone_mw("AP")),
+    ("ATSI", _zone_mw("ATSI")),
+    ("COMED", _zone_mw("CE")),
+    ("DAY", _zone_mw("DAY")),
+    ("DEOK", _zone_mw("DEOK")),
+    ("DOM", _zone_mw("DOM")),
+    ("DUQ", _zone_mw("DUQ")),
+    ("EKPC", _zone_mw("EKPC")),
+    ("MIDATL", _region_mw("MIDATL")),
+    ("RTO", _region_mw("")),
+)
 FORECAST_AREAS: tuple[tuple[str, float], ...] = (
     ("AE/MIDATL", _zone_mw("AE")),
     ("AEP", _zone_mw("AEP")),
@@ -223,13 +237,15 @@ def _hrl_load_metered(params: dict[str, str], now: datetime) -> Table:
 
 
 def _inst_load(params: dict[str, str], now: datetime) -> Table:
+    """A reading every 5 minutes, stamped up to 15 seconds either side of its mark (so a day's
+    00:00 reading may carry the day before's date); the filter applies to the stamp, to the
+    minute, its end inclusive."""
     lo, hi = _range(params, BEGINNING)
     rows: list[tuple[Any, ...]] = []
-    for t, _ in instants(lo, hi, FIVE_MINUTES):
-        if t > now:
+    for t, _ in instants(lo - timedelta(minutes=5), hi + timedelta(minutes=5), FIVE_MINUTES):
+        read = t + timedelta(seconds=int(_noise("inst-seconds", t) * 31) - 15)
+        if read > now or not lo <= _local(read) < hi + timedelta(minutes=1):
             continue
-        # PJM stamps the readings a few seconds after the 5-minute mark
-        read = t + timedelta(seconds=int(_noise("inst-seconds", t) * 15))
         shape = _load_shape(_local(t))
         for area, mw in INST_AREAS:
             value = round(mw * shape * (0.98 + 0.04 * _noise("inst", area, t)), 3)
@@ -272,6 +288,36 @@ def _load_frcstd_7_day(params: dict[str, str], now: datetime) -> Table:
         "forecast_datetime_beginning_ept",
         "forecast_datetime_ending_utc",
         "forecast_datetime_ending_ept",
+        "forecast_load_mw",
+    )
+    return _table(columns, rows)
+
+
+def _load_frcstd_hist(params: dict[str, str], now: datetime) -> Table:
+    """Every vintage of past operating days: those evaluated at 05:45 and 17:45 EPT on the day and
+    the four before it (ten per hour, as gridstatus' test counts); today's and later days are not
+    in the history yet. No ending column: a row is one hour."""
+    lo, hi = _range(params, "forecast_hour_beginning_ept")
+    today = now.astimezone(TZ).date()
+    rows: list[tuple[Any, ...]] = []
+    for t, local in instants(lo, hi, HOUR):
+        day = local.date()
+        if day >= today:
+            continue
+        shape = _load_shape(local)
+        for back in range(4, -1, -1):
+            made = day - timedelta(days=back)
+            for hour in (5, 17):
+                evaluated = datetime(made.year, made.month, made.day, hour, 45, tzinfo=TZ).astimezone(UTC)
+                for area, mw in HISTORY_AREAS:
+                    value = round(mw * shape * (0.96 + 0.08 * _noise("lfh", area, t, evaluated)), 0)
+                    rows.append((*_stamps(evaluated), area, *_stamps(t), value))
+    columns = (
+        "evaluated_at_utc",
+        "evaluated_at_ept",
+        "forecast_area",
+        "forecast_hour_beginning_utc",
+        "forecast_hour_beginning_ept",
         "forecast_load_mw",
     )
     return _table(columns, rows)
@@ -372,19 +418,25 @@ def _marginal_value(name: str, step: timedelta, day_ahead: bool) -> Callable[[di
     return table
 
 
+FORECAST_RETENTION = timedelta(days=30)  # the feeds keep 30 days of vintages (gridstatus)
+
+
 def _power_forecast(solar: bool) -> Callable[[dict[str, str], datetime], Table]:
-    """Vintages every hour, each for the 48 hours from its evaluation hour (as recorded)."""
+    """Vintages every hour, each for the 48 hours from its evaluation hour (as recorded), asked
+    by evaluation time (`evaluated_at_ept`, as the recorded sample's query); vintages older than
+    the retention are gone."""
     name = "hourly_solar_power_forecast" if solar else "hourly_wind_power_forecast"
     values = ("solar_forecast_mwh", "solar_forecast_btm_mwh") if solar else ("wind_forecast_mwh",)
 
     def table(params: dict[str, str], now: datetime) -> Table:
-        lo, hi = _range(params, BEGINNING)
+        lo, hi = _range(params, "evaluated_at_ept")
         rows: list[tuple[Any, ...]] = []
-        for t, local in instants(lo, hi, HOUR):
-            for ahead in range(47, -1, -1):
-                evaluated = t - timedelta(hours=ahead)
-                if evaluated > now:
-                    continue
+        for evaluated, _ in instants(lo, hi, HOUR):
+            if evaluated > now or evaluated < now - FORECAST_RETENTION:
+                continue
+            for ahead in range(48):
+                t = evaluated + timedelta(hours=ahead)
+                local = _local(t)
                 error = 0.9 + 0.2 * _noise(name, t, evaluated)
                 stamps = (*_stamps(evaluated), *_stamps(t), *_stamps(t + HOUR))
                 if solar:
@@ -416,6 +468,7 @@ TABLES: dict[str, Callable[[dict[str, str], datetime], Table]] = {
     "hrl_load_metered": _hrl_load_metered,
     "inst_load": _inst_load,
     "load_frcstd_7_day": _load_frcstd_7_day,
+    "load_frcstd_hist": _load_frcstd_hist,
     "gen_by_fuel": _gen_by_fuel,
     "da_reserve_market_results": _da_reserve_market_results,
     "reserve_market_results": _reserve_market_results,
