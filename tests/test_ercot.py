@@ -27,6 +27,7 @@ from adapters.errors import (
     UpstreamBadResponse,
     UpstreamError,
     UpstreamThrottled,
+    UpstreamTooSlow,
 )
 from adapters.http import RetryPolicy, Upstream
 from adapters.model import (
@@ -43,7 +44,7 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.pipeline import FeedAdapter, latest_vintages
+from adapters.pipeline import Ask, FeedAdapter, latest_vintages
 from adapters.sandbox import ercot as sandbox
 from adapters.sandbox.ercot import reports as sandbox_reports
 from tests.helpers import Recording, assert_contiguous, recorded, z
@@ -57,6 +58,14 @@ SCED = next(f for f in FEEDS if f.name == "NP6-788-CD")
 POINTS = next(f for f in FEEDS if f.name == "NP4-160-SG")
 
 KEY, USER, PASSWORD = "sub-key-7f3a9c51", "trader@example.com", "pw-s3cr3t-91"
+# The adapters' now: 2025-07-01 is a recent day, 2024 is archived.
+NOW = datetime(2025, 7, 2, 12, tzinfo=UTC)
+
+
+def CLOCK() -> datetime:
+    return NOW
+
+
 SANDBOX_TOKEN = "Bearer sbx."  # the sandbox's id tokens look like sbx.<8 hex>
 
 
@@ -291,7 +300,7 @@ def test_settlement_point_list_from_its_mis_zip() -> None:
 
 async def test_request_carries_key_token_and_filters() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_HOUSTON"], day(date(2025, 7, 1)))
     await adapter.aclose()
     assert len(result["HB_HOUSTON"]) == 24
@@ -322,14 +331,17 @@ async def test_request_carries_key_token_and_filters() -> None:
 
 async def test_sced_query_asks_for_whole_central_days() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     window = Window(z("2025-07-01T19:00Z"), z("2025-07-01T20:00Z"))
     result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["HB_WEST", "LZ_WEST"], window)
     await adapter.aclose()
-    (query,) = recorder.reports()
-    assert query.url.path == "/api/public-reports/np6-788-cd/lmp_node_zone_hub"
-    assert query.url.params["SCEDTimestampFrom"] == "2025-07-01T00:00:00"
-    assert query.url.params["SCEDTimestampTo"] == "2025-07-02T00:00:00"
+    # two points: a query each (288 rows a day) beats the all-points report (some 300,000 rows a day)
+    queries = recorder.reports()
+    assert sorted(q.url.params["settlementPoint"] for q in queries) == ["HB_WEST", "LZ_WEST"]
+    for query in queries:
+        assert query.url.path == "/api/public-reports/np6-788-cd/lmp_node_zone_hub"
+        assert query.url.params["SCEDTimestampFrom"] == "2025-07-01T00:00:00"
+        assert query.url.params["SCEDTimestampTo"] == "2025-07-02T00:00:00"
     for records in result.values():
         assert len(records) == 12  # an hour of 5-minute runs, only those starting in the window
         assert all(window.contains(r.start) for r in records)
@@ -338,7 +350,7 @@ async def test_sced_query_asks_for_whole_central_days() -> None:
 
 async def test_a_batch_of_nodes_is_one_query_without_a_point_filter() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     codes = ["HB_HOUSTON", "LZ_WEST", "AMADEUS_ALL", "NOT_A_POINT"]
     window = Window.days(date(2025, 7, 1), 2, CENTRAL)
     result = await adapter.prices(MarketRun.REAL_TIME_15_MIN, codes, window)
@@ -357,8 +369,10 @@ async def test_a_batch_of_nodes_is_one_query_without_a_point_filter() -> None:
 async def test_paging_is_followed_to_the_last_page(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feeds, "PAGE_SIZE", 500)
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
-    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "QUAIL_RUN_RN"], day(date(2025, 7, 1)))
+    # pages this small take ERCOT's live all-points report past the deadline: allow for it
+    adapter = create(settings(request_deadline=1_000.0), recorder, min_interval=0, clock=CLOCK)
+    every = list(sandbox.POINTS)  # so many points that the all-points report is fewer requests
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, every, day(date(2025, 7, 1)))
     await adapter.aclose()
     rows = 24 * len(sandbox.POINTS)
     pages = -(-rows // 500)
@@ -372,12 +386,12 @@ async def test_paging_is_followed_to_the_last_page(monkeypatch: pytest.MonkeyPat
 async def test_pages_are_read_as_one_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """SCED intervals run to the next run and hours average their quarters across page seams."""
     window = day(date(2025, 7, 1))
-    whole = create(settings(), Recorder(), min_interval=0)
+    whole = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
     expected = {run: await whole.prices(run, ["HB_NORTH", "LZ_WEST"], window) for run in MARKET.runs}
     await whole.aclose()
-    monkeypatch.setattr(feeds, "PAGE_SIZE", 2_000)
+    monkeypatch.setattr(feeds, "PAGE_SIZE", 50)
     recorder = Recorder()
-    paged = create(settings(), recorder, min_interval=0)
+    paged = create(settings(), recorder, min_interval=0, clock=CLOCK)
     for run in MARKET.runs:
         assert await paged.prices(run, ["HB_NORTH", "LZ_WEST"], window) == expected[run], run
     await paged.aclose()
@@ -387,7 +401,7 @@ async def test_pages_are_read_as_one_answer(monkeypatch: pytest.MonkeyPatch) -> 
 async def test_a_sced_row_from_2099_is_refused_and_not_cached() -> None:
     mode = Settings(sandbox=True, retries=1, faults="ERCOT=out-of-window")
     recording = Recording(sandboxes.transport(ISO.ERCOT, mode))
-    adapter = create(sandboxes.credentials(mode), recording, min_interval=0)
+    adapter = create(sandboxes.credentials(mode), recording, min_interval=0, clock=CLOCK)
     for _ in range(2):
         # the day's last run would hold until the stray one: no SCED price lasts that long
         with pytest.raises(UpstreamBadResponse, match=r"NP6-788-CD: a record lasts 27027 days, .* longer than the"):
@@ -398,7 +412,7 @@ async def test_a_sced_row_from_2099_is_refused_and_not_cached() -> None:
 
 async def test_a_repeat_query_is_served_from_cache() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     first = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "HB_SOUTH"], day(date(2025, 7, 1)))
     before = len(recorder.requests)
     again = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_SOUTH", "HB_NORTH"], day(date(2025, 7, 1)))
@@ -409,13 +423,14 @@ async def test_a_repeat_query_is_served_from_cache() -> None:
 
 async def test_concurrent_queries_share_one_sign_in() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     window = day(date(2025, 7, 1))
     results = await asyncio.gather(*(adapter.prices(run, ["HB_NORTH", "HB_WEST"], window) for run in MARKET.runs))
     await adapter.aclose()
     assert len(recorder.sign_ins()) == 1
-    # the hourly real-time prices are their own feed: they ask NP6-905-CD for themselves
-    assert len(recorder.reports()) == 4
+    # the hourly real-time prices are their own feed: they ask NP6-905-CD for themselves; SCED
+    # asks for each of the two points (fewer requests than its all-points report)
+    assert len(recorder.reports()) == 5
     assert [len(r["HB_NORTH"]) for r in results] == [24, 96, 288, 24]
 
 
@@ -448,7 +463,7 @@ async def test_a_failed_sign_in_is_shared_and_tells_nothing_secret() -> None:
         posts += 1
         return httpx.Response(400, json={"error": "invalid_grant", "error_description": "AADB2C90225"})
 
-    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0, clock=CLOCK)
     window = day(date(2025, 7, 1))
     failures = await asyncio.gather(
         adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], window),
@@ -466,7 +481,7 @@ async def test_a_failed_sign_in_is_shared_and_tells_nothing_secret() -> None:
 @pytest.mark.parametrize("status", [403, 500])
 async def test_upstream_errors_never_show_the_key_or_token(status: int) -> None:
     transport, seen = handler_transport(httpx.Response(status, text="denied"))
-    adapter = create(settings(retries=2), transport, min_interval=0)
+    adapter = create(settings(retries=2), transport, min_interval=0, clock=CLOCK)
     with pytest.raises(UpstreamError) as caught:
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], day(date(2025, 7, 1)))
     await adapter.aclose()
@@ -486,7 +501,7 @@ async def test_upstream_errors_never_show_the_key_or_token(status: int) -> None:
 )
 async def test_missing_credentials_fail_at_request_time(missing: dict[str, Secret], message: str) -> None:
     recorder = Recorder()
-    adapter = create(settings(**missing), recorder, min_interval=0)  # creating it is fine
+    adapter = create(settings(**missing), recorder, min_interval=0, clock=CLOCK)  # creating it is fine
     with pytest.raises(CredentialsMissing, match=message):
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], day(date(2025, 7, 1)))
     await adapter.aclose()
@@ -495,7 +510,7 @@ async def test_missing_credentials_fail_at_request_time(missing: dict[str, Secre
 
 async def test_a_bad_body_is_an_error_and_is_not_cached() -> None:
     transport, seen = handler_transport(httpx.Response(200, text="<html>Maintenance</html>"))
-    adapter = create(settings(), transport, min_interval=0)
+    adapter = create(settings(), transport, min_interval=0, clock=CLOCK)
     for _ in range(2):
         with pytest.raises(UpstreamBadResponse, match="NP6-905-CD: body is not JSON"):
             await adapter.prices(MarketRun.REAL_TIME_15_MIN, ["HB_NORTH"], day(date(2025, 7, 1)))
@@ -506,7 +521,7 @@ async def test_a_bad_body_is_an_error_and_is_not_cached() -> None:
 async def test_a_page_without_paging_metadata_is_rejected() -> None:
     body = orjson.dumps({"fields": [{"name": "deliveryDate"}], "data": []})
     transport, _ = handler_transport(httpx.Response(200, content=body))
-    adapter = create(settings(), transport, min_interval=0)
+    adapter = create(settings(), transport, min_interval=0, clock=CLOCK)
     with pytest.raises(UpstreamBadResponse, match=r"without _meta\.totalPages"):
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], day(date(2025, 7, 1)))
     await adapter.aclose()
@@ -514,7 +529,7 @@ async def test_a_page_without_paging_metadata_is_rejected() -> None:
 
 async def test_real_time_hourly_is_the_average_of_the_four_15_minute_prices() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     window = day(date(2025, 7, 1))
     hourly = (await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["HB_NORTH"], window))["HB_NORTH"]
     quarters = (await adapter.prices(MarketRun.REAL_TIME_15_MIN, ["HB_NORTH"], window))["HB_NORTH"]
@@ -539,7 +554,7 @@ def test_hourly_average_leaves_out_an_incomplete_hour() -> None:
 
 
 async def test_only_intervals_starting_in_the_window_are_returned() -> None:
-    adapter = create(settings(), Recorder(), min_interval=0)
+    adapter = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
     window = Window(z("2025-07-01T06:30Z"), z("2025-07-01T09:00Z"))
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], window)
     assert await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [], window) == {}
@@ -566,7 +581,7 @@ async def test_sandbox_fall_back_day_repeats_hour_ending_2() -> None:
 
 async def test_sandbox_nodes_are_real_hubs_and_zones_and_padded() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     nodes = await adapter.nodes()
     again = await adapter.nodes()
     await adapter.aclose()
@@ -584,7 +599,7 @@ async def test_sandbox_nodes_are_real_hubs_and_zones_and_padded() -> None:
 
 
 def test_fixed_nodes_are_the_hubs_zones_and_dc_ties_of_the_node_list() -> None:
-    adapter = create(settings(), Recorder(), min_interval=0)
+    adapter = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
     fixed = {n.code: n.type for n in adapter.fixed_nodes}
     assert len(fixed) == 19
     assert (
@@ -915,7 +930,11 @@ def test_fuel_mix_dashboard_across_the_fall_back_hour() -> None:
         ("NP6-345-CD", b"<html>Service Unavailable</html>", "answered HTML"),
         ("NP4-188-CD", b"DeliveryDate,HourEnding,AncillaryType,MCPC,DSTFlag\n07/01/2025,01:00,REGUP,n/a,N\n", "row 1"),
         ("NP4-188-CD", b"DeliveryDate,HourEnding,AncillaryType,MCPC,DSTFlag\n07/01/2025,25:00,REGUP,1,N\n", "row 1"),
-        ("fuel-mix", b'{"data": {"2025-07-01": {"2025-07-01 10:04:57-0500": {"Wind": 3}}}}', "no `gen` value"),
+        (
+            "fuel-mix",
+            b'{"data": {"2025-07-01": {"2025-07-01 10:04:57-0500": {"Wind": 3}}}}',
+            "Wind: 3 is not an object with a `gen`",
+        ),
         ("fuel-mix", b'{"lastUpdated": "x"}', "no `data` object"),
         ("NP3-911-ER", b"Delivery Date,Hour Ending,Total Cleared AS - RegUp\n03/09/2025,24,1\n", "out of range"),
     ],
@@ -934,7 +953,7 @@ def request_of(kind: DatasetKind, d: date, run: MarketRun | None = None, days: i
 
 async def test_each_dataset_asks_its_report_once_per_window() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     asked = [
         (DatasetKind.LOAD, None),
         (DatasetKind.LOAD_FORECAST, None),
@@ -975,7 +994,9 @@ async def test_fuel_mix_comes_from_the_dashboard_without_credentials() -> None:
         seen.append(request)
         return await inner.handle_async_request(request)
 
-    adapter = create(Settings(retries=1), httpx.MockTransport(handler), min_interval=0)  # no credentials at all
+    adapter = create(
+        Settings(retries=1), httpx.MockTransport(handler), min_interval=0, clock=lambda: noon
+    )  # no credentials
     today = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 11, 2)))
     yesterday = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 11, 1)))
     earlier = await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 10, 31)))
@@ -994,27 +1015,35 @@ async def test_fuel_mix_comes_from_the_dashboard_without_credentials() -> None:
 
 async def test_old_daily_reports_come_from_the_archive() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     old = await adapter.series(request_of(DatasetKind.LOAD, date(2024, 7, 1)))
     prices = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "HB_WEST"], day(date(2024, 7, 1)))
     await adapter.aclose()
-    calls = [(r.url.path.removeprefix("/api/public-reports/"), dict(r.url.params)) for r in recorder.reports()]
-    wzn = [c for c in calls if "345" in c[0]]
-    assert wzn[0][0] == "np6-345-cd/act_sys_load_by_wzn"  # live first: nothing for 2024
+    calls = [
+        (r.method, r.url.path.removeprefix("/api/public-reports/"), dict(r.url.params)) for r in recorder.reports()
+    ]
+    wzn = [c for c in calls if "345" in c[1]]
+    assert wzn[0][:2] == ("GET", "np6-345-cd/act_sys_load_by_wzn")  # live first: nothing for 2024
     assert wzn[1] == (  # load is posted the day after the operating day
+        "GET",
         "archive/np6-345-cd",
         {"postDatetimeFrom": "2024-07-02T00:00:00", "postDatetimeTo": "2024-07-03T00:00:00", "size": "1000",
          "page": "1"},
     )  # fmt: skip
-    assert wzn[2] == ("archive/np6-345-cd", {"download": "2024070204"})
-    dam = [c for c in calls if "190" in c[0]]
-    assert dam[1][1]["postDatetimeFrom"] == "2024-06-30T00:00:00"  # DAM is posted the day before
+    assert wzn[2] == ("POST", "archive/np6-345-cd/download", {})  # one bulk download, not a GET per posting
+    (download,) = [r for r in recorder.reports() if r.method == "POST" and "345" in r.url.path]
+    assert download.headers["Content-Type"] == "application/json"
+    assert download.headers["Ocp-Apim-Subscription-Key"] == KEY
+    (doc_id,) = orjson.loads(download.content)["docIds"]
+    assert isinstance(doc_id, int)  # ERCOT's spec: docIds are int64
+    dam = [c for c in calls if "190" in c[1]]
+    assert dam[1][2]["postDatetimeFrom"] == "2024-06-30T00:00:00"  # DAM is posted the day before
     assert len(old) == 24 * 13 and len(prices["HB_NORTH"]) == 24
     # the archive CSV (MM/DD/YYYY, Y/N, UPPER_SNAKE headers) parses to what the live API would give
     sandbox_from = sandbox.LIVE_FROM
     try:
         sandbox.LIVE_FROM = date(2000, 1, 1)
-        live = create(settings(), Recorder(), min_interval=0)
+        live = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
         assert await live.series(request_of(DatasetKind.LOAD, date(2024, 7, 1))) == old
         assert await live.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH", "HB_WEST"], day(date(2024, 7, 1))) == prices
         await live.aclose()
@@ -1024,13 +1053,14 @@ async def test_old_daily_reports_come_from_the_archive() -> None:
 
 async def test_a_window_across_the_live_horizon_takes_only_the_missing_days_from_the_archive() -> None:
     recorder = Recorder()
-    adapter = create(settings(), recorder, min_interval=0)
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
     records = await adapter.series(
         request_of(DatasetKind.ANCILLARY_PRICES, date(2024, 12, 31), MarketRun.DAY_AHEAD_HOURLY, days=2)
     )
     await adapter.aclose()
-    listing = [r for r in recorder.reports() if "archive" in r.url.path and "download" not in r.url.params]
+    listing = [r for r in recorder.reports() if r.url.path.endswith("/archive/np4-188-cd")]
     assert [r.url.params["postDatetimeFrom"] for r in listing] == ["2024-12-30T00:00:00"]
+    assert [r.url.params["postDatetimeTo"] for r in listing] == ["2024-12-31T00:00:00"]  # 12/31 only
     assert len(records) == 48 * 5 and len({r.start for r in records}) == 48
     assert [r.start for r in records] == sorted(r.start for r in records)
 
@@ -1047,7 +1077,7 @@ async def test_an_expired_token_is_renewed_once_and_the_query_retried() -> None:
         return next(answers, httpx.Response(200, content=api_page(["deliveryDate"], [])))
 
     seen: list[str] = []
-    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0, clock=CLOCK)
     records = await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 1), MarketRun.REAL_TIME_5_MIN))
     await adapter.aclose()
     assert records == []  # an empty report is no data, not an error
@@ -1063,7 +1093,7 @@ async def test_a_key_refused_with_a_fresh_token_fails_clearly_without_secrets() 
         )
 
     transport = httpx.MockTransport(handler)
-    adapter = create(settings(), transport, min_interval=0)
+    adapter = create(settings(), transport, min_interval=0, clock=CLOCK)
     with pytest.raises(CredentialsRejected) as caught:
         await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1)))
     await adapter.aclose()
@@ -1077,7 +1107,7 @@ async def test_wrong_password_is_named_without_echoing_it() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(400, json={"error": "invalid_grant", "error_description": f"AADB2C90225 {USER}"})
 
-    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0, clock=CLOCK)
     with pytest.raises(CredentialsRejected) as caught:
         await adapter.series(request_of(DatasetKind.LOAD, date(2025, 7, 1)))
     await adapter.aclose()
@@ -1099,7 +1129,7 @@ async def test_throttling_is_retried_then_reported(caplog: pytest.LogCaptureFixt
             return httpx.Response(200, content=api_page(["deliveryDate"], []))
         return httpx.Response(429, headers={"Retry-After": "120"}, json={"statusCode": 429})
 
-    adapter = create(settings(retries=3), httpx.MockTransport(handler), min_interval=0)
+    adapter = create(settings(retries=3), httpx.MockTransport(handler), min_interval=0, clock=CLOCK)
     assert await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 1), MarketRun.REAL_TIME_5_MIN)) == []
     with pytest.raises(UpstreamThrottled, match="asks to wait 120 s") as caught:
         await adapter.series(request_of(DatasetKind.CONSTRAINTS, date(2025, 7, 2), MarketRun.REAL_TIME_5_MIN))
@@ -1116,44 +1146,77 @@ async def test_an_empty_daily_report_with_nothing_archived_is_empty() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.host == "ercotb2c.b2clogin.com":
             return httpx.Response(200, json={"id_token": "tok"})
-        seen.append(request.url.path)
+        seen.append(f"{request.method} {request.url.path}")
         if "archive" in request.url.path:
             return httpx.Response(200, json=listing)
         return httpx.Response(200, content=api_page(["deliveryDate"], []))
 
-    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
-    assert (
-        await adapter.series(request_of(DatasetKind.ANCILLARY_PRICES, date(2031, 1, 1), MarketRun.DAY_AHEAD_HOURLY))
-        == []
-    )
+    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0, clock=CLOCK)
+    request = request_of(DatasetKind.ANCILLARY_PRICES, date(2011, 1, 1), MarketRun.DAY_AHEAD_HOURLY)
+    assert await adapter.series(request) == []
     await adapter.aclose()
+    # nothing listed: nothing to download
+    assert seen == [
+        "GET /api/public-reports/np4-188-cd/dam_clear_price_for_cap",
+        "GET /api/public-reports/archive/np4-188-cd",
+    ]
+
+
+def bundle(members: dict[str, bytes]) -> bytes:
+    """A bulk download's answer: a zip of the documents' zips."""
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return outer.getvalue()
+
+
+def archive_handler(
+    entries: list[dict[str, Any]], download: Any, live: bytes | None = None
+) -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    """ERCOT with an empty live report, an archive listing `entries`, and `download(request)` for
+    bulk downloads."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "ercotb2c.b2clogin.com":
+            return httpx.Response(200, json={"id_token": "tok"})
+        seen.append(request)
+        if request.method == "POST":
+            return download(request)  # type: ignore[no-any-return]
+        if "archive" in request.url.path:
+            return httpx.Response(200, json={"_meta": {"totalPages": 1}, "archives": entries})
+        return httpx.Response(200, content=live or api_page(["deliveryDate"], []))
+
+    return httpx.MockTransport(handler), seen
 
 
 async def test_a_broken_archive_document_is_an_error_and_not_cached() -> None:
-    downloads = 0
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal downloads
-        if request.url.host == "ercotb2c.b2clogin.com":
-            return httpx.Response(200, json={"id_token": "tok"})
-        if "download" in request.url.params:
-            downloads += 1
-            return httpx.Response(200, content=b"PK\x03\x04\x14\x00truncated")
-        if "archive" in request.url.path:
-            entry = {"docId": 42, "postDatetime": "2024-06-30T13:00:05.000", "friendlyName": "DAMCPCNP4188"}
-            return httpx.Response(200, json={"_meta": {"totalPages": 1}, "archives": [entry]})
-        return httpx.Response(200, content=api_page(["deliveryDate"], []))
-
-    adapter = create(settings(), httpx.MockTransport(handler), min_interval=0)
-    for _ in range(2):
-        with pytest.raises(UpstreamBadResponse, match="NP4-188-CD archive document 42: not a readable zip"):
-            await adapter.series(request_of(DatasetKind.ANCILLARY_PRICES, date(2024, 7, 1), MarketRun.DAY_AHEAD_HOURLY))
-    await adapter.aclose()
-    assert downloads == 2
+    entry = {"docId": 42, "postDatetime": "2024-06-30T13:00:05.000", "friendlyName": "DAMCPCNP4188"}
+    answers = [
+        bundle({"42.cdr.00012329.0000000000000000.20240630.130005.DAMCPCNP4188.zip": b"PK\x03\x04\x14\x00cut"}),
+        b"PK\x03\x04\x14\x00truncated outer zip",
+        bundle({}),  # the document asked for is missing
+    ]
+    messages = [
+        "NP4-188-CD archive document 42: not a readable zip",
+        "NP4-188-CD archive download: not a readable zip",
+        "NP4-188-CD archive download: no document 42",
+    ]
+    for answer, message in zip(answers, messages, strict=True):
+        transport, seen = archive_handler([entry], lambda request, body=answer: httpx.Response(200, content=body))
+        adapter = create(settings(), transport, min_interval=0, clock=CLOCK)
+        for _ in range(2):
+            with pytest.raises(UpstreamBadResponse, match=message):
+                await adapter.series(
+                    request_of(DatasetKind.ANCILLARY_PRICES, date(2024, 7, 1), MarketRun.DAY_AHEAD_HOURLY)
+                )
+        await adapter.aclose()
+        assert len([r for r in seen if r.method == "POST"]) == 2  # asked again: never cached
 
 
 async def test_unserved_datasets_and_runs() -> None:
-    adapter = create(settings(), Recorder(), min_interval=0)
+    adapter = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
     for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.TRANSMISSION_RIGHTS, DatasetKind.CAPACITY_PRICES):
         with pytest.raises(UnsupportedDataset, match=f"does not serve {kind.value}"):
             await adapter.series(request_of(kind, date(2025, 7, 1)))
@@ -1247,3 +1310,268 @@ async def test_graphql_load_and_ancillary_prices_through_the_whole_stack() -> No
     assert len(market["load"]) == 24 and {r["area"] for r in market["load"]} == {"ERCOT"}
     assert market["load"][0]["start"].startswith("2025-07-01T00:00:00")
     assert len(market["ancillaryPrices"]) == 24 and {r["product"] for r in market["ancillaryPrices"]} == {"REGUP"}
+
+
+# --- issue 12: pacing, bulk archive downloads, every report's history, the dashboard -----------
+
+
+def test_the_public_api_is_spaced_to_ercots_documented_30_requests_a_minute() -> None:
+    adapter = create(settings(), Recorder())  # live spacing: no test pin
+    api, www = adapter.upstreams
+    assert (api.name, api.limiter.interval) == ("public-api", 2.0)
+    assert www.limiter.interval == feeds.WWW_SPACING
+
+
+async def test_a_month_of_archived_day_ahead_prices_is_three_requests() -> None:
+    """Was 1 live query + 1 listing + 31 GETs, one per day, at 0.2 s: throttled by ERCOT."""
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
+    window = Window.days(date(2024, 5, 1), 31, CENTRAL)
+    result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["HB_NORTH"], window)
+    await adapter.aclose()
+    assert [(r.method, r.url.path.rsplit("/", 2)[-2:]) for r in recorder.reports()] == [
+        ("GET", ["np4-190-cd", "dam_stlmnt_pnt_prices"]),
+        ("GET", ["archive", "np4-190-cd"]),
+        ("POST", ["np4-190-cd", "download"]),
+    ]
+    assert len(orjson.loads(recorder.reports()[-1].content)["docIds"]) == 31
+    assert len(result["HB_NORTH"]) == 31 * 24
+    # planned at ERCOT's pace: three requests, two seconds apart
+    (piece,) = adapter.source.plan(DAM, Ask(window, NOW, ("HB_NORTH",)))
+    assert piece.seconds == 3 * 2.0
+
+
+@pytest.mark.parametrize(
+    ("feed_name", "codes", "days", "recent", "seconds"),
+    [
+        ("NP4-190-CD", ("HB_NORTH",), 1, True, 2.0),
+        ("NP6-788-CD", ("HB_NORTH",), 31, True, 2.0),  # 8,928 rows: one page
+        ("NP6-788-CD", tuple(f"N{i}" for i in range(20)), 31, True, 20 * 2.0),  # a query per point
+        ("NP6-788-CD", ("HB_NORTH",), 31, False, (1 + 9 + 9) * 2.0),  # 8,928 postings: 9 pages, 9 downloads
+        ("NP6-905-CD", tuple(f"N{i}" for i in range(20)), 31, False, (1 + 3 + 3) * 2.0),
+    ],
+)
+def test_pieces_cost_what_ercot_takes_at_its_pace(
+    feed_name: str, codes: tuple[str, ...], days: int, recent: bool, seconds: float
+) -> None:
+    adapter = create(settings(), Recorder(), clock=CLOCK)
+    first = date(2025, 6, 1) if recent else date(2024, 1, 1)
+    pieces = adapter.source.plan(feed(feed_name), Ask(Window.days(first, days, CENTRAL), NOW, codes))
+    assert sum(p.seconds for p in pieces) == seconds
+
+
+async def test_an_archive_window_over_the_deadline_is_refused_before_any_request() -> None:
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
+    with pytest.raises(UpstreamTooSlow, match=r"NP6-788-CD: this window takes about \d+ s"):
+        await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["HB_NORTH"], Window.days(date(2024, 1, 1), 120, CENTRAL))
+    await adapter.aclose()
+    assert recorder.requests == []
+
+
+OLD = date(2024, 11, 3)  # a fall-back day, long out of the live window
+
+
+def _interval_cases() -> list[Any]:
+    return [
+        pytest.param(MarketRun.REAL_TIME_15_MIN, None, id="NP6-905-CD"),
+        pytest.param(MarketRun.REAL_TIME_HOURLY, None, id="NP6-905-CD-HOURLY"),
+        pytest.param(MarketRun.REAL_TIME_5_MIN, None, id="NP6-788-CD"),
+        pytest.param(None, (DatasetKind.LOAD_FORECAST, None), id="NP3-565-CD"),
+        pytest.param(None, (DatasetKind.RENEWABLES, None), id="NP4-732-CD+NP4-737-CD"),
+        pytest.param(None, (DatasetKind.CONSTRAINTS, MarketRun.REAL_TIME_5_MIN), id="NP6-86-CD"),
+    ]
+
+
+async def _old_answer(run: MarketRun | None, dataset: Any, recorder: Recorder) -> Any:
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
+    try:
+        if run is not None:
+            return await adapter.prices(run, ["HB_NORTH", "LZ_WEST"], day(OLD))
+        return await adapter.series(request_of(dataset[0], OLD, dataset[1]))
+    finally:
+        await adapter.aclose()
+
+
+@pytest.mark.parametrize(("run", "dataset"), _interval_cases())
+async def test_reports_posted_every_few_minutes_come_from_the_archive_past_the_live_window(
+    run: MarketRun | None, dataset: Any
+) -> None:
+    """These answered [] past the live window: they had no archive path."""
+    recorder = Recorder()
+    archived = await _old_answer(run, dataset, recorder)
+    posts = [r for r in recorder.reports() if r.method == "POST"]
+    assert posts and all(r.url.path.endswith("/download") for r in posts)
+    assert all(len(orjson.loads(r.content)["docIds"]) <= 1_000 for r in posts)
+    # the same answer as the live report gives where it still holds the day
+    sandbox_from = sandbox.LIVE_FROM
+    try:
+        sandbox.LIVE_FROM = date(2000, 1, 1)
+        live_recorder = Recorder()
+        live = await _old_answer(run, dataset, live_recorder)
+    finally:
+        sandbox.LIVE_FROM = sandbox_from
+    assert not [r for r in live_recorder.reports() if "archive" in r.url.path]
+    assert archived == live
+    records = [r for rs in archived.values() for r in rs] if isinstance(archived, dict) else archived
+    assert records and all(day(OLD).contains(r.start) for r in records)
+    hours = {r.start.replace(minute=0, second=0) for r in records}
+    assert len(hours) == 25  # both passes of the repeated hour
+
+
+async def test_sced_archive_runs_end_at_the_next_run_across_files() -> None:
+    recorder = Recorder()
+    prices = await _old_answer(MarketRun.REAL_TIME_5_MIN, None, recorder)
+    north = prices["HB_NORTH"]
+    assert len(north) == 300  # 25 hours of runs, one file each
+    assert_contiguous(north)
+
+
+async def test_archived_forecast_vintages_take_the_listings_posting_time() -> None:
+    adapter = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
+    window = day(OLD)
+    latest = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
+    week_before = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window, None, z("2024-10-28T00:00Z")))
+    await adapter.aclose()
+    # the archive CSV has no posting column: each vintage is its listing's postDatetime
+    assert {r.published_at for r in latest} == {z("2024-11-04T00:30Z")}  # 18:30 CST on the fall-back day
+    assert {r.published_at for r in week_before} == {z("2024-10-27T23:30Z")}  # 18:30 CDT a week before
+    assert len(latest) == len(week_before) == 25 * 9
+
+
+def test_an_archive_posting_in_the_repeated_hour_is_read_by_its_xhr_name() -> None:
+    posting = parse.Posting("7", datetime(2024, 11, 3, 1, 30), "Seven_Day_Load_Forecast")
+    fields = "DeliveryDate,HourEnding,Coast,East,FarWest,North,NorthCentral,Southern,SouthCentral,West,SystemTotal,"
+    csv_body = (fields + "Model,InUseFlag,DSTFlag\r\n11/04/2024,01:00,1,2,3,4,5,6,7,8,36,E1,Y,N\r\n").encode()
+    documents = [
+        parse.Document(posting, "7.cdr.00014837.0000000000000000.20241103.013000.LFMODWZNP3565.zip", csv_body),
+        parse.Document(posting, "7.cdr.00014837.0000000000000000.20241103.013000.LFMODWZNP3565_xhr.zip", csv_body),
+    ]
+    tables = feed("NP3-565-CD").parse
+    first = tables.documents(documents[:1], vintaged=True)(b"")
+    second = tables.documents(documents[1:], vintaged=True)(b"")
+    assert {r.published_at for r in first} == {z("2024-11-03T06:30Z")}  # 01:30 CDT
+    assert {r.published_at for r in second} == {z("2024-11-03T07:30Z")}  # 01:30 CST
+
+
+def test_a_stray_row_in_an_archive_document_is_not_dropped_silently() -> None:
+    """Rows just outside the asked days (a neighbour interval) are left out; one further off
+    stays, for the pipeline to refuse."""
+    posting = parse.Posting("9", datetime(2024, 7, 1, 0, 2), "SPP")
+    header = b"DeliveryDate,DeliveryHour,DeliveryInterval,SettlementPointName,SettlementPointType,"
+    header += b"SettlementPointPrice,DSTFlag\r\n"
+    body = (
+        header
+        + b"06/30/2024,24,4,HB_NORTH,HU,20,N\r\n07/01/2024,1,1,HB_NORTH,HU,21,N\r\n01/01/2099,1,1,HB_NORTH,HU,9,N\r\n"
+    )
+    tables = RT15.parse
+    assert isinstance(tables, parse.Tables)
+    records = tables.documents([parse.Document(posting, "9.x.zip", body)], vintaged=False)(b"")
+    assert [r.start for r in records] == [z("2024-07-01T04:45Z"), z("2024-07-01T05:00Z"), z("2099-01-01T06:00Z")]
+
+
+async def test_the_sandbox_answers_bulk_downloads_in_ercots_form() -> None:
+    headers = {"Ocp-Apim-Subscription-Key": "k", "Authorization": "Bearer sbx.0123abcd"}
+    archive = "https://api.ercot.com/api/public-reports/archive/np6-905-cd"
+    async with httpx.AsyncClient(transport=sandbox.transport(clock=CLOCK)) as http:
+        params = {"postDatetimeFrom": "2025-07-01T00:00:00", "postDatetimeTo": "2025-07-01T01:00:00", "size": "1000"}
+        listing = (await http.get(archive, params=params, headers=headers)).json()
+        ids = [entry["docId"] for entry in listing["archives"]]
+        answer = await http.post(f"{archive}/download", json={"docIds": ids}, headers=headers)
+        too_many = await http.post(f"{archive}/download", json={"docIds": list(range(1_001))}, headers=headers)
+        strings = await http.post(f"{archive}/download", json={"docIds": [str(ids[0])]}, headers=headers)
+        no_key = await http.post(f"{archive}/download", json={"docIds": ids}, headers={"Authorization": "x"})
+        future = {**params, "postDatetimeFrom": "2025-07-03T00:00:00", "postDatetimeTo": "2025-07-04T00:00:00"}
+        unposted = (await http.get(archive, params=future, headers=headers)).json()
+        live = await http.get(
+            "https://api.ercot.com/api/public-reports/np6-905-cd/spp_node_zone_hub",
+            params={"deliveryDateFrom": "2025-07-02", "deliveryDateTo": "2025-07-03", "size": "100000"},
+            headers=headers,
+        )
+    # postings at each quarter's end (+2 minutes), newest first
+    assert [e["postDatetime"] for e in listing["archives"]][-1] == "2025-07-01T00:02:00.000"
+    assert len(ids) == 4
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as outer:
+        names = outer.namelist()
+        assert [int(name.split(".")[0]) for name in names] == ids
+        with zipfile.ZipFile(io.BytesIO(outer.read(names[0]))) as inner:
+            (member,) = inner.namelist()
+            assert inner.read(member).startswith(b"DeliveryDate,DeliveryHour,DeliveryInterval,SettlementPointName")
+    assert too_many.status_code == strings.status_code == 400 and no_key.status_code == 401
+    assert unposted["archives"] == []  # nothing is posted ahead of its interval
+    # live: 07/02 up to noon UTC (07:00 CDT), each quarter two minutes after it ends; nothing of 07/03
+    stamps = {(row[0], row[1], row[2]) for row in live.json()["data"]}
+    assert max(stamps) == ("2025-07-02", 7, 3) and len(stamps) == 6 * 4 + 3
+
+
+def test_fuel_mix_tolerates_nulls_and_places_each_stamp_at_its_nearest_mark() -> None:
+    body = orjson.dumps(
+        {
+            "data": {
+                "2025-07-01": {
+                    "2025-07-01 10:04:57-0500": {"Wind": {"gen": 9000.0}, "Solar": {"gen": None}, "Hydro": None},
+                    # a second after the mark: the same 10:05 point, not the next interval
+                    "2025-07-01 10:05:01-0500": {"Solar": {"gen": 12000.5}},
+                    "2025-07-01 10:09:58-0500": {"Wind": {"gen": 9100.0}, "Solar": {"gen": 12100.0}},
+                    "2025-07-01 10:12:30-0500": {"Wind": {"gen": 1.0}},  # off every mark: no 5-minute point
+                    "2025-07-01 10:15:03-0500": {"Wind": {"gen": 9200.0}, "Solar": {"gen": 12200.0}},
+                }
+            }
+        }
+    )
+    records = feed("fuel-mix").parse(body)
+    assert [(r.fuel, r.start, r.end, r.mw) for r in records] == [
+        ("Solar", z("2025-07-01T15:00Z"), z("2025-07-01T15:05Z"), 12000.5),
+        ("Wind", z("2025-07-01T15:00Z"), z("2025-07-01T15:05Z"), 9000.0),
+        ("Solar", z("2025-07-01T15:05Z"), z("2025-07-01T15:10Z"), 12100.0),
+        ("Wind", z("2025-07-01T15:05Z"), z("2025-07-01T15:10Z"), 9100.0),
+        ("Solar", z("2025-07-01T15:10Z"), z("2025-07-01T15:15Z"), 12200.0),
+        ("Wind", z("2025-07-01T15:10Z"), z("2025-07-01T15:15Z"), 9200.0),
+    ]
+
+
+def test_fuel_mix_split_interval_keeps_the_later_stamp_for_a_fuel_both_carry() -> None:
+    body = orjson.dumps(
+        {
+            "data": {
+                "2026-07-28": {
+                    "2026-07-28 09:44:58-0500": {"Wind": {"gen": 100.0}, "Solar": {"gen": 1.0}},
+                    "2026-07-28 09:44:56-0500": {"Solar": {"gen": 200.0}},  # published out of order
+                }
+            }
+        }
+    )
+    assert {r.fuel: r.mw for r in feed("fuel-mix").parse(body)} == {"Solar": 1.0, "Wind": 100.0}
+
+
+async def test_fuel_mix_outside_the_dashboards_two_days_asks_nothing_and_says_its_retention() -> None:
+    recorder = Recorder()
+    adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
+    assert await adapter.series(request_of(DatasetKind.FUEL_MIX, date(2025, 6, 1))) == []
+    coverage = adapter.coverage(DatasetKind.FUEL_MIX)
+    await adapter.aclose()
+    assert recorder.requests == []
+    assert coverage.retention == timedelta(days=2) and coverage.earliest == NOW - timedelta(days=2)
+
+
+def test_every_report_is_declared_with_its_archive_back_to_its_start() -> None:
+    reports = [f for f in FEEDS if isinstance(f.query, feeds.Report)]
+    assert len(reports) == 12
+    for declared in reports:
+        assert declared.retention is None, declared.name  # the archive keeps every posting
+        assert declared.query.archive.every > timedelta(0)
+    assert feeds.LIVE_DAYS == 90 and feeds.ARCHIVE_BATCH == 1_000
+    assert DAM.earliest == date(2010, 12, 1) and DAM.delay == -timedelta(days=1)
+    adapter = create(settings(), Recorder(), clock=CLOCK)
+    assert adapter.coverage(None, MarketRun.DAY_AHEAD_HOURLY).earliest == z("2010-12-01T06:00Z")
+    assert adapter.labels(DatasetKind.FUEL_MIX)["fuel"] == tuple(sandbox_reports.FUELS)
+    assert adapter.labels(DatasetKind.ANCILLARY_PRICES)["product"] == tuple(sandbox_reports.AS_PRODUCTS)
+    assert set(adapter.labels(DatasetKind.LOAD)["area"]) == {
+        "COAST", "EAST", "FAR_WEST", "NORTH", "NORTH_C", "SOUTHERN", "SOUTH_C", "WEST", "ERCOT",
+        "FZ_NORTH", "FZ_SOUTH", "FZ_WEST", "FZ_HOUSTON",
+    }  # fmt: skip
+    assert adapter.labels(DatasetKind.RENEWABLES) == {
+        "source": ("WIND", "SOLAR"),
+        "area": ("LZ_SOUTH_HOUSTON", "LZ_WEST", "LZ_NORTH"),
+    }

@@ -8,7 +8,7 @@ need neither.
 from __future__ import annotations
 
 from ..pipeline import Declaration
-from .feeds import FEEDS, MARKET, SPACING
+from .feeds import FEEDS, MARKET, SPACING, WWW_SPACING
 from .nodes import FIXED
 from .source import ErcotSource
 
@@ -19,6 +19,6 @@ DECLARATION = Declaration(
     MARKET,
     FIXED,
     FEEDS,
-    lambda upstream, settings: ErcotSource(upstream("public-api", SPACING), upstream("www", SPACING), settings),
+    lambda upstream, settings: ErcotSource(upstream("public-api", SPACING), upstream("www", WWW_SPACING), settings),
 )
 create = DECLARATION.create

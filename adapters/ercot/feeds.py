@@ -7,6 +7,7 @@ gridstatus ships it) and of captured API answers. ERCOT stamps are Central preva
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,16 +21,43 @@ from .parse import Table
 
 
 @dataclass(frozen=True, slots=True)
+class Archive:
+    """Which archive postings (`/archive/<emil>`) hold operating days first..last: those posted
+    from the first day's start + `after_start` to the last day's end + `after_end` (Central wall
+    times, as the listing filters them). Every ERCOT report has an archive back to its first posting.
+    """
+
+    after_start: timedelta
+    after_end: timedelta
+    every: timedelta  # how often ERCOT posts the report: estimates how many postings a window has
+    # How far outside the asked days a listed posting's rows may lie (the previous day's last
+    # interval, a forecast's horizon): such rows are left out; a row further off is refused.
+    reach: timedelta = timedelta(0)
+    vintaged: bool = False  # its records are vintages told apart by their posting time
+
+    def postings(self, days: int) -> int:
+        """About how many postings `days` operating days take."""
+        span = days * DAY - self.after_start + self.after_end
+        return max(1, math.ceil(span / self.every))
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
-    """A public-API report."""
+    """A public-API report: its live endpoint (recent days) and its archive (every posting)."""
 
     path: str  # under the public-reports API
     params: Callable[[date, date], dict[str, str]]  # operating days first..last -> the query's filter
     emil: str  # ERCOT's product id, which also names the report's archive
-    # Days from an operating day to the one daily archive posting that holds it, for reports
-    # posted once a day; None for reports posted every 5/15/60 minutes, which are not read back
-    # from the archive (that would be one download per posting, up to 288 per day).
-    posted: int | None = None
+    archive: Archive
+    rows_per_day: int  # rows the live report holds for one operating day (all settlement points)
+    point_rows_per_day: int | None = None  # price reports: one settlement point's rows a day
+
+    def pages(self, days: int, points: int | None) -> int:
+        """Live pages a query for `days` days takes: of one settlement point each when `points`
+        (one query per point), of the whole report otherwise."""
+        if points is not None and self.point_rows_per_day is not None:
+            return points * max(1, math.ceil(days * self.point_rows_per_day / PAGE_SIZE))
+        return max(1, math.ceil(days * self.rows_per_day / PAGE_SIZE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +76,30 @@ class Dashboard:
 
 Query = Report | MisDocuments | Dashboard
 
-# Seconds between requests, per host; ERCOT answers bursts with 429.
-SPACING = 0.2
+# Seconds between public-API requests: ERCOT allows about 30 requests a minute per subscription
+# key (ERCOT api-specs discussion #100, "approximately 30 calls per 60 seconds (effectively 1
+# request every 2 seconds)"; developer.ercot.com, Public API known limits) and answers more with
+# 429 and no Retry-After.
+SPACING = 2.0
+# www.ercot.com (MIS lists and downloads, the dashboards) documents no request rate.
+WWW_SPACING = 0.2
 PAGE_SIZE = 100_000  # rows per report page; gridstatus uses this size against the live API
 ARCHIVE_PAGE_SIZE = 1_000  # the archive listing's largest page
+# docIds one `POST /archive/<emil>/download` may ask for (developer portal known limits: 1,000
+# files per download; ERCOT's spec: a JSON body {"docIds": [...]} answered by one zip of zips).
+ARCHIVE_BATCH = 1_000
+# The live report endpoints hold about the last 90 days (gridstatus' HISTORICAL_DAYS_THRESHOLD,
+# "varies per dataset"); older days come from the archive, which keeps every posting. Days the
+# live answer lacks are asked of the archive once they are a week old, so a shorter live window
+# is still answered; a more recent day the live answer lacks is not posted yet (the API trails
+# ERCOT's postings by 10-15 minutes at most) or has nothing, and the archive would not have it.
+LIVE_DAYS = 90
+ARCHIVE_AFTER = timedelta(days=7)
+# ERCOT's nodal market began on this operating day; its market reports are archived back to it
+# (gridstatus reads AS plans from 12/29/2010 and 60-day disclosures from 07/01/2011 out of the
+# public-API archive).
+NODAL = date(2010, 12, 1)
+POINTS = 1_100  # settlement points in an all-points price report (resource nodes, hubs, zones): estimates
 
 
 def delivery_days(first: date, last: date) -> dict[str, str]:
@@ -80,6 +128,20 @@ QUARTER = timedelta(minutes=15)
 # A SCED LMP holds until the next run, which is late now and then; a gap of a whole settlement
 # interval is no SCED price but a broken body (a stray stamp).
 SCED_LONGEST = timedelta(minutes=15)
+WEEK = timedelta(days=7)
+
+# Archive postings, by how ERCOT posts each report (EMIL "generating frequency"; gridstatus reads
+# the archives the same way: daily DAM files the day before, load the day after, 15-minute SPPs
+# at each interval's end, SCED files after each run, forecasts every hour).
+DAY_BEFORE = Archive(-DAY, -DAY, DAY)
+DAY_AFTER = Archive(DAY, DAY, DAY)
+# the file of the interval ending at 00:00 opens the day's postings: the day before's last interval
+EVERY_QUARTER = Archive(timedelta(0), timedelta(minutes=30), QUARTER, reach=QUARTER)
+EVERY_SCED_RUN = Archive(timedelta(0), QUARTER, FIVE_MINUTES, reach=QUARTER)
+# the seven-day forecast: posted hourly, each posting the current day and the next seven
+HOURLY_FORECAST = Archive(-WEEK, timedelta(0), HOUR, reach=WEEK + DAY, vintaged=True)
+# wind and solar: posted hourly, actuals of the past 48 hours and forecasts of the next 168
+HOURLY_ACTUALS = Archive(-WEEK, 2 * DAY + HOUR, HOUR, reach=WEEK + 2 * DAY, vintaged=True)
 
 
 def _report(
@@ -90,20 +152,42 @@ def _report(
     clock: Clock,
     interval: timedelta,
     cadence: timedelta,
+    delay: timedelta,
+    earliest: date | None,
+    labels: dict[str, tuple[str, ...]] | None = None,
     name: str | None = None,
 ) -> Feed[Report]:
+    # Every report is archived back to its first posting: no retention limit (retention None).
     return Feed(
         ISO.ERCOT, name or query.emil, description, query, parse.Tables(query.emil, build), serves, clock, interval,
-        cadence,
+        cadence, None, delay, earliest, labels or {},
     )  # fmt: skip
 
 
-DAM_SPP = Report("np4-190-cd/dam_stlmnt_pnt_prices", delivery_days, "NP4-190-CD", posted=-1)
-RT_SPP = Report("np6-905-cd/spp_node_zone_hub", delivery_days, "NP6-905-CD")
-SCED_LMP = Report("np6-788-cd/lmp_node_zone_hub", sced_times, "NP6-788-CD")
+DAM_SPP = Report(
+    "np4-190-cd/dam_stlmnt_pnt_prices", delivery_days, "NP4-190-CD", DAY_BEFORE, 24 * POINTS, point_rows_per_day=24
+)
+RT_SPP = Report(
+    "np6-905-cd/spp_node_zone_hub", delivery_days, "NP6-905-CD", EVERY_QUARTER, 96 * POINTS, point_rows_per_day=96
+)
+SCED_LMP = Report(
+    "np6-788-cd/lmp_node_zone_hub", sced_times, "NP6-788-CD", EVERY_SCED_RUN, 288 * POINTS, point_rows_per_day=288
+)
 SETTLEMENT_POINTS = "NP4-160-SG"
 FUEL_MIX = "fuel-mix"
 AS_DISCLOSURE = "NP3-911-ER"
+
+# Labels as the records carry them.
+WEATHER_ZONE_AREAS = (*(area for _, area in parse_datasets.WEATHER_ZONES), parse_datasets.TOTAL)
+FORECAST_ZONE_AREAS = tuple(area for _, area in parse_datasets.FORECAST_ZONES)
+# the dashboard's fuel types (gridstatus' ERCOT fuel-mix columns)
+FUELS = ("Coal and Lignite", "Hydro", "Natural Gas", "Nuclear", "Other", "Power Storage", "Solar", "Wind")
+AS_PRODUCTS = ("REGUP", "REGDN", "RRS", "NSPIN", "ECRS")  # ECRS from 06/10/2023
+WIND_AREAS = tuple(area for _, _, area in parse_datasets.WIND.areas if area is not None)
+
+# Typical time from an interval's start to its posting on the public API, which trails ERCOT's
+# own posting by up to 10-15 minutes (ERCOT api-specs discussion #68).
+API_LAG = timedelta(minutes=10)
 
 FEEDS: tuple[Feed[Any], ...] = (
     _report(
@@ -115,6 +199,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         DAY,
+        -DAY,  # posted about 13:30 the day before
+        NODAL,
     ),
     _report(
         RT_SPP,
@@ -125,6 +211,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_HOUR_ENDING,
         QUARTER,
         QUARTER,
+        QUARTER + API_LAG,
+        NODAL,
     ),
     _report(
         SCED_LMP,
@@ -135,6 +223,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_START,
         SCED_LONGEST,
         FIVE_MINUTES,
+        FIVE_MINUTES + API_LAG,
+        NODAL,
     ),
     _report(
         RT_SPP,
@@ -145,6 +235,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         QUARTER,
+        HOUR + API_LAG,
+        NODAL,
         name=f"{RT_SPP.emil}-HOURLY",
     ),
     Feed(
@@ -159,25 +251,32 @@ FEEDS: tuple[Feed[Any], ...] = (
         timedelta(days=30),
     ),
     _report(
-        Report("np6-345-cd/act_sys_load_by_wzn", operating_days, "NP6-345-CD", posted=1),
+        Report("np6-345-cd/act_sys_load_by_wzn", operating_days, "NP6-345-CD", DAY_AFTER, 24),
         "Hourly actual load by weather zone with the ERCOT total",
         parse_datasets.weather_zone_load,
         Dataset(DatasetKind.LOAD),
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         DAY,
+        DAY,  # posted the next day
+        None,
+        {"area": WEATHER_ZONE_AREAS},
     ),
     _report(
-        Report("np6-346-cd/act_sys_load_by_fzn", operating_days, "NP6-346-CD", posted=1),
+        Report("np6-346-cd/act_sys_load_by_fzn", operating_days, "NP6-346-CD", DAY_AFTER, 24),
         "Hourly actual load by forecast zone, areas prefixed FZ_",
         parse_datasets.forecast_zone_load,
         Dataset(DatasetKind.LOAD),
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         DAY,
+        DAY,
+        None,
+        {"area": FORECAST_ZONE_AREAS},
     ),
     _report(
-        Report("np3-565-cd/lf_by_model_weather_zone", in_use_delivery_days, "NP3-565-CD"),
+        # 24 hourly postings a day, each of eight days by hour for every model (the in-use one kept)
+        Report("np3-565-cd/lf_by_model_weather_zone", in_use_delivery_days, "NP3-565-CD", HOURLY_FORECAST, 8 * 24 * 24),
         "Seven-day hourly load forecast by weather zone and ERCOT total: ERCOT's in-use model, named in "
         "`model`, every vintage",
         parse_datasets.load_forecast,
@@ -185,6 +284,9 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         HOUR,
+        -WEEK,  # each posting reaches seven days ahead
+        None,
+        {"area": WEATHER_ZONE_AREAS},
     ),
     Feed(
         ISO.ERCOT,
@@ -196,52 +298,71 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_END,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        # The dashboard holds yesterday and today (Central) only, at most two days back; gridstatus
+        # refuses any other day (NotSupported). ERCOT's archived "Fuel Mix Report" (monthly
+        # IntGenbyFuel workbooks, 15-minute, at ercot.com/gridinfo/generation) is not read yet.
         retention=2 * DAY,
+        delay=FIVE_MINUTES + timedelta(minutes=1),
+        labels={"fuel": FUELS},
     ),
     _report(
-        Report("np4-188-cd/dam_clear_price_for_cap", delivery_days, "NP4-188-CD", posted=-1),
+        Report("np4-188-cd/dam_clear_price_for_cap", delivery_days, "NP4-188-CD", DAY_BEFORE, 24 * 5),
         "DAM clearing prices for capacity (AS MCPC), hourly: REGUP, REGDN, RRS, NSPIN, ECRS",
         parse_datasets.ancillary_prices,
         Dataset(DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY),
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         DAY,
+        -DAY,
+        NODAL,
+        {"product": AS_PRODUCTS},
     ),
     _report(
-        Report("np6-86-cd/shdw_prices_bnd_trns_const", sced_times, "NP6-86-CD"),
+        Report("np6-86-cd/shdw_prices_bnd_trns_const", sced_times, "NP6-86-CD", EVERY_SCED_RUN, 288 * 20),
         "SCED shadow prices and binding transmission constraints, each run until the next (at most 5 minutes)",
         parse_datasets.sced_constraints,
         Dataset(DatasetKind.CONSTRAINTS, MarketRun.REAL_TIME_5_MIN),
         Clock.LOCAL_START,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        FIVE_MINUTES + API_LAG,
+        NODAL,
     ),
     _report(
-        Report("np4-191-cd/dam_shadow_prices", delivery_days, "NP4-191-CD", posted=-1),
+        Report("np4-191-cd/dam_shadow_prices", delivery_days, "NP4-191-CD", DAY_BEFORE, 24 * 30),
         "DAM shadow prices and binding constraints, hourly",
         parse_datasets.dam_constraints,
         Dataset(DatasetKind.CONSTRAINTS, MarketRun.DAY_AHEAD_HOURLY),
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         DAY,
+        -DAY,
+        NODAL,
     ),
     _report(
-        Report("np4-732-cd/wpp_hrly_avrg_actl_fcast", delivery_days, "NP4-732-CD"),
+        # 24 postings a day, each 48 past and 168 coming hours: ten postings' days hold a day's rows
+        Report("np4-732-cd/wpp_hrly_avrg_actl_fcast", delivery_days, "NP4-732-CD", HOURLY_ACTUALS, 24 * 240),
         "Wind power production, hourly actual and forecasts (STWPF, WGRPP)",
         lambda table: parse_datasets.production(table, parse_datasets.WIND),
         Dataset(DatasetKind.RENEWABLES),
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         HOUR,
+        -WEEK,  # forecasts reach 168 hours ahead; actuals follow the hour
+        None,
+        {"source": ("WIND",), "area": WIND_AREAS},
     ),
     _report(
-        Report("np4-737-cd/spp_hrly_avrg_actl_fcast", delivery_days, "NP4-737-CD"),
+        Report("np4-737-cd/spp_hrly_avrg_actl_fcast", delivery_days, "NP4-737-CD", HOURLY_ACTUALS, 24 * 240),
         "Solar power production, hourly actual and forecasts (STPPF, PVGRPP)",
         lambda table: parse_datasets.production(table, parse_datasets.SOLAR),
         Dataset(DatasetKind.RENEWABLES),
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         HOUR,
+        -WEEK,
+        None,
+        {"source": ("SOLAR",)},
     ),
     Feed(
         ISO.ERCOT,
@@ -253,6 +374,7 @@ FEEDS: tuple[Feed[Any], ...] = (
         Clock.LOCAL_HOUR_ENDING,
         HOUR,
         DAY,
+        delay=2 * DAY,  # disclosed two days after the operating day
     ),
 )
 

@@ -362,19 +362,44 @@ class Tables:
     """The parser of a report ERCOT serves as a table: one body in any of its forms (API page, MIS
     or archive CSV, the zip around it) -> records.
 
-    An API answer of several pages is read as one table (`page`, then `last_page`): SCED intervals
-    run to the next run, hours average their quarters and actuals come from the latest posting
-    across page seams too."""
+    An API answer of several pages is read as one table (`page`, then `last_page`), and so are an
+    answer's archive documents (`documents`): SCED intervals run to the next run, hours average
+    their quarters and actuals come from the latest posting across page and file seams too.
+    `only` keeps the rows of some settlement points, dropped before any record is made."""
 
     source: str  # the report, for messages
     build: Callable[[Table], Sequence[Any]]
+    points: frozenset[str] | None = None
 
     def __call__(self, body: bytes) -> list[Any]:
         return list(self.build(read_table(body, self.source)))
 
+    def only(self, points: Sequence[str] | None) -> Tables:
+        """This parser, keeping the rows of `points` only (all rows with None)."""
+        return Tables(self.source, self.build, None if points is None else frozenset(points))
+
     def document(self, source: str) -> Callable[[bytes], list[Any]]:
         """The parser of an archive document, named `source` in messages."""
         return lambda body: self._answer(read_table(body, source))
+
+    def documents(self, documents: Sequence[Document], vintaged: bool) -> Callable[[bytes], list[Any]]:
+        """The parser of an answer's archive documents, oldest first, read as one table (a run
+        of documents with the same columns; a layout change starts another). For `vintaged`
+        reports a document without a posting-time column gets its posting's."""
+
+        def parse(_: bytes) -> list[Any]:
+            runs: list[Table] = []
+            for document in documents:
+                table = read_table(document.body, f"{self.source} archive document {document.posting.doc_id}")
+                if vintaged and table.find(POSTED_COLUMN) is None:
+                    table = _with_posting_time(table, document)
+                if runs and [_fold(c) for c in runs[-1].columns] == [_fold(c) for c in table.columns]:
+                    runs[-1].rows.extend(table.rows)
+                else:
+                    runs.append(Table(self.source, table.columns, list(table.rows)))
+            return [record for run in runs for record in self._answer(run)]
+
+        return parse
 
     def page(self, body: bytes) -> list[Page]:
         table, pages = report_page(body, self.source)
@@ -393,7 +418,30 @@ class Tables:
 
     def _answer(self, table: Table) -> list[Any]:
         # An answer without rows is nothing published, whatever columns it has.
+        if self.points is not None and table.rows:
+            i_point = table.index("settlementPoint", "settlementPointName")
+            points = self.points
+            rows = table.rows
+            try:
+                kept = [row for row in rows if str(row[i_point]).strip() in points]
+            except (IndexError, KeyError, TypeError):
+                kept = rows  # a broken row: the builder says which
+            table = Table(table.source, table.columns, kept)
         return list(self.build(table)) if table.rows else []
+
+
+POSTED_COLUMN = "postedDatetime"
+
+
+def _with_posting_time(table: Table, document: Document) -> Table:
+    """An archive CSV of a vintaged report (no posting-time column: the API's `postedDatetime` is
+    the listing's `postDatetime`) with its posting's time on every row, as an ISO stamp with its
+    UTC offset: a posting inside the repeated fall-back hour is the second pass when ERCOT's file
+    name says `xhr` (gridstatus reads it so), the first otherwise."""
+    repeated = "xhr" in document.name.lower()
+    instant = central_to_utc(document.posting.posted.replace(microsecond=0), repeated).astimezone(TZ)
+    stamp = instant.isoformat()
+    return Table(table.source, [*table.columns, POSTED_COLUMN], [[*row, stamp] for row in table.rows])
 
 
 # --- public-API archive: the postings of a report and their downloads ---------------------------
@@ -404,6 +452,15 @@ class Posting:
     doc_id: str
     posted: datetime  # Central wall time, as the listing gives it (no offset)
     name: str  # ERCOT's friendly name of the file, e.g. "2_Day_AS_Disclosure"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One archive document of a bulk download: its posting, its member name, its bytes."""
+
+    posting: Posting
+    name: str  # `<docId>.<ERCOT's file name>.zip`
+    body: bytes
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,7 +91,9 @@ class _Hours:
 
 class _Posted:
     """`postedDatetime` (Central wall time, no offset) -> UTC, memoized. ERCOT gives no flag for a
-    posting inside the repeated hour; such a stamp is read as its first (daylight) pass."""
+    posting inside the repeated hour; such a stamp is read as its first (daylight) pass. An
+    archive document's posting time (added from the listing, see `parse.Tables.documents`)
+    carries its UTC offset."""
 
     def __init__(self, table: Table) -> None:
         self._column = table.find("postedDatetime")
@@ -103,7 +105,12 @@ class _Posted:
         value = row[self._column]
         instant = self._seen.get(value)
         if instant is None:
-            instant = self._seen[value] = to_utc(parse_stamp(value), TZ)
+            text = str(value).strip()
+            if len(text) > 19 and text[19:20] in "+-":  # an archive posting's time, with its offset
+                instant = datetime.fromisoformat(text).astimezone(UTC)
+            else:
+                instant = to_utc(parse_stamp(text), TZ)
+            self._seen[value] = instant
         return instant
 
 
@@ -367,31 +374,54 @@ def dam_constraints(table: Table) -> list[ConstraintRecord]:
 def fuel_mix(body: bytes, source: str) -> list[FuelMixRecord]:
     """The generation-by-fuel dashboard document: {"data": {day: {stamp: {fuel: {"gen": MW}}}}}.
 
-    A stamp (e.g. `2026-04-24 22:19:57-0500`) closes a 5-minute average: the interval is the
-    5-minute period ending at the first 5-minute mark at or after the stamp. Stamps carry their
-    UTC offset, which settles the repeated fall-back hour; one without an offset is Central time,
-    its repeated hour told apart by order.
+    ERCOT stamps each point a few seconds off a 5-minute mark, before or after it (e.g.
+    `2026-04-24 22:19:57-0500`, `22:20:02`); gridstatus rounds the stamps to the nearest minute
+    and long read that mark as the interval's end. So here: a stamp names its nearest 5-minute
+    mark, and the point is the 5-minute interval ending there. Two stamps near one mark are one
+    interval (ERCOT splits an interval's fuels across two stamps now and then, out of order):
+    their fuels are merged, the later stamp winning for a fuel both carry. A stamp more than
+    `_STAMP_SLACK` from any mark is no 5-minute point and is left out. A fuel whose value or
+    `gen` is null is a missing value, left out; a value of another shape is refused. Stamps
+    carry their UTC offset, which settles the repeated fall-back hour; one without an offset is
+    Central time, its repeated hour told apart by order.
     """
     payload = read_json(body, source)
     days = payload.get("data")
     if not isinstance(days, dict):
         raise bad_response(f"{source}: no `data` object by day")
     folds = FoldByOrder(TZ)
-    kept: _Kept[FuelMixRecord] = _Kept()
+    points: list[tuple[datetime, datetime, dict[str, Any]]] = []  # (stamp, end, fuels)
     for number, (stamp, fuels) in enumerate(_dashboard_points(days, source), 1):
         try:
-            end = _five_minute_end(stamp, folds)
-            for fuel, value in fuels.items():
-                mw = value.get("gen") if isinstance(value, dict) else None
-                if mw is None:
-                    raise ValueError(f"{fuel}: no `gen` value")
-                kept.add((end, fuel), FuelMixRecord(fuel, end - FIVE_MINUTES, end, _number(mw)))
-        except (ValueError, TypeError, AttributeError) as exc:
+            if not isinstance(fuels, dict):
+                raise ValueError("not an object of fuels")
+            instant = _stamp(stamp, folds)
+            end = _nearest_mark(instant)
+            if end is not None:
+                points.append((instant, end, fuels))
+        except (ValueError, TypeError) as exc:
             raise bad_response(f"{source}: point {number} ({stamp}): {exc}") from None
-    return kept.records()
+    latest: dict[tuple[datetime, str], FuelMixRecord] = {}
+    for instant, end, fuels in sorted(points, key=lambda point: point[0]):
+        for fuel, value in fuels.items():
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                raise bad_response(f"{source}: {instant.isoformat()}: {fuel}: {value!r} is not an object with a `gen`")
+            mw = value.get("gen")
+            if mw is None:
+                continue
+            try:
+                latest[(end, fuel)] = FuelMixRecord(fuel, end - FIVE_MINUTES, end, _number(mw))
+            except (ValueError, TypeError):
+                raise bad_response(f"{source}: {instant.isoformat()}: {fuel}: gen {mw!r} is not a number") from None
+    return [latest[key] for key in sorted(latest)]
 
 
-def _dashboard_points(days: dict[str, Any], source: str) -> Iterable[tuple[str, dict[str, Any]]]:
+_STAMP_SLACK = timedelta(seconds=30)  # how far off its 5-minute mark a dashboard stamp may lie
+
+
+def _dashboard_points(days: dict[str, Any], source: str) -> Iterable[tuple[str, Any]]:
     for day in sorted(days):
         points = days[day]
         if not isinstance(points, dict):
@@ -399,16 +429,19 @@ def _dashboard_points(days: dict[str, Any], source: str) -> Iterable[tuple[str, 
         yield from points.items()
 
 
-def _five_minute_end(stamp: str, folds: FoldByOrder) -> datetime:
+def _stamp(stamp: str, folds: FoldByOrder) -> datetime:
     text = stamp.strip()
     if len(text) > 19:  # `YYYY-MM-DD HH:MM:SS-0500`
-        instant = datetime.fromisoformat(text[:19] + text[19:22] + ":" + text[22:24]).astimezone(UTC)
-    else:
-        instant = folds.to_utc(None, datetime.fromisoformat(text))
-    excess = (instant.minute % 5) * 60 + instant.second
-    if excess == 0 and instant.microsecond == 0:
-        return instant
-    return instant.replace(second=0, microsecond=0) + timedelta(minutes=5 - instant.minute % 5)
+        return datetime.fromisoformat(text[:19] + text[19:22] + ":" + text[22:24]).astimezone(UTC)
+    return folds.to_utc(None, datetime.fromisoformat(text))
+
+
+def _nearest_mark(instant: datetime) -> datetime | None:
+    """The 5-minute mark nearest `instant` (UTC marks are Central marks), or None when it is more
+    than `_STAMP_SLACK` away."""
+    floor = instant.replace(minute=instant.minute - instant.minute % 5, second=0, microsecond=0)
+    mark = floor if instant - floor <= FIVE_MINUTES / 2 else floor + FIVE_MINUTES
+    return mark if abs(instant - mark) <= _STAMP_SLACK else None
 
 
 # --- 2-Day AS disclosure: cleared DAM AS quantities ------------------------------------------------

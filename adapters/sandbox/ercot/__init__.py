@@ -12,7 +12,9 @@ import math
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
@@ -22,7 +24,20 @@ import orjson
 
 from ...ercot.nodes import DC_TIES, HUBS, LOAD_ZONES
 from .. import synthetic
-from .reports import REPORTS, Report, date_range, days_between, fuel_mix_document, hourly, sced_runs, steps
+from .reports import (
+    DAY_BEFORE,
+    PER_SCED_RUN,
+    QUARTERLY,
+    REPORTS,
+    Report,
+    Rows,
+    date_range,
+    days_between,
+    fuel_mix_document,
+    hourly,
+    sced_runs,
+    steps,
+)
 
 TZ = ZoneInfo("America/Chicago")
 
@@ -83,14 +98,18 @@ def _answer(request: httpx.Request, clock: Callable[[], datetime]) -> httpx.Resp
     host, path = request.url.host, request.url.path
     if host == "ercotb2c.b2clogin.com" and path == _TOKEN_PATH and request.method == "POST":
         return _sign_in(request)
-    if host == "api.ercot.com" and path.startswith(_REPORTS_PATH) and request.method == "GET":
+    if host == "api.ercot.com" and path.startswith(_REPORTS_PATH):
         name = path.removeprefix(_REPORTS_PATH)
         report = _REPORTS.get(name)
-        if report is not None:
-            return _report(request, report)
+        if report is not None and request.method == "GET":
+            return _report(request, report, clock)
+        if name.startswith("archive/") and name.endswith("/download") and request.method == "POST":
+            archived = _ARCHIVED.get(name.removeprefix("archive/").removesuffix("/download"))
+            if archived is not None:
+                return _bulk_download(request, archived, clock)
         archived = _ARCHIVED.get(name.removeprefix("archive/"))
-        if name.startswith("archive/") and archived is not None:
-            return _archive(request, archived)
+        if name.startswith("archive/") and archived is not None and request.method == "GET":
+            return _archive(request, archived, clock)
     if host == "www.ercot.com" and request.method == "GET":
         if request.url.copy_with(query=None) == httpx.URL(MIS_LIST):
             return _document_list(request)
@@ -193,7 +212,7 @@ _PRICE_REPORTS = {
         ),
         _dam_rows,
         ("DeliveryDate", "HourEnding", "SettlementPoint", "SettlementPointPrice", "DSTFlag"),
-        posted=-1,
+        DAY_BEFORE,
     ),
     "np6-905-cd/spp_node_zone_hub": Report(
         "NP6-905-CD",
@@ -208,6 +227,16 @@ _PRICE_REPORTS = {
             ("DSTFlag", "DST Flag", "BOOLEAN"),
         ),
         _rt_rows,
+        (
+            "DeliveryDate",
+            "DeliveryHour",
+            "DeliveryInterval",
+            "SettlementPointName",
+            "SettlementPointType",
+            "SettlementPointPrice",
+            "DSTFlag",
+        ),
+        QUARTERLY,
     ),
     "np6-788-cd/lmp_node_zone_hub": Report(
         "NP6-788-CD",
@@ -219,15 +248,19 @@ _PRICE_REPORTS = {
             ("LMP", "LMP", "DOUBLE"),
         ),
         _sced_rows,
+        ("SCEDTimestamp", "RepeatedHourFlag", "SettlementPoint", "LMP"),
+        PER_SCED_RUN,
     ),
 }
 
 
 _REPORTS: dict[str, Report] = {**_PRICE_REPORTS, **REPORTS}
-_ARCHIVED = {report.emil.lower(): report for report in _REPORTS.values() if report.mis}
-# Live report endpoints hold recent days only: of the daily-posted reports, days before this are
-# served by the archive alone, so the adapter's fallback runs offline.
+_ARCHIVED = {report.emil.lower(): report for report in _REPORTS.values()}
+# Live report endpoints hold recent days only (ERCOT: about 90 days); days before this are served
+# by the archive alone, which keeps every posting. A fixed day rather than one relative to the
+# clock, so that the sandbox's 2025 days stay live for tests that run on today's clock.
 LIVE_FROM = date(2025, 1, 1)
+MAX_DOCUMENTS = 1_000  # docIds one bulk download may ask for
 
 
 def _refused(request: httpx.Request) -> httpx.Response | None:
@@ -239,7 +272,84 @@ def _refused(request: httpx.Request) -> httpx.Response | None:
     return None
 
 
-def _report(request: httpx.Request, report: Report) -> httpx.Response:
+# --- postings: what ERCOT posted, when, and which rows each file holds --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Posting:
+    key: datetime  # UTC: the interval, run or posting the file is of (its docId says it)
+    wall: datetime  # Central wall time of the posting, as the listing gives it
+    repeated: bool  # posted in the second pass of a repeated hour (ERCOT names such files `xhr`)
+    at: datetime  # UTC instant of the posting
+
+
+def _posting_at(key: datetime, wall: datetime, repeated: bool) -> _Posting:
+    return _Posting(key, wall, repeated, wall.replace(tzinfo=TZ, fold=int(repeated)).astimezone(UTC))
+
+
+def _day_query(report: Report, day: date, filters: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    if report.schedule.kind == "sced":
+        following = day + timedelta(days=1)
+        return {"SCEDTimestampFrom": f"{day}T00:00:00", "SCEDTimestampTo": f"{following}T00:00:00", **dict(filters)}
+    field = report.fields[1 if report.schedule.kind == "vintage" else 0][0]
+    return {f"{field}From": day.isoformat(), f"{field}To": day.isoformat(), **dict(filters)}
+
+
+@lru_cache(maxsize=256)
+def _day(emil: str, day: date, filters: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[_Posting, Rows], ...]:
+    """The postings holding operating day `day` of a report, each with its rows of that day."""
+    report = _ARCHIVED[emil]
+    schedule = report.schedule
+    rows = report.rows(_day_query(report, day, filters))
+    assert not isinstance(rows, str)
+    if schedule.kind == "daily":
+        posted = day + timedelta(days=schedule.offset)
+        wall = datetime.combine(posted, schedule.at)
+        posting = _posting_at(wall.replace(tzinfo=TZ).astimezone(UTC), wall, False)
+        return ((posting, rows),)
+    grouped: dict[Any, Rows] = {}
+    if schedule.kind == "quarter":  # deliveryHour, deliveryInterval, DSTFlag
+        for row in rows:
+            grouped.setdefault((row[1], row[2], row[6]), []).append(row)
+        out = []
+        for start in steps(day, timedelta(minutes=15)):
+            local = start.astimezone(TZ)
+            posted = (start + timedelta(minutes=17)).astimezone(TZ)
+            key = (local.hour + 1, local.minute // 15 + 1, local.fold == 1)
+            wall = posted.replace(tzinfo=None, fold=0)
+            out.append((_posting_at(start, wall, posted.fold == 1), grouped.get(key, [])))
+        return tuple(out)
+    if schedule.kind == "sced":  # SCEDTimestamp, repeat flag
+        for row in rows:
+            grouped.setdefault((row[0], row[1]), []).append(row)
+        out = []
+        runs = sced_runs(_day_query(report, day, ()))
+        assert not isinstance(runs, str)
+        for slot, stamp, wall, repeated in runs:
+            posted = (stamp + timedelta(seconds=2)).astimezone(TZ)
+            rows_of_run = grouped.get((f"{wall:%Y-%m-%dT%H:%M:%S}", repeated), [])
+            out.append((_posting_at(slot, posted.replace(tzinfo=None, fold=0), posted.fold == 1), rows_of_run))
+        return tuple(out)
+    for row in rows:  # a vintage: its postedDatetime, never inside a repeated hour in the sandbox
+        grouped.setdefault(row[0], []).append(row)
+    out = []
+    for stamp, rows_of_vintage in grouped.items():
+        wall = datetime.fromisoformat(stamp)
+        out.append((_posting_at(wall.replace(tzinfo=TZ).astimezone(UTC), wall, False), rows_of_vintage))
+    return tuple(out)
+
+
+def _content_days(report: Report, posting_day: date) -> list[date]:
+    """The operating days whose rows a posting made on `posting_day` may hold."""
+    schedule = report.schedule
+    if schedule.kind == "daily":
+        return [posting_day - timedelta(days=schedule.offset)]
+    if schedule.kind == "vintage":  # forecasts reach seven days ahead, actuals two days back
+        return [posting_day + timedelta(days=n) for n in range(-2, 9)]
+    return [posting_day - timedelta(days=1), posting_day]  # a day's last file is posted after midnight
+
+
+def _report(request: httpx.Request, report: Report, clock: Callable[[], datetime]) -> httpx.Response:
     refused = _refused(request)
     if refused is not None:
         return refused
@@ -250,11 +360,9 @@ def _report(request: httpx.Request, report: Report) -> httpx.Response:
         return _error(400, "Bad Request", "page and size must be integers")
     if page < 1 or size < 1:
         return _error(400, "Bad Request", "page and size must be positive")
-    rows = report.rows(query)
+    rows = _live_rows(report, query, clock())
     if isinstance(rows, str):
         return _error(400, "Bad Request", rows)
-    if report.mis:  # a daily report: its first field is the day
-        rows = [row for row in rows if row[0] >= LIVE_FROM.isoformat()]
     parameters = {k: v for k, v in query.items() if k not in ("page", "size")}
     return _json(
         200,
@@ -277,23 +385,69 @@ def _report(request: httpx.Request, report: Report) -> httpx.Response:
     )
 
 
-# --- public-API archive: one posting per operating day of the daily reports ---------------------
+_FILTERS = ("settlementPoint", "inUseFlag")
 
-_POSTED_AT = "T10:15:07.000"  # every sandbox posting's time of day
+
+def _live_rows(report: Report, query: dict[str, str], now: datetime) -> Rows | str:
+    """The rows a live query answers: its days from LIVE_FROM on, of the postings made by `now`;
+    or what is wrong with the query."""
+    filters = tuple((k, query[k]) for k in _FILTERS if k in query)
+    if report.schedule.kind == "sced":
+        try:
+            low = f"{datetime.fromisoformat(query['SCEDTimestampFrom']):%Y-%m-%dT%H:%M:%S}"
+            high = f"{datetime.fromisoformat(query['SCEDTimestampTo']):%Y-%m-%dT%H:%M:%S}"
+        except (KeyError, ValueError):
+            return "SCEDTimestampFrom and SCEDTimestampTo must be timestamps (yyyy-MM-ddTHH:mm:ss)"
+        days = list(days_between(date.fromisoformat(low[:10]), date.fromisoformat(high[:10])))
+        keep: Callable[[list[Any]], bool] = lambda row: low <= row[0] <= high  # noqa: E731
+    else:
+        field = report.fields[1 if report.schedule.kind == "vintage" else 0][0]
+        span = date_range(query, field)
+        if isinstance(span, str):
+            return span
+        days = list(days_between(*span))
+        keep = lambda row: True  # noqa: E731
+    rows: Rows = []
+    for day in days:
+        if day < LIVE_FROM:
+            continue
+        for posting, posted_rows in _day(report.emil.lower(), day, filters):
+            if posting.at <= now:
+                rows += [row for row in posted_rows if keep(row)]
+    if report.schedule.kind == "vintage":
+        rows.sort(key=lambda row: (row[1], row[0]))  # by delivery day, then vintage
+    return rows
+
+
+# --- public-API archive: every posting, listed by posting time and downloaded by docId ----------
+
 _EMIL_NUMBER = {emil: number for number, emil in enumerate(sorted(_ARCHIVED), 1)}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _doc_id(report: Report, posted: date) -> int:
-    return int(f"{posted:%Y%m%d}{_EMIL_NUMBER[report.emil.lower()]:02d}")
+def _doc_id(report: Report, posting: _Posting) -> int:
+    return _EMIL_NUMBER[report.emil.lower()] * 10**10 + int((posting.key - _EPOCH).total_seconds() // 60)
 
 
-def _archive(request: httpx.Request, report: Report) -> httpx.Response:
+def _postings(report: Report, low: datetime, high: datetime, now: datetime) -> list[tuple[_Posting, Rows]]:
+    """Every posting made from wall time `low` to `high` and by `now`, oldest first, with its rows."""
+    held: dict[datetime, tuple[_Posting, Rows]] = {}
+    days = {day for posted in days_between(low.date(), high.date()) for day in _content_days(report, posted)}
+    for day in sorted(days):
+        for posting, rows in _day(report.emil.lower(), day):
+            if low <= posting.wall < high and posting.at <= now:
+                before = held.get(posting.key)
+                held[posting.key] = (posting, rows if before is None else before[1] + rows)
+    return [held[key] for key in sorted(held)]
+
+
+def _archive(request: httpx.Request, report: Report, clock: Callable[[], datetime]) -> httpx.Response:
     refused = _refused(request)
     if refused is not None:
         return refused
     query = dict(request.url.params)
     if "download" in query:
-        return _archive_download(report, query["download"])
+        return _one_download(report, query["download"], clock())
     try:
         low = datetime.fromisoformat(query["postDatetimeFrom"])
         high = datetime.fromisoformat(query["postDatetimeTo"])
@@ -302,18 +456,16 @@ def _archive(request: httpx.Request, report: Report) -> httpx.Response:
         return _error(400, "Bad Request", "postDatetimeFrom/To must be timestamps; page and size integers")
     href = f"{API}/archive/{report.emil.lower()}"
     entries = []
-    for day in days_between(low.date(), high.date()):
-        posted = f"{day.isoformat()}{_POSTED_AT}"
-        if low <= datetime.fromisoformat(posted) < high:
-            doc_id = _doc_id(report, day)
-            entries.append(
-                {
-                    "docId": doc_id,
-                    "friendlyName": report.name.replace(" ", "_"),
-                    "postDatetime": posted,
-                    "_links": {"endpoint": {"href": f"{href}?download={doc_id}"}},
-                }
-            )
+    for posting, _ in _postings(report, low, high, clock()):
+        doc_id = _doc_id(report, posting)
+        entries.append(
+            {
+                "docId": doc_id,
+                "friendlyName": _friendly(report),
+                "postDatetime": f"{posting.wall:%Y-%m-%dT%H:%M:%S}.000",
+                "_links": {"endpoint": {"href": f"{href}?download={doc_id}"}},
+            }
+        )
     entries.reverse()  # ERCOT sorts postings newest first
     return _json(
         200,
@@ -331,27 +483,84 @@ def _archive(request: httpx.Request, report: Report) -> httpx.Response:
     )
 
 
-def _archive_download(report: Report, doc_id: str) -> httpx.Response:
-    """The posting's zip: one CSV in ERCOT's MIS layout (PascalCase headers, MM/DD/YYYY, Y/N)."""
-    try:
-        posted = datetime.strptime(doc_id[:8], "%Y%m%d").date()
-    except ValueError:
-        return _error(404, "Not Found", f"No archive document {doc_id}")
-    if not doc_id.isdigit() or int(doc_id) != _doc_id(report, posted):
-        return _error(404, "Not Found", f"No archive document {doc_id}")
-    day = (posted - timedelta(days=report.posted)).isoformat()
-    field = report.fields[0][0]  # deliveryDate / operatingDay
-    rows = report.rows({f"{field}From": day, f"{field}To": day})
-    assert not isinstance(rows, str)
-    kinds = [kind for _, _, kind in report.fields]
+def _friendly(report: Report) -> str:
+    return "".join(ch for ch in report.name.title() if ch.isalnum())[:40]
+
+
+def _posting_of(report: Report, doc_id: Any, now: datetime) -> tuple[_Posting, Rows] | None:
+    """The posting a docId names, with every row it holds, if it was posted by `now`."""
+    if isinstance(doc_id, bool) or not str(doc_id).isdigit():
+        return None
+    number, minutes = divmod(int(doc_id), 10**10)
+    if number != _EMIL_NUMBER[report.emil.lower()]:
+        return None
+    key = _EPOCH + timedelta(minutes=minutes)
+    found: _Posting | None = None
+    rows: Rows = []
+    near = key.astimezone(TZ).date()
+    for posted in (near - timedelta(days=1), near, near + timedelta(days=1)):
+        for day in _content_days(report, posted):
+            for posting, posted_rows in _day(report.emil.lower(), day):
+                if _doc_id(report, posting) == int(doc_id) and (found is None or found == posting):
+                    found = posting
+                    rows += posted_rows
+        if found is not None:
+            break
+    if found is None or found.at > now:
+        return None
+    return found, list({id(row): row for row in rows}.values())
+
+
+def _document(report: Report, posting: _Posting, rows: Rows) -> tuple[str, bytes]:
+    """A posting's file as ERCOT posts it: a zip holding one CSV in the MIS layout (PascalCase or
+    UPPER_SNAKE headers, MM/DD/YYYY, Y/N; a vintaged report without its posting-time column)."""
+    fields = report.fields[1:] if report.schedule.kind == "vintage" else report.fields
+    kinds = [kind for _, _, kind in fields]
+    skip = 1 if report.schedule.kind == "vintage" else 0
     lines = [",".join(report.mis)]
-    lines += [",".join(_mis_value(value, kind) for value, kind in zip(row, kinds, strict=True)) for row in rows]
-    stamp = datetime.fromisoformat(f"{posted.isoformat()}{_POSTED_AT}")
+    lines += [",".join(_mis_value(v, kind) for v, kind in zip(row[skip:], kinds, strict=True)) for row in rows]
+    xhr = "_xhr" if posting.repeated else ""
+    name = f"{report.emil}.{posting.wall:%Y%m%d.%H%M%S}.{_friendly(report)}{xhr}"
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        name = f"{report.emil}_{posted:%Y%m%d}.csv"
-        bundle.writestr(zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6]), "\r\n".join(lines) + "\r\n")
-    return httpx.Response(200, content=archive.getvalue(), headers={"Content-Type": "application/zip"})
+        bundle.writestr(
+            zipfile.ZipInfo(f"{name}.csv", date_time=posting.wall.timetuple()[:6]), "\r\n".join(lines) + "\r\n"
+        )
+    return name, archive.getvalue()
+
+
+def _one_download(report: Report, doc_id: str, now: datetime) -> httpx.Response:
+    found = _posting_of(report, doc_id, now)
+    if found is None:
+        return _error(404, "Not Found", f"No archive document {doc_id}")
+    _, body = _document(report, *found)
+    return httpx.Response(200, content=body, headers={"Content-Type": "application/zip"})
+
+
+def _bulk_download(request: httpx.Request, report: Report, clock: Callable[[], datetime]) -> httpx.Response:
+    """`POST /archive/<emil>/download` with {"docIds": [...]}: one zip holding each document's zip,
+    named `<docId>.<file name>.zip`."""
+    refused = _refused(request)
+    if refused is not None:
+        return refused
+    try:
+        doc_ids = orjson.loads(request.content)["docIds"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return _error(400, "Bad Request", "the body must be a JSON object with a docIds array")
+    if not isinstance(doc_ids, list) or not doc_ids or not all(type(d) is int for d in doc_ids):
+        return _error(400, "Bad Request", "docIds must be a non-empty array of document ids")
+    if len(doc_ids) > MAX_DOCUMENTS:
+        return _error(400, "Bad Request", f"at most {MAX_DOCUMENTS} docIds per download")
+    now = clock()
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_STORED) as bundle:
+        for doc_id in dict.fromkeys(doc_ids):
+            found = _posting_of(report, doc_id, now)
+            if found is None:
+                return _error(404, "Not Found", f"No archive document {doc_id}")
+            name, body = _document(report, *found)
+            bundle.writestr(zipfile.ZipInfo(f"{doc_id}.{name}.zip", date_time=found[0].wall.timetuple()[:6]), body)
+    return httpx.Response(200, content=outer.getvalue(), headers={"Content-Type": "application/zip"})
 
 
 def _mis_value(value: Any, kind: str) -> str:

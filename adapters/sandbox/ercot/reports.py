@@ -11,7 +11,7 @@ import math
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,13 +23,37 @@ Rows = list[list[Any]]
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """How ERCOT posts a report, as the sandbox models it:
+
+    - "daily": one file a day, on the operating day + `offset` days at `at` (Central);
+    - "quarter": one file per 15-minute settlement interval, 2 minutes after the interval ends;
+    - "sced": one file per SCED run, 2 seconds after the run's stamp;
+    - "vintage": one file per forecast vintage, at its `postedDatetime` (the API rows' first field).
+    """
+
+    kind: str
+    offset: int = 0
+    at: time = time(0)
+
+
+DAY_BEFORE = Schedule("daily", -1, time(12, 30, 7))  # DAM results, early afternoon the day before
+DAY_AFTER = Schedule("daily", 1, time(4, 15, 7))  # actual load, early the next morning
+QUARTERLY = Schedule("quarter")
+PER_SCED_RUN = Schedule("sced")
+PER_VINTAGE = Schedule("vintage")
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     emil: str
     name: str
     fields: tuple[tuple[str, str, str], ...]  # name, label, dataType
     rows: Callable[[dict[str, str]], Rows | str]  # query -> rows, or what is wrong
-    mis: tuple[str, ...] = ()  # the archive CSV's headers, one per field; () for reports not archived
-    posted: int = 0  # days from an operating day to its daily archive posting
+    # The archive CSV's headers, one per field; a vintaged report's CSV has no posting-time column
+    # (its first field): the listing's postDatetime says it.
+    mis: tuple[str, ...]
+    schedule: Schedule
 
 
 # --- shared helpers -----------------------------------------------------------------------------
@@ -352,7 +376,7 @@ REPORTS: dict[str, Report] = {
             "TOTAL",
             "DSTFlag",
         ),
-        posted=1,
+        DAY_AFTER,
     ),
     "np6-346-cd/act_sys_load_by_fzn": Report(
         "NP6-346-CD",
@@ -369,7 +393,7 @@ REPORTS: dict[str, Report] = {
         ),
         lambda query: hourly(query, "operatingDay", _forecast_zone_hour),
         ("OperDay", "HourEnding", "NORTH", "SOUTH", "WEST", "HOUSTON", "TOTAL", "DSTFlag"),
-        posted=1,
+        DAY_AFTER,
     ),
     "np3-565-cd/lf_by_model_weather_zone": Report(
         "NP3-565-CD",
@@ -392,6 +416,23 @@ REPORTS: dict[str, Report] = {
             ("DSTFlag", "DST Flag", _B),
         ),
         _load_forecast_rows,
+        (
+            "DeliveryDate",
+            "HourEnding",
+            "Coast",
+            "East",
+            "FarWest",
+            "North",
+            "NorthCentral",
+            "Southern",
+            "SouthCentral",
+            "West",
+            "SystemTotal",
+            "Model",
+            "InUseFlag",
+            "DSTFlag",
+        ),
+        PER_VINTAGE,
     ),
     "np4-188-cd/dam_clear_price_for_cap": Report(
         "NP4-188-CD",
@@ -405,7 +446,7 @@ REPORTS: dict[str, Report] = {
         ),
         lambda query: hourly(query, "deliveryDate", _as_price_hour),
         ("DeliveryDate", "HourEnding", "AncillaryType", "MCPC", "DSTFlag"),
-        posted=-1,
+        DAY_BEFORE,
     ),
     "np4-732-cd/wpp_hrly_avrg_actl_fcast": Report(
         "NP4-732-CD",
@@ -423,6 +464,18 @@ REPORTS: dict[str, Report] = {
             ("DSTFlag", "DST Flag", _B),
         ),
         lambda query: hourly(query, "deliveryDate", partial(_production_hour, False)),
+        (
+            "DELIVERY_DATE",
+            "HOUR_ENDING",
+            *(
+                f"{kind}_{area}"
+                for area in ("SYSTEM_WIDE", "LZ_SOUTH_HOUSTON", "LZ_WEST", "LZ_NORTH")
+                for kind in ("ACTUAL", "COP_HSL", "STWPF", "WGRPP")
+            ),
+            "HSL_SYSTEM_WIDE",
+            "DSTFlag",
+        ),
+        PER_VINTAGE,
     ),
     "np4-737-cd/spp_hrly_avrg_actl_fcast": Report(
         "NP4-737-CD",
@@ -439,6 +492,17 @@ REPORTS: dict[str, Report] = {
             ("DSTFlag", "DST Flag", _B),
         ),
         lambda query: hourly(query, "deliveryDate", partial(_production_hour, True)),
+        (
+            "DELIVERY_DATE",
+            "HOUR_ENDING",
+            "GEN_SYSTEM_WIDE",
+            "COP_HSL_SYSTEM_WIDE",
+            "STPPF_SYSTEM_WIDE",
+            "PVGRPP_SYSTEM_WIDE",
+            "HSL_SYSTEM_WIDE",
+            "DSTFlag",
+        ),
+        PER_VINTAGE,
     ),
     "np6-86-cd/shdw_prices_bnd_trns_const": Report(
         "NP6-86-CD",
@@ -461,6 +525,24 @@ REPORTS: dict[str, Report] = {
             ("CCTStatus", "CCT Status", _S),
         ),
         _sced_constraint_rows,
+        (
+            "SCEDTimestamp",
+            "RepeatedHourFlag",
+            "ConstraintID",
+            "ConstraintName",
+            "ContingencyName",
+            "ShadowPrice",
+            "MaxShadowPrice",
+            "Limit",
+            "Value",
+            "ViolatedMW",
+            "FromStation",
+            "ToStation",
+            "FromStationkV",
+            "ToStationkV",
+            "CCTStatus",
+        ),
+        PER_SCED_RUN,
     ),
     "np4-191-cd/dam_shadow_prices": Report(
         "NP4-191-CD",
@@ -500,7 +582,7 @@ REPORTS: dict[str, Report] = {
             "DeliveryTime",
             "DSTFlag",
         ),
-        posted=-1,
+        DAY_BEFORE,
     ),
 }
 
