@@ -15,8 +15,16 @@ from adapters import caiso
 from adapters.caiso import datasets, files, parse
 from adapters.caiso.feeds import Oasis
 from adapters.caiso.nodes import FIXED_NODES
+from adapters.caiso.source import Request
 from adapters.config import Settings
-from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse, UpstreamThrottled
+from adapters.errors import (
+    UnsupportedDataset,
+    UnsupportedRun,
+    UpstreamBadResponse,
+    UpstreamThrottled,
+    UpstreamTooSlow,
+    UpstreamUnavailable,
+)
 from adapters.model import (
     ISO,
     AncillaryPriceRecord,
@@ -31,9 +39,10 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.pipeline import FeedAdapter
+from adapters.pipeline import Ask, FeedAdapter
 from adapters.sandbox import caiso as sandbox
 from adapters.sandbox import synthetic
+from adapters.sandbox.caiso import wire
 from tests.conftest import FIXTURES, SAMPLES
 from tests.helpers import Recording, assert_contiguous, recorded, utc
 
@@ -88,8 +97,10 @@ def answer(request: httpx.Request) -> httpx.Response:
 
 
 @asynccontextmanager
-async def opened(transport: httpx.AsyncBaseTransport) -> AsyncIterator[FeedAdapter]:
-    adapter = caiso.create(Settings(retries=1), transport, min_interval=0)
+async def opened(
+    transport: httpx.AsyncBaseTransport, clock: Callable[[], datetime] | None = None
+) -> AsyncIterator[FeedAdapter]:
+    adapter = caiso.create(Settings(retries=1), transport, clock=clock, min_interval=0)
     try:
         yield adapter
     finally:
@@ -313,20 +324,102 @@ async def test_a_40_day_day_ahead_window_takes_two_requests() -> None:
     assert result == {NP15: []}
 
 
-async def test_a_two_day_5_minute_window_takes_one_request_per_operating_day() -> None:
+@pytest.mark.parametrize(
+    ("run", "query", "market_run_id", "length"),
+    [
+        (MarketRun.REAL_TIME_5_MIN, "PRC_INTVL_LMP", "RTM", timedelta(minutes=5)),
+        (MarketRun.REAL_TIME_15_MIN, "PRC_RTPD_LMP", "RTPD", timedelta(minutes=15)),
+        (MarketRun.HOUR_AHEAD_15_MIN, "PRC_HASP_LMP", "HASP", timedelta(minutes=15)),
+    ],
+)
+async def test_a_month_of_interval_prices_is_one_request_with_named_nodes(
+    run: MarketRun, query: str, market_run_id: str, length: timedelta
+) -> None:
+    """Defect 6: interval reports were asked one operating day per request (31 requests, 155 s at
+    OASIS's pace); with named nodes OASIS takes 31 days, the fall-back day's 25 hours included."""
     seen = Recording(answer)
+    window = days(date(2025, 10, 15), 31)
 
     async with opened(seen) as adapter:
-        result = await adapter.prices(MarketRun.REAL_TIME_5_MIN, [NP15], days(date(2025, 11, 1), 2))
+        result = await adapter.prices(run, [NP15, PGAE], window)
 
-    assert sorted((params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen.requests) == [
-        ("20251101T07:00-0000", "20251102T07:00-0000"),
-        ("20251102T07:00-0000", "20251103T08:00-0000"),  # the 25-hour fall-back day
+    assert [(params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen.requests] == [
+        ("20251015T07:00-0000", "20251115T08:00-0000")
     ]
-    assert {(params(r)["queryname"], params(r)["market_run_id"], params(r)["version"]) for r in seen.requests} == {
-        ("PRC_INTVL_LMP", "RTM", "3")
-    }
-    assert len(result[NP15]) == 288 + 300
+    request = params(seen.requests[0])
+    assert (request["queryname"], request["market_run_id"], request["version"], request["node"]) == (
+        query,
+        market_run_id,
+        "3",
+        f"{PGAE},{NP15}",
+    )
+    assert len(result[NP15]) == len(result[PGAE]) == (window.end - window.start) // length
+    assert_contiguous(result[NP15], length)
+
+
+def test_twenty_nodes_for_a_month_of_5_minute_prices_are_two_requests_of_ten_seconds() -> None:
+    adapter = caiso.create(Settings(sandbox=True), sandbox.transport())
+    codes = tuple(list(sandbox.APNODES)[:20])
+    window = days(date(2025, 7, 1), 31)
+
+    pieces = adapter.source.plan(adapter.catalog.prices(MarketRun.REAL_TIME_5_MIN), Ask(window, utc(2025, 8, 2), codes))
+
+    assert sum(p.seconds for p in pieces) == 10.0  # two requests at OASIS's one per 5 s
+    requests = [p.detail for p in pieces if isinstance(p.detail, Request)]
+    assert [(len(r.nodes), r.span) for r in requests] == [(10, window), (10, window)]
+
+
+async def test_a_plan_over_the_deadline_is_refused_before_any_request() -> None:
+    seen = Recording(answer)
+    codes = list(sandbox.APNODES)[:40]  # 4 node batches
+
+    async with opened(seen) as adapter:
+        with pytest.raises(UpstreamTooSlow, match="about 80 s of upstream requests"):
+            await adapter.prices(MarketRun.REAL_TIME_5_MIN, codes, days(date(2025, 5, 1), 100))
+
+    assert seen.requests == []
+
+
+def refusing_past(limit_days: int, description: str) -> Responder:
+    """OASIS refusing (error 1004) any span over `limit_days`, answering the sandbox otherwise."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        start = datetime.strptime(params(request)["startdatetime"], "%Y%m%dT%H:%M-0000")
+        end = datetime.strptime(params(request)["enddatetime"], "%Y%m%dT%H:%M-0000")
+        if end - start > timedelta(days=limit_days, hours=1):
+            return wire.error(1004, description)
+        return sandbox.answer(request)
+
+    return respond
+
+
+async def test_a_window_oasis_refuses_as_too_long_is_split_to_the_limit_it_names_and_retried() -> None:
+    seen = Recording(refusing_past(7, "Data can be requested for period of 7 days only"))
+    window = days(date(2025, 7, 1), 20)
+
+    async with opened(seen) as adapter:
+        result = await adapter.prices(MarketRun.REAL_TIME_15_MIN, [NP15], window)
+        again = await adapter.prices(MarketRun.REAL_TIME_15_MIN, [NP15], window)
+
+    spans = [(params(r)["startdatetime"], params(r)["enddatetime"]) for r in seen.requests]
+    assert spans == [
+        ("20250701T07:00-0000", "20250721T07:00-0000"),  # refused
+        ("20250701T07:00-0000", "20250708T07:00-0000"),
+        ("20250708T07:00-0000", "20250715T07:00-0000"),
+        ("20250715T07:00-0000", "20250721T07:00-0000"),
+    ]
+    assert len(result[NP15]) == 20 * 96 and again == result  # the whole piece cached once
+    assert_contiguous(result[NP15], timedelta(minutes=15))
+
+
+async def test_a_refusal_for_a_window_already_within_its_limit_is_an_error_not_a_split() -> None:
+    seen = Recording(body(wire.error(1004, "Data can be requested for period of 1 hour only").content))
+
+    async with opened(seen) as adapter:
+        with pytest.raises(UpstreamBadResponse, match="OASIS error 1004: Data can be requested for period of 1 hour"):
+            await adapter.prices(MarketRun.REAL_TIME_15_MIN, [NP15], Window(utc(2025, 7, 1, 7), utc(2025, 7, 1, 8)))
+
+    assert len(seen.requests) == 1
 
 
 async def test_more_than_ten_nodes_are_split_at_the_oasis_limit() -> None:
@@ -336,8 +429,8 @@ async def test_more_than_ten_nodes_are_split_at_the_oasis_limit() -> None:
     async with opened(seen) as adapter:
         result = await adapter.prices(MarketRun.REAL_TIME_15_MIN, codes, days(date(2025, 7, 1), 2))
 
-    # Two node batches (10 + 2) times two operating days.
-    assert sorted(len(params(r)["node"].split(",")) for r in seen.requests) == [2, 2, 10, 10]
+    # Two node batches (10 + 2), each one request for both operating days.
+    assert sorted(len(params(r)["node"].split(",")) for r in seen.requests) == [2, 10]
     assert {(params(r)["queryname"], params(r)["market_run_id"]) for r in seen.requests} == {("PRC_RTPD_LMP", "RTPD")}
     assert {code: len(records) for code, records in result.items()} == dict.fromkeys(codes, 192)
 
@@ -950,24 +1043,24 @@ async def test_a_40_day_load_query_is_split_at_31_days_and_comes_back_whole_with
     assert records[-1].end == window.end
 
 
-async def test_fifteen_minute_as_prices_are_asked_one_hour_at_a_time() -> None:
+async def test_a_month_of_fifteen_minute_as_prices_is_one_request() -> None:
+    """Defect 6: PRC_INTVL_AS was asked one hour per request (744 for 31 days)."""
     seen = Recording(answer)
 
     async with opened(seen) as adapter:
         records = await adapter.series(
-            load_request(days(date(2025, 7, 1)), MarketRun.REAL_TIME_15_MIN, DatasetKind.ANCILLARY_PRICES)
+            load_request(days(date(2025, 7, 1), 31), MarketRun.REAL_TIME_15_MIN, DatasetKind.ANCILLARY_PRICES)
         )
 
-    assert len(seen.requests) == 24
-    assert {
+    assert [
         (params(r)["queryname"], params(r)["market_run_id"], params(r)["anc_type"], params(r)["anc_region"])
         for r in seen.requests
-    } == {("PRC_INTVL_AS", "RTM", "ALL", "ALL")}
-    assert sorted(params(r)["startdatetime"] for r in seen.requests)[:2] == [
+    ] == [("PRC_INTVL_AS", "RTM", "ALL", "ALL")]
+    assert (params(seen.requests[0])["startdatetime"], params(seen.requests[0])["enddatetime"]) == (
         "20250701T07:00-0000",
-        "20250701T08:00-0000",
-    ]
-    assert len(records) == 96 * 6 * 3  # intervals x products x regions
+        "20250801T07:00-0000",
+    )
+    assert len(records) == 31 * 96 * 6 * 3  # intervals x products x regions
     assert len({(r.start, r.product, r.area) for r in records}) == len(records)
 
 
@@ -1017,21 +1110,27 @@ async def test_a_repeat_series_query_is_served_from_the_cache() -> None:
     assert first == again and first
 
 
-async def test_fuel_mix_takes_one_file_per_day_and_a_404_is_an_unpublished_day_not_cached() -> None:
+async def test_fuel_mix_takes_one_file_per_day_and_a_404_before_the_day_is_due_is_not_cached() -> None:
+    now = [utc(2025, 7, 3, 8)]  # 01:00 PDT on the 3rd: the 2nd's history file is not due until 02:00
+
     def respond(request: httpx.Request) -> httpx.Response:
         if "20250702" in request.url.path:
             return httpx.Response(404, text="Not Found")
-        return sandbox.answer(request)
+        return sandbox.answer(request, now[0])
 
     seen = Recording(respond)
-    async with opened(seen) as adapter:
+    async with opened(seen, lambda: now[0]) as adapter:
         records = await adapter.series(load_request(days(date(2025, 7, 1), 2), kind=DatasetKind.FUEL_MIX))
         await adapter.series(load_request(days(date(2025, 7, 1), 2), kind=DatasetKind.FUEL_MIX))
+        now[0] = utc(2025, 7, 3, 20)  # the 2nd is long over: its missing file is an error, not "no data"
+        with pytest.raises(UpstreamUnavailable, match=r"fuelsource: CAISO has no file for 2025-07-02 \(HTTP 404\)"):
+            await adapter.series(load_request(days(date(2025, 7, 2)), kind=DatasetKind.FUEL_MIX))
 
     assert sorted(str(r.url) for r in seen.requests) == [
         "https://www.caiso.com/outlook/history/20250701/fuelsource.csv",
         "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",
         "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",  # asked again: not cached
+        "https://www.caiso.com/outlook/history/20250702/fuelsource.csv",
     ]
     assert len(records) == 288 * 13 and records[-1].end == utc(2025, 7, 2, 7)
 
@@ -1101,8 +1200,9 @@ async def test_every_dataset_answers_in_the_sandbox_with_dst_days_right(day: dat
     iso = [r for r in load if r.area == "CA ISO-TAC"]
     assert [r.start for r in iso] == [window.start + timedelta(hours=i) for i in range(hours)]
     assert len(load) == len(forecast) == hours * 6
+    # Before June 2025 the Daily Renewables Watch (hourly), after it the Daily Renewable Report (5-minute).
     watch = [r for r in renewables if r.area is None and r.source == "WIND"]
-    assert len(watch) == hours and watch[-1].end == window.end
+    assert len(watch) == (hours if day < date(2025, 6, 1) else hours * 12) and watch[-1].end == window.end
     assert len([r for r in renewables if r.forecast]) == hours * 6
     assert len({r.start for r in mix}) == hours * 12 and len({r.fuel for r in mix}) == 13
     assert len(as_dam) == hours * 18 and len(as_rt) == hours * 4 * 18
@@ -1140,7 +1240,7 @@ async def test_the_sandbox_answers_only_what_is_posted_by_its_clock_and_nothing_
     seen = Recording(sandbox.transport(clock=lambda: now[0]))
     window = days(date(2025, 7, 15))
 
-    async with opened(seen) as adapter:
+    async with opened(seen, lambda: now[0]) as adapter:
         assert await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], window) == {NP15: []}
         assert await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, window)) == []
         forecast = await adapter.series(SeriesRequest(DatasetKind.LOAD_FORECAST, window))
@@ -1150,3 +1250,282 @@ async def test_the_sandbox_answers_only_what_is_posted_by_its_clock_and_nothing_
     assert {r.published_at for r in forecast} == {utc(2025, 7, 13, 16, 10)}  # 2DA: DAM comes at 09:10 PDT
     assert len(posted[NP15]) == 24
     assert [r.url.path for r in seen.requests].count("/oasisapi/SingleZip") == 5  # PRC_LMP twice
+
+
+# --- live truth: daily files (defect 7) ----------------------------------------------------------
+
+REPORT_FIXTURE = "daily_renewable_report_jul-01-2025.html"
+
+
+def test_the_daily_renewable_report_reads_both_array_forms_and_skips_na() -> None:
+    records = files.renewable_report(fixture(REPORT_FIXTURE), date(2025, 7, 1))
+
+    solar = {r.start: r.mw for r in records if r.source == "SOLAR"}
+    wind = {r.start: r.mw for r in records if r.source == "WIND"}
+    assert len(wind) == 288 and len(solar) == 286  # the last two solar values are "NA": skipped
+    assert wind[utc(2025, 7, 1, 7)] == 3800.0 and wind[utc(2025, 7, 1, 19, 30)] == 2206.8
+    assert solar[utc(2025, 7, 1, 19, 30)] == 14905.7 and utc(2025, 8, 2, 6, 50) not in solar
+    assert all(r.area is None and not r.forecast and r.end - r.start == timedelta(minutes=5) for r in records)
+    assert max(r.end for r in records) == utc(2025, 7, 2, 7)
+
+
+def test_a_daily_renewable_report_of_the_wrong_length_for_its_day_is_refused() -> None:
+    # 288 values cannot be a spring-forward day's 276 intervals: which hour would be missing?
+    with pytest.raises(UpstreamBadResponse, match="has 288 values, not the day's 276 five-minute intervals"):
+        files.renewable_report(fixture(REPORT_FIXTURE), date(2025, 3, 9))
+    with pytest.raises(UpstreamBadResponse, match="has no tot_gen_solar_iso_telem series"):
+        files.renewable_report(b"<html><body>Page not found</body></html>", date(2025, 7, 1))
+    broken = fixture(REPORT_FIXTURE).replace(b"3800.0", b"n/a", 1)
+    with pytest.raises(UpstreamBadResponse, match="tot_gen_wind_iso_telem MW 'n/a' is not a number"):
+        files.renewable_report(broken, date(2025, 7, 1))
+    report = next(feed for feed in caiso.FEEDS if feed.name == "DailyRenewablesWatch")
+    with pytest.raises(UpstreamBadResponse, match="its day is in its URL"):
+        report.parse(fixture(REPORT_FIXTURE))
+
+
+async def test_renewables_after_june_2025_come_from_the_html_report_and_a_corrected_one_is_tried() -> None:
+    """Defect 7: the text Daily Renewables Watch is no longer published; its 404 was "no data"."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "www.caiso.com" and request.url.path.startswith("/documents/"):
+            if request.url.path.endswith("jul-01-2025-corrected.html"):
+                return httpx.Response(200, content=fixture(REPORT_FIXTURE))
+            return httpx.Response(404, text="Not Found")
+        return sandbox.answer(request, utc(2025, 7, 3))
+
+    seen = Recording(respond)
+    async with opened(seen, lambda: utc(2025, 7, 3)) as adapter:
+        records = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, days(date(2025, 7, 1))))
+
+    files_asked = [str(r.url) for r in seen.requests if r.url.host != "oasis.caiso.com"]
+    assert files_asked == [
+        "https://www.caiso.com/documents/daily-renewable-report-jul-01-2025.html",
+        "https://www.caiso.com/documents/daily-renewable-report-jul-01-2025-corrected.html",
+    ]
+    iso_wide = [r for r in records if r.area is None]
+    assert len(iso_wide) == 288 + 286
+    assert {(r.start, r.source): r.mw for r in iso_wide}[utc(2025, 7, 1, 7), "WIND"] == 3800.0
+
+
+async def test_renewables_before_june_2025_still_come_from_the_text_files() -> None:
+    seen = Recording(answer)
+    async with opened(seen, lambda: utc(2025, 5, 3)) as adapter:
+        records = await adapter.series(SeriesRequest(DatasetKind.RENEWABLES, days(date(2025, 5, 1))))
+
+    assert [str(r.url) for r in seen.requests if r.url.host != "oasis.caiso.com"] == [
+        "https://content.caiso.com/green/renewrpt/20250501_DailyRenewablesWatch.txt"
+    ]
+    assert len([r for r in records if r.area is None]) == 48
+
+
+def test_the_older_renewables_watch_layout_with_one_solar_column_reads() -> None:
+    records = files.renewables_watch(fixture("renewables_watch_single_solar_20100420.txt"))
+
+    assert len(records) == 48 and records[0].start == utc(2010, 4, 20, 7)
+    by_hour = {(r.source, r.start): r.mw for r in records}
+    assert by_hour["SOLAR", utc(2010, 4, 20, 19)] == 260.0  # HE13 (12:00 PDT)
+    assert by_hour["WIND", utc(2010, 4, 20, 7)] == 1010.0
+
+
+async def test_todays_fuel_mix_is_the_current_file_with_a_cache_buster() -> None:
+    """Defect 7: today's fuel mix was asked of history/<today>, which CAISO posts only once the day is over."""
+    now = utc(2025, 7, 15, 19, 2)  # 12:02 PDT
+    seen = Recording(sandbox.transport(clock=lambda: now))
+    async with opened(seen, lambda: now) as adapter:
+        records = await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, days(date(2025, 7, 14), 2)))
+
+    asked = sorted((r.url.path, dict(r.url.params)) for r in seen.requests)
+    assert asked == [
+        ("/outlook/current/fuelsource.csv", {"_": str(int(now.timestamp()))}),
+        ("/outlook/history/20250714/fuelsource.csv", {}),
+    ]
+    starts = sorted({r.start for r in records})
+    assert starts[0] == utc(2025, 7, 14, 7) and starts[-1] == utc(2025, 7, 15, 19)  # today up to 12:00 PDT
+    assert len(starts) == 288 + 145
+
+
+async def test_a_current_file_still_holding_yesterday_just_past_midnight_is_not_yet_published() -> None:
+    now = [utc(2025, 7, 15, 7, 3)]  # 00:03 PDT: current/ still holds the 14th
+    seen = Recording(sandbox.transport(clock=lambda: now[0]))
+    async with opened(seen, lambda: now[0]) as adapter:
+        assert await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, days(date(2025, 7, 15)))) == []
+        now[0] = utc(2025, 7, 15, 7, 20)
+        later = await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, days(date(2025, 7, 15))))
+
+    assert len(seen.requests) == 2  # not cached
+    assert sorted({r.start for r in later}) == [utc(2025, 7, 15, 7, 5 * i) for i in range(4)]
+
+
+def test_fuelsource_capitalized_names_are_served_under_todays_spelling() -> None:
+    records = files.fuel_mix(fixture("fuelsource_capitalized_20190310.csv"), date(2019, 3, 10))
+
+    assert {r.fuel for r in records} == set(files.FUELS)
+    found = {(r.fuel, r.start): r.mw for r in records}
+    assert found["Natural gas", utc(2019, 3, 10, 8)] == 5342.0
+    assert found["Large hydro", utc(2019, 3, 10, 9, 55)] == 1812.0
+    assert found["Small hydro", utc(2019, 3, 10, 10)] == 283.0  # 03:00 PDT follows 01:55 PST
+    assert sorted({r.start for r in records}) == [
+        utc(2019, 3, 10, 8),
+        utc(2019, 3, 10, 8, 5),
+        utc(2019, 3, 10, 9, 55),
+        utc(2019, 3, 10, 10),
+    ]
+
+
+def test_the_sandbox_posts_the_html_report_the_next_morning_and_no_text_file_after_may_2025() -> None:
+    report = httpx.Request("GET", "https://www.caiso.com/documents/daily-renewable-report-jul-01-2025.html")
+    assert sandbox.answer(report, utc(2025, 7, 2, 10, 59)).status_code == 404  # 03:59 PDT
+    posted = sandbox.answer(report, utc(2025, 7, 2, 11))
+    assert posted.status_code == 200 and len(files.renewable_report(posted.content, date(2025, 7, 1))) == 576
+    text = httpx.Request("GET", "https://content.caiso.com/green/renewrpt/20250701_DailyRenewablesWatch.txt")
+    assert sandbox.answer(text, utc(2025, 7, 5)).status_code == 404
+    history = httpx.Request("GET", "https://www.caiso.com/outlook/history/20250715/fuelsource.csv")
+    assert sandbox.answer(history, utc(2025, 7, 15, 19)).status_code == 404  # the 15th is not over
+
+
+# --- live truth: the sandbox states OASIS's limits (defect 6) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        (
+            {
+                "queryname": "PRC_INTVL_LMP",
+                "market_run_id": "RTM",
+                "version": "3",
+                "enddatetime": "20250815T07:00-0000",
+            },
+            None,
+        ),
+        (
+            {
+                "queryname": "PRC_INTVL_LMP",
+                "market_run_id": "RTM",
+                "version": "3",
+                "enddatetime": "20250816T07:00-0000",
+            },
+            1004,
+        ),
+        (
+            {
+                "queryname": "PRC_RTPD_LMP",
+                "market_run_id": "RTPD",
+                "version": "3",
+                "enddatetime": "20250815T07:00-0000",
+            },
+            None,
+        ),
+        (
+            {
+                "queryname": "PRC_HASP_LMP",
+                "market_run_id": "HASP",
+                "version": "3",
+                "enddatetime": "20250815T07:00-0000",
+            },
+            None,
+        ),
+        (
+            {
+                "queryname": "PRC_INTVL_LMP",
+                "market_run_id": "RTM",
+                "version": "3",
+                "node": "",
+                "grp_type": "ALL",
+                "enddatetime": "20250715T09:00-0000",
+            },
+            1004,
+        ),
+        (
+            {
+                "queryname": "PRC_INTVL_LMP",
+                "market_run_id": "RTM",
+                "version": "3",
+                "node": "",
+                "grp_type": "ALL",
+                "enddatetime": "20250715T08:00-0000",
+            },
+            None,
+        ),
+        ({"startdatetime": "20220101T08:00-0000", "enddatetime": "20220102T08:00-0000"}, 1014),
+    ],
+    ids=[
+        "rtd-31-days",
+        "rtd-32-days",
+        "rtpd-31-days",
+        "hasp-31-days",
+        "all-nodes-2-hours",
+        "all-nodes-1-hour",
+        "older-than-39-months",
+    ],
+)
+def test_the_sandbox_enforces_oasis_windows(overrides: dict[str, str], code: int | None) -> None:
+    response = sandbox.answer(sandbox_request(**overrides), utc(2025, 9, 1))
+
+    if code is None:
+        assert parse.prices(response.content)
+    else:
+        assert f"<m:ERR_CODE>{code}</m:ERR_CODE>".encode() in zipfile.ZipFile(io.BytesIO(response.content)).read(
+            "INVALID_REQUEST.xml"
+        )
+
+
+async def test_a_window_older_than_oasis_keeps_is_no_data_not_an_error() -> None:
+    async with opened(Recording(answer), lambda: utc(2025, 9, 1)) as adapter:
+        assert await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, [NP15], days(date(2022, 1, 1))) == {NP15: []}
+
+
+# --- live truth: declarations ---------------------------------------------------------------------
+
+
+def test_every_served_feed_declares_retention_cadence_delay_and_labels() -> None:
+    feeds = {feed.name: feed for feed in caiso.FEEDS}
+    declared = {
+        name: (f.retention, f.cadence, f.delay) for name, f in feeds.items() if name not in ("ATL_APNODE", "ENE_SLRS")
+    }
+    oasis = timedelta(days=1187)
+    assert declared == {
+        "PRC_LMP": (oasis, timedelta(days=1), -timedelta(hours=11)),
+        "PRC_RTPD_LMP": (oasis, timedelta(minutes=15), timedelta(minutes=15)),
+        "PRC_INTVL_LMP": (oasis, timedelta(minutes=5), timedelta(minutes=5)),
+        "PRC_HASP_LMP": (oasis, timedelta(hours=1), timedelta(minutes=15)),
+        "SLD_FCST_ACTUAL": (oasis, timedelta(hours=1), timedelta(hours=1)),
+        "SLD_FCST": (oasis, timedelta(days=1), -timedelta(days=6, hours=14, minutes=50)),
+        "SLD_REN_FCST": (oasis, timedelta(hours=1), -timedelta(hours=17)),
+        "DailyRenewablesWatch": (None, timedelta(days=1), timedelta(days=1, hours=10)),
+        "fuelsource": (None, timedelta(minutes=5), timedelta(minutes=10)),
+        "PRC_AS": (oasis, timedelta(days=1), -timedelta(hours=11)),
+        "PRC_INTVL_AS": (oasis, timedelta(minutes=15), timedelta(minutes=15)),
+        "PRC_NOMOGRAM": (oasis, timedelta(days=1), -timedelta(hours=11)),
+        "PRC_NOMOGRAM_RTM": (oasis, timedelta(minutes=15), timedelta(minutes=15)),
+    }
+    assert feeds["fuelsource"].earliest == date(2018, 4, 10)
+    adapter = caiso.create(Settings(sandbox=True), sandbox.transport())
+    assert adapter.labels(DatasetKind.ANCILLARY_PRICES) == {
+        "product": ("NR", "RD", "RMD", "RMU", "RU", "SR"),
+        "area": ("AS_CAISO", "AS_CAISO_EXP", "AS_NP26", "AS_NP26_EXP", "AS_SP26", "AS_SP26_EXP"),
+    }
+    assert adapter.labels(DatasetKind.RENEWABLES) == {"source": ("SOLAR", "WIND"), "area": ("NP15", "SP15", "ZP26")}
+    assert "Natural gas" in adapter.labels(DatasetKind.FUEL_MIX)["fuel"]
+    assert {"CA ISO-TAC", "PGE-TAC", "PACE"} <= set(adapter.labels(DatasetKind.LOAD)["area"])
+
+
+async def test_the_sandbox_serves_only_declared_labels() -> None:
+    window = days(date(2025, 7, 1))
+    async with sandboxed(lambda: utc(2025, 7, 3)) as adapter:
+        checks = {
+            DatasetKind.LOAD: ("area",),
+            DatasetKind.LOAD_FORECAST: ("area",),
+            DatasetKind.FUEL_MIX: ("fuel",),
+            DatasetKind.RENEWABLES: ("source", "area"),
+        }
+        for kind, fields in checks.items():
+            labels = adapter.labels(kind)
+            records = await adapter.series(SeriesRequest(kind, window))
+            for name in fields:
+                assert {getattr(r, name) for r in records} - {None} <= set(labels[name]), (kind, name)
+        for run in (MarketRun.DAY_AHEAD_HOURLY, MarketRun.REAL_TIME_15_MIN):
+            labels = adapter.labels(DatasetKind.ANCILLARY_PRICES)
+            records = await adapter.series(SeriesRequest(DatasetKind.ANCILLARY_PRICES, window, run))
+            assert {r.product for r in records} <= set(labels["product"])
+            assert {r.area for r in records} <= set(labels["area"])

@@ -17,16 +17,22 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ..errors import UpstreamBadResponse
 from ..model import ISO
 from ..timeutil import parse_iso_stamp
 
 # "No data returned for the specified selection": also what an unknown node id gets. gridstatus
-# reads every XML answer as "no data"; only this code is, so a refused request (window too long,
-# too many nodes, bad version) is an error rather than an empty result.
+# reads every XML answer as "no data"; only these codes are, so a refused request (window too
+# long, too many nodes, bad version) is an error rather than an empty result. 1014 "Start Date is
+# beyond the limit" is a window older than OASIS keeps (about 39 months): no data, which the
+# feed's declared retention explains.
 NO_DATA = "1000"
+BEYOND_RETENTION = "1014"
+_NO_DATA = (NO_DATA, BEYOND_RETENTION)
+# "Data can be requested for period of 31 days only": the window is over the report's limit.
+WINDOW_REFUSED = "1004"
 
 # A bare (unzipped) report starts like one of these; anything else that is not a zip (an HTML
 # page, a proxy's notice) is refused.
@@ -110,8 +116,36 @@ def check_error(name: str, root: ET.Element, expected: str) -> None:
     if error is None:
         raise bad(f"{name} is an XML document without an error code where {expected} was expected")
     code, description = error
-    if code != NO_DATA:
+    if code not in _NO_DATA:
         raise bad(f"OASIS error {code}: {description}")
+
+
+_LIMIT = re.compile(r"period of (\d+) (day|hour)s?", re.IGNORECASE)
+
+
+def refused_window(body: bytes) -> tuple[timedelta, str] | None:
+    """(the longest window OASIS allows, its description) when `body` is its error 1004 refusing a
+    longer one: the limit the description names (31 days, 1 hour ...), or 0 when it names none.
+    None for any other answer, which the parsers read (and refuse) as usual."""
+    if body.lstrip()[:2] != b"PK" or len(body) > 65_536:  # an error report is a small zip
+        return None
+    try:
+        [(_, data)] = members(body)
+    except (ValueError, UpstreamBadResponse):
+        return None
+    if not is_xml(data):
+        return None
+    try:
+        error = _error(ET.fromstring(data))
+    except ET.ParseError:
+        return None
+    if error is None or error[0] != WINDOW_REFUSED:
+        return None
+    match = _LIMIT.search(error[1])
+    if match is None:
+        return timedelta(0), error[1]
+    count, unit = int(match.group(1)), match.group(2).lower()
+    return (timedelta(days=count) if unit == "day" else timedelta(hours=count)), error[1]
 
 
 def instant(text: str) -> datetime:

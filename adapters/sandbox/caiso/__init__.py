@@ -20,7 +20,19 @@ from ...caiso.nodes import DLAPS, HUBS
 from ...model import MarketRun
 from .. import synthetic
 from . import files
-from .reports import ATLAS, ATLAS_VERSION, MAX_NODES, PRICES, URL_HOST, URL_PATH, Report
+from .reports import (
+    ALL_NODES_HOURLY,
+    ALL_NODES_INTERVAL,
+    ATLAS,
+    ATLAS_VERSION,
+    HOUR,
+    KEPT,
+    MAX_NODES,
+    PRICES,
+    URL_HOST,
+    URL_PATH,
+    Report,
+)
 from .series import SERIES, report_csv
 from .wire import PACIFIC, error, gmt, instant, intervals, operating, zipped
 
@@ -111,17 +123,26 @@ def answer(request: httpx.Request, now: datetime | None = None) -> httpx.Respons
     start, end = instant(params.get("startdatetime", "")), instant(params.get("enddatetime", ""))
     if start is None or end is None:
         return error(1002, "Invalid datetime format, please use valid datetime format")
-    if report.max_hours is not None and end - start > timedelta(hours=report.max_hours):
-        return error(1004, f"Data can be requested for period of {report.max_hours} hour only")
     # An operating day is 25 hours on the fall-back day.
     if end - start > timedelta(days=report.max_days, hours=1):
         return error(1004, f"Data can be requested for period of {report.max_days} days only")
+    if params.get("grp_type") in ("ALL", "ALL_APNODES"):
+        if report.interval < HOUR and end - start > ALL_NODES_INTERVAL:
+            return error(1004, "Data can be requested for period of 1 hour only")
+        if end - start > ALL_NODES_HOURLY + HOUR:
+            return error(1004, "Data can be requested for period of 1 days only")
+    if start < now - KEPT:
+        return error(
+            1014, "Start Date is beyond the limit, Please Use valid Start Date that falls within the prescribed limit"
+        )
     nodes = [node for node in params.get("node", "").split(",") if node]
     if len(nodes) > MAX_NODES:
         return error(1017, "Please select a maximum of 10 nodes or use the ALL option")
     if report.market_run_id != market_run_id or any(params.get(key) != value for key, value in report.params):
         return _no_data()
     times = [t for t in intervals(start, end, report.interval) if report.posted(t, now)]
+    if params.get("grp_type") in ("ALL", "ALL_APNODES"):
+        nodes = list(APNODES)
     priced = [node for node in nodes if node in APNODES]
     series = SERIES.get((query, market_run_id))
     if not times or (series is None and not priced):

@@ -1,4 +1,5 @@
-"""Sandboxed CAISO daily files: Today's Outlook fuelsource.csv history and the Daily Renewables Watch.
+"""Sandboxed CAISO daily files: Today's Outlook fuelsource.csv (current and history), the Daily
+Renewable Report (HTML) and, for the days before it, the Daily Renewables Watch (text).
 
 fuelsource.csv prints local `HH:MM` wall times: on the spring-forward day the missing hour is kept
 with empty cells, on the fall-back day 01:00-01:55 is printed twice (first pass, then second).
@@ -13,6 +14,16 @@ import httpx
 
 from .series import HUBS, iso_load
 from .wire import PACIFIC, daylight, local_hour, midnight, noise
+
+FIVE_MINUTES = timedelta(minutes=5)
+# Today's Outlook rolls `current/` over to the new day a few minutes past midnight.
+ROLLOVER = timedelta(minutes=10)
+HISTORY_FROM = date(2018, 4, 10)
+# The Daily Renewables Watch text files end, and the HTML Daily Renewable Report begins, here.
+# CAISO states no posting time for the report; gridstatus finds the day's report (and its
+# curtailment data) up by 10:00 Pacific the next day. The sandbox posts it at 04:00.
+REPORT_FROM = date(2025, 6, 1)
+REPORT_POSTED = timedelta(hours=4)
 
 FUELS = (
     "Solar",
@@ -82,24 +93,78 @@ def renewables_watch(day: date) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+def renewable_report(day: date) -> str:
+    """The Daily Renewable Report page: its charts' series as JavaScript arrays, one value per
+    5-minute interval of the day from local midnight (276/288/300), some wrapped in JSON.parse."""
+    start = midnight(day)
+    count = (midnight(day + timedelta(days=1)) - start) // FIVE_MINUTES
+    times = [start + i * FIVE_MINUTES for i in range(count)]
+    solar = [6000.0 * daylight(local_hour(t)) for t in times]
+    wind = [sum(400.0 + 1200.0 * noise(hub, "wind", t.replace(minute=0)) for hub in HUBS) for t in times]
+
+    def plain(values: list[float]) -> str:
+        return "[" + ",".join(f"{v:.2f}" for v in values) + "]"
+
+    hourly = ",".join('"NA"' if h % 5 else "0" for h in range(count // 12))
+    return (
+        "<!DOCTYPE html>\n<html><head><title>Daily Renewable Report</title></head><body>\n"
+        '<div class="chart" id="solar"></div>\n<script>\n'
+        f"var tot_gen_solar_iso_forec = {plain([v * 1.02 for v in solar])};\n"
+        f"var tot_gen_solar_iso_telem = {plain(solar)};\n"
+        f'var tot_gen_wind_iso_telem = JSON.parse("{plain(wind)}");\n'
+        f"var tot_gen_wind_weim_telem = {plain([v / 2 for v in wind])};\n"
+        f"var curt_hourly_econ_local = [{hourly}];\n"
+        "</script>\n</body></html>\n"
+    )
+
+
 def answer(request: httpx.Request, now: datetime) -> httpx.Response | None:
-    """The response for a daily file URL, or None if the URL is not one. A day's fuel source is
-    posted from its first minute on; its Renewables Watch once the day is over."""
+    """The response for a daily file URL, or None if the URL is not one.
+
+    - fuelsource.csv: Today's Outlook `current/` holds today's rows so far (for its first minutes
+      past midnight still yesterday's whole file); a day's `history/` file is posted once the day
+      is over, from 2018-04-10 on.
+    - the Daily Renewable Report (HTML) is posted at 04:00 Pacific the next day, from 2025-06-01
+      on; the Daily Renewables Watch text files, once the day is over, for the days before.
+    """
     url = request.url
     parts = url.path.strip("/").split("/")
     try:
+        if url.host == "www.caiso.com" and parts == ["outlook", "current", "fuelsource.csv"]:
+            today = now.astimezone(PACIFIC).date()
+            if now < midnight(today) + ROLLOVER:
+                yesterday = today - timedelta(days=1)
+                return _text(fuelsource(yesterday, midnight(today)), "text/csv")
+            return _text(fuelsource(today, now), "text/csv")
         if url.host == "www.caiso.com" and parts[:2] == ["outlook", "history"] and parts[3:] == ["fuelsource.csv"]:
             day = datetime.strptime(parts[2], "%Y%m%d").date()
-            if now <= midnight(day):
-                return httpx.Response(404, text="Not Found")
-            return httpx.Response(200, text=fuelsource(day, now), headers={"Content-Type": "text/csv"})
+            if day < HISTORY_FROM or now < midnight(day + timedelta(days=1)):
+                return _missing()
+            return _text(fuelsource(day, now), "text/csv")
+        if url.host == "www.caiso.com" and parts[:1] == ["documents"] and len(parts) == 2:
+            name = parts[1]
+            if name.startswith("daily-renewable-report-") and name.endswith(".html"):
+                day = datetime.strptime(name.removeprefix("daily-renewable-report-")[:11], "%b-%d-%Y").date()
+                if name.endswith("-corrected.html") or day < REPORT_FROM:
+                    return _missing()
+                if now < midnight(day + timedelta(days=1)) + REPORT_POSTED:
+                    return _missing()
+                return _text(renewable_report(day), "text/html")
         if url.host == "content.caiso.com" and parts[:2] == ["green", "renewrpt"] and len(parts) == 3:
             stamp, _, name = parts[2].partition("_")
             if name == "DailyRenewablesWatch.txt":
                 day = datetime.strptime(stamp, "%Y%m%d").date()
-                if now < midnight(day + timedelta(days=1)):
-                    return httpx.Response(404, text="Not Found")
-                return httpx.Response(200, text=renewables_watch(day), headers={"Content-Type": "text/plain"})
+                if day >= REPORT_FROM or now < midnight(day + timedelta(days=1)):
+                    return _missing()
+                return _text(renewables_watch(day), "text/plain")
     except (ValueError, IndexError):
-        return httpx.Response(404, text="Not Found")
+        return _missing()
     return None
+
+
+def _text(body: str, kind: str) -> httpx.Response:
+    return httpx.Response(200, text=body, headers={"Content-Type": kind})
+
+
+def _missing() -> httpx.Response:
+    return httpx.Response(404, text="<html><body><h1>404 - Page Not Found</h1></body></html>")

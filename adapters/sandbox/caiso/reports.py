@@ -19,6 +19,15 @@ ATLAS, ATLAS_VERSION = "ATL_APNODE", 1
 
 HOUR, QUARTER, FIVE = timedelta(hours=1), timedelta(minutes=15), timedelta(minutes=5)
 
+# Every report: error 1004 "Data can be requested for period of 31 days only" past 31 days.
+# A request for every node (grp_type=ALL or ALL_APNODES) may span one hour of an interval report
+# or one trade date of an hourly one (OASIS FAQ). Windows starting more than about 39 months back
+# get error 1014 "Start Date is beyond the limit".
+MAX_DAYS = 31
+ALL_NODES_INTERVAL = HOUR
+ALL_NODES_HOURLY = timedelta(days=1)
+KEPT = timedelta(days=39 * 365.25 / 12)
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -26,8 +35,7 @@ class Report:
     version: int
     market_run_id: str
     interval: timedelta
-    max_days: int = 31  # error 1004 past it
-    max_hours: int | None = None  # error 1004 past it, for the reports held to hours
+    max_days: int = MAX_DAYS  # error 1004 past it
     params: tuple[tuple[str, str], ...] = ()  # what the request must also say
     # (days before, hour, minute) Pacific: when an operating day's results are posted. None: each
     # interval is posted as it begins (real-time runs), or as it ends when `actual`.
@@ -47,9 +55,9 @@ _AS = (("anc_type", "ALL"), ("anc_region", "ALL"))
 # Day-ahead market results post at 13:00 Pacific the day before.
 PRICES = (
     Report("PRC_LMP", 12, "DAM", HOUR, ahead=(1, 13, 0)),
-    Report("PRC_RTPD_LMP", 3, "RTPD", QUARTER, max_days=1),
-    Report("PRC_INTVL_LMP", 3, "RTM", FIVE, max_days=1),
-    Report("PRC_HASP_LMP", 3, "HASP", QUARTER, max_days=1),
+    Report("PRC_RTPD_LMP", 3, "RTPD", QUARTER),
+    Report("PRC_INTVL_LMP", 3, "RTM", FIVE),
+    Report("PRC_HASP_LMP", 3, "HASP", QUARTER),
 )
 LOAD = tuple(
     Report("SLD_FCST", 1, run, HOUR, ahead=None if days is None else (days, 9, 10), actual=days is None)
@@ -61,7 +69,7 @@ RENEWABLES = (
 )
 ANCILLARY = (
     Report("PRC_AS", 12, "DAM", HOUR, params=_AS, ahead=(1, 13, 0)),
-    Report("PRC_INTVL_AS", 1, "RTM", QUARTER, max_days=1, max_hours=1, params=_AS),
+    Report("PRC_INTVL_AS", 1, "RTM", QUARTER, params=_AS),
 )
 NOMOGRAMS = (
     Report("PRC_NOMOGRAM", 1, "DAM", HOUR, ahead=(1, 13, 0)),
