@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +14,9 @@ import pytest
 
 from adapters.config import Settings
 from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
+from adapters.feed import Dataset
 from adapters.model import (
+    HOUR,
     ISO,
     AncillaryPriceRecord,
     ConstraintRecord,
@@ -31,10 +33,11 @@ from adapters.model import (
 from adapters.nyiso import FEEDS, create
 from adapters.nyiso.mis import EASTERN
 from adapters.nyiso.nodes import ZONES
-from adapters.pipeline import FeedAdapter, series_key
+from adapters.pipeline import Ask, FeedAdapter, series_key
 from adapters.sandbox import nyiso as sandbox
 from adapters.sandbox.nyiso import reports as sandbox_reports
 from graph.app import create_app
+from tests.conftest import FIXTURES
 from tests.helpers import Recording, assert_contiguous, recorded, utc, z
 
 ZONE_NAMES = set(ZONES.values())
@@ -162,7 +165,7 @@ def zip_of(members: dict[str, bytes]) -> bytes:
 async def test_batch_of_zones_is_one_daily_file() -> None:
     body = recorded("nyiso/vincal848_damlbmp_zone_20251102_trimmed.csv")
     handler = serving({"/public/csv/damlbmp/20251102damlbmp_zone.csv": body})
-    nyiso = adapter(handler)
+    nyiso = adapter(handler, utc(2025, 11, 5, 12))  # a day of the last week: its daily file
     window = Window.days(date(2025, 11, 2), 1, EASTERN)
     prices = await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757", "61752"], window)
     assert handler.paths() == ["/public/csv/damlbmp/20251102damlbmp_zone.csv"]
@@ -220,7 +223,7 @@ async def test_missing_past_file_is_an_error_and_not_cached() -> None:
 
 async def test_html_error_page_is_a_bad_response() -> None:
     handler = serving({"/public/csv/rtlbmp/20251102rtlbmp_zone.csv": b"<html><body>Service busy</body></html>"})
-    nyiso = adapter(handler)
+    nyiso = adapter(handler, utc(2025, 11, 3, 12))
     with pytest.raises(UpstreamBadResponse, match="NYISO: LBMP file has no 'Time Stamp' column"):
         await nyiso.prices(MarketRun.REAL_TIME_HOURLY, ["61757"], Window.days(date(2025, 11, 2), 1, EASTERN))
 
@@ -270,9 +273,9 @@ def test_every_feed_is_registered() -> None:
 
 def test_pal_readings_hold_until_the_next_stamp() -> None:
     records = PAL.parse(recorded("nyiso/pyiso_20171122pal.csv"))
-    assert len(records) == 3190  # 11 zones x (288 five-minute + 2 off-cycle readings)
+    assert len(records) == 12 * 290  # (11 zones + the NYISO total) x (288 five-minute + 2 off-cycle readings)
     assert records[0] == LoadRecord("CAPITL", z("2017-11-22T05:00"), z("2017-11-22T05:05"), 1140.5)
-    assert records[-1] == LoadRecord("WEST", z("2017-11-23T04:55"), z("2017-11-23T05:00"), 1678.2)
+    assert records[-2] == LoadRecord("WEST", z("2017-11-23T04:55"), z("2017-11-23T05:00"), 1678.2)
     capitl = by_key(records, "area", "CAPITL")
     assert len(capitl) == 290
     # Off-cycle readings at 00:07:34 and 00:09:40 EST cut the 00:05 interval short.
@@ -470,7 +473,7 @@ async def test_45_days_of_load_are_one_archive_per_month() -> None:
     window = Window.days(date(2025, 10, 7), 45, EASTERN)
     records = await nyiso.series(request(DatasetKind.LOAD, window))
     assert handler.paths() == ["/public/csv/pal/20251001pal_csv.zip", "/public/csv/pal/20251101pal_csv.zip"]
-    assert len(records) == 11 * 288 + 49
+    assert len(records) == 12 * 288 + 49  # October's zones and total; November's file holds CAPITL only
     assert [r.start for r in records] == sorted(r.start for r in records)
     assert records[0].area == "CAPITL" and records[0].start == z("2025-10-15T04:00")
     assert records[-1] == LoadRecord("CAPITL", z("2025-11-02T08:00"), z("2025-11-02T08:05"), 1071.2426)
@@ -644,8 +647,8 @@ async def test_forecast_hours_each_come_from_their_latest_vintage() -> None:
 
 SANDBOX_SERIES = [
     # (kind, run, series per interval, 5-minute?)
-    (DatasetKind.LOAD, None, 11, True),
-    (DatasetKind.LOAD, MarketRun.REAL_TIME_HOURLY, 11, False),
+    (DatasetKind.LOAD, None, 12, True),  # 11 zones and the NYISO total
+    (DatasetKind.LOAD, MarketRun.REAL_TIME_HOURLY, 12, False),
     (DatasetKind.LOAD_FORECAST, None, 12, False),
     (DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY, 44, False),
     (DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_5_MIN, 55, True),
@@ -695,7 +698,7 @@ async def test_sandbox_months_come_from_archives() -> None:
     nyiso = sandboxed(utc(2025, 12, 15))
     window = Window.days(date(2025, 10, 31), 3, EASTERN)  # Oct 31 .. Nov 2: two archives
     records = await nyiso.series(request(DatasetKind.LOAD, window, MarketRun.REAL_TIME_HOURLY))
-    assert len(records) == 11 * (24 + 24 + 25)
+    assert len(records) == 12 * (24 + 24 + 25)
     assert records[0].start == window.start and records[-1].end == window.end
     await nyiso.aclose()
 
@@ -724,3 +727,240 @@ async def test_graphql_market_fields_over_the_sandbox() -> None:
     assert market["load"][12]["start"] == "2025-11-02T01:00:00-04:00"
     assert market["load"][24]["start"] == "2025-11-02T01:00:00-05:00"
     assert len(market["ancillaryPrices"]) == 25
+
+
+# --- issue 12: live truth ---------------------------------------------------------------------
+
+FIXTURES_NYISO = FIXTURES / "nyiso"
+RTC_TAIL = (FIXTURES_NYISO / "realtime_zone_20260629_rtc_tail.csv").read_bytes()
+RTC_DAY = "/public/csv/realtime/20260629realtime_zone.csv"
+
+
+def pinned_at(now: datetime) -> Callable[[], datetime]:
+    return lambda: now
+
+
+def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=EASTERN).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Last-Modified": "Mon, 29 Jun 2026 09:40:40 GMT"}, {}],
+    ids=["written 05:40:40 EDT", "no Last-Modified"],
+)
+async def test_todays_realtime_file_keeps_rtd_intervals_only(headers: dict[str, str]) -> None:
+    """Today's file: RTD to 05:40 (one interval ahead of the clock), then RTC's 15-minute advisory
+    rows at 05:45, 06:00 and 06:15 -- forecasts, never served as 5-minute actuals."""
+    seen = Recording(lambda request: httpx.Response(200, content=RTC_TAIL, headers=headers))
+    nyiso = adapter(seen, local(2026, 6, 29, 5, 41))
+    window = Window.days(date(2026, 6, 29), 1, EASTERN)
+    prices = await nyiso.prices(MarketRun.REAL_TIME_5_MIN, ["61757", "61752"], window)
+    assert seen.paths() == [RTC_DAY]
+    capitl = prices["61757"]
+    assert [(r.start, r.end, r.lmp) for r in capitl] == [
+        (local(2026, 6, 29, 5, 25), local(2026, 6, 29, 5, 30), 31.2),
+        (local(2026, 6, 29, 5, 30), local(2026, 6, 29, 5, 35), 32.47),
+        (local(2026, 6, 29, 5, 35), local(2026, 6, 29, 5, 40), 30.96),
+    ]
+    assert (capitl[-1].congestion, capitl[-1].loss, capitl[-1].energy) == (0.74, 1.01, 29.21)
+    assert [r.lmp for r in prices["61752"]] == [30.85, 31.02, 29.88]
+
+
+def test_rtc_tail_rule_on_its_own() -> None:
+    reading = next(f for f in FEEDS if f.name == "realtime").query.lbmp
+    assert reading is not None
+    parse = reading.parser
+    written = datetime(2026, 6, 29, 9, 46, tzinfo=UTC)  # 05:46 EDT
+    # Read as a finished day (no write time, not growing), every row is kept.
+    assert len(parse()(RTC_TAIL)) == 12
+    # RTD has reached 05:45, a quarter-hour: the file cannot tell it from RTC's first advisory
+    # row, so it is left out with the tail (the interval comes back with the next RTD run).
+    reached = b"\r\n".join(line for line in RTC_TAIL.split(b"\r\n") if b"06:15:00" not in line)
+    ends = sorted({r.end for r in parse(written=written)(reached)})
+    assert ends[-1] == local(2026, 6, 29, 5, 40)
+    # A file written after its last interval ended holds no advisory row, quarter-hours or not.
+    assert len(parse(written=local(2026, 6, 29, 6, 20))(RTC_TAIL)) == 12
+    # Whatever the stamps, a row ending more than 5 minutes after the file was written is not RTD's.
+    early = parse(written=local(2026, 6, 29, 5, 31))(RTC_TAIL)
+    assert max(r.end for r in early) == local(2026, 6, 29, 5, 35)
+
+
+async def test_sandbox_today_serves_no_advisory_row_as_an_actual() -> None:
+    code = "61757"
+    today = Window.days(date(2025, 11, 20), 1, EASTERN)
+    settled = sandboxed(utc(2025, 11, 21, 12))
+    final = (await settled.prices(MarketRun.REAL_TIME_5_MIN, [code], today))[code]
+    assert len(final) == 288
+    for now, last_end in [
+        (local(2025, 11, 20, 10, 41), local(2025, 11, 20, 10, 40)),  # RTC rows from 10:45
+        (local(2025, 11, 20, 10, 46), local(2025, 11, 20, 10, 40)),  # RTD at 10:45 = RTC's first: left out
+        (local(2025, 11, 20, 10, 52), local(2025, 11, 20, 10, 50)),
+    ]:
+        clock = pinned_at(now)
+        transport = Recording(sandbox.transport(clock=clock))
+        live = create(Settings(sandbox=True), transport, clock=clock, min_interval=0)
+        body = await transport.handle_async_request(
+            httpx.Request("GET", "https://mis.nyiso.com/public/csv/realtime/20251120realtime_zone.csv")
+        )
+        await body.aread()
+        assert b'"11/20/2025 11:00:00","CAPITL"' in body.content  # the sandbox prints RTC's rows
+        served = (await live.prices(MarketRun.REAL_TIME_5_MIN, [code], today))[code]
+        assert served[-1].end == last_end and all(r.end <= now for r in served)
+        assert served == final[: len(served)]  # every served row is the one RTD settles on
+        await live.aclose()
+    await settled.aclose()
+
+
+async def test_a_day_older_than_the_daily_files_comes_from_its_months_archive() -> None:
+    """Nov 5 asked on Nov 20: a day of the current month, but past the daily CSVs' lifetime."""
+    handler = Recording(sandbox.transport(clock=lambda: TODAY_NOON))
+    nyiso = create(Settings(sandbox=True), handler, clock=lambda: TODAY_NOON, min_interval=0)
+    day = Window.days(date(2025, 11, 5), 1, EASTERN)
+    prices = await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["61757"], day)
+    load = await nyiso.series(request(DatasetKind.LOAD, day))
+    assert handler.paths() == [
+        "/public/csv/damlbmp/20251101damlbmp_zone_csv.zip",
+        "/public/csv/pal/20251101pal_csv.zip",
+    ]
+    assert len(prices["61757"]) == 24 and len(load) == 12 * 288
+    # The sandbox, like NYISO, no longer hosts that day's CSV.
+    gone = await handler.handle_async_request(
+        httpx.Request("GET", "https://mis.nyiso.com/public/csv/damlbmp/20251105damlbmp_zone.csv")
+    )
+    assert gone.status_code == 404
+    # A day of the last week across a month's end: its daily file, not last month's archive.
+    recent = serving({})
+    with pytest.raises(UpstreamBadResponse, match=r"20251030damlbmp_zone\.csv is missing"):
+        await adapter(recent, utc(2025, 11, 3, 12)).prices(
+            MarketRun.DAY_AHEAD_HOURLY, ["61757"], Window.days(date(2025, 10, 30), 1, EASTERN)
+        )
+    assert recent.paths() == ["/public/csv/damlbmp/20251030damlbmp_zone.csv"]
+
+
+async def test_a_month_of_generator_prices_keeps_only_the_nodes_asked_for() -> None:
+    now = utc(2025, 12, 15, 12)
+    handler = Recording(sandbox.transport(clock=lambda: now))
+    nyiso = create(Settings(sandbox=True), handler, clock=lambda: now, min_interval=0)
+    november = Window.days(date(2025, 11, 1), 30, EASTERN)
+    prices = await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["323500", "61757"], november)
+    assert sorted(handler.paths()) == [
+        "/public/csv/damlbmp/20251101damlbmp_gen_csv.zip",
+        "/public/csv/damlbmp/20251101damlbmp_zone_csv.zip",
+    ]
+    assert len(prices["323500"]) == len(prices["61757"]) == 30 * 24 + 1
+    cached = [value.value for key, value in nyiso.pipeline.cache._fresh.items() if "_gen" in str(key)]
+    assert [set(groups) for groups in cached] == [{"323500"}]  # one generator cached, not 55
+    # Another generator is another node group: its own fetch, the first one's still cached.
+    await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["323501"], november)
+    await nyiso.prices(MarketRun.DAY_AHEAD_HOURLY, ["323500"], november)
+    assert len(handler.paths()) == 3
+    pieces = nyiso.source.plan(DAM, Ask(november, now, ("61757", "323501", "323500")))
+    assert [(p.detail.name, p.detail.nodes, p.seconds) for p in pieces] == [  # type: ignore[attr-defined]
+        ("20251101damlbmp_zone_csv.zip", None, 0.1),
+        ("20251101damlbmp_gen_csv.zip", ("323500", "323501"), 0.1),
+    ]
+    await nyiso.aclose()
+
+
+@pytest.mark.parametrize(("run", "length", "count"), [(None, FIVE, 300), (MarketRun.REAL_TIME_HOURLY, HOUR, 25)])
+async def test_load_has_the_nyiso_total_the_sum_of_the_zones(
+    run: MarketRun | None, length: timedelta, count: int
+) -> None:
+    nyiso = sandboxed(utc(2025, 11, 3, 12))
+    window = Window.days(date(2025, 11, 2), 1, EASTERN)
+    records = await nyiso.series(request(DatasetKind.LOAD, window, run))
+    total = by_key(records, "area", "NYISO")
+    assert len(total) == count and all(r.end - r.start == length for r in total)
+    assert_contiguous(total)
+    for record in total[:30]:
+        zones = [r.mw for r in records if r.start == record.start and r.area != "NYISO"]
+        assert len(zones) == 11 and record.mw == round(sum(zones), 4)
+    await nyiso.aclose()
+
+
+def test_the_total_is_left_out_where_a_zone_has_no_reading() -> None:
+    pal = recorded("nyiso/pyiso_20171122pal.csv")
+    records = PAL.parse(
+        pal.replace(
+            b'"11/22/2017 00:05:00","EST","CAPITL",61757,1149.5', b'"11/22/2017 00:05:00","EST","CAPITL",61757,', 1
+        )
+    )
+    total = by_key(records, "area", "NYISO")
+    assert (total[0].start, total[0].end, total[0].mw) == (z("2017-11-22T05:00"), z("2017-11-22T05:05"), 14840.8)
+    assert total[1].start == datetime(2017, 11, 22, 5, 7, 34, tzinfo=UTC)  # no 00:05 total: CAPITL missing
+    assert total[1].mw == 14699.9
+    # A file of one zone (a trimmed fixture) gets no total at all.
+    assert not by_key(PAL.parse(recorded("nyiso/vincal848_pal_20251102_CAPITL_trimmed.csv")), "area", "NYISO")
+
+
+async def test_graphql_load_of_the_nyiso_total() -> None:
+    app = create_app(Settings(sandbox=True), adapters={ISO.NYISO: sandboxed(utc(2025, 11, 3, 12))})
+    query = '{ market(iso: NYISO) { load(date: "2025-11-02", area: "NYISO") { start area mw } } }'
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gridql.test") as client:
+        response = await client.post("/graphql", json={"query": query})
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    load = body["data"]["market"]["load"]
+    assert len(load) == 300 and {r["area"] for r in load} == {"NYISO"}
+
+
+def test_every_served_feed_declares_its_publication() -> None:
+    served = {f.name: f for f in FEEDS if f.serves is not None and f.name != "generator"}
+    assert all(f.retention is None for f in served.values())  # NYISO keeps every month's archive
+    delays = {name: f.delay for name, f in served.items()}
+    assert delays["damlbmp"] == delays["damasp"] == delays["DAMLimitingConstraints"] == -timedelta(days=1)
+    assert delays["isolf"] == -timedelta(days=6)
+    assert delays["realtime"] == delays["pal"] == delays["rtasp"] == FIVE
+    assert served["damlbmp"].earliest == served["realtime"].earliest == date(2000, 1, 1)
+    assert served["palIntegrated"].earliest == date(2001, 6, 1)
+    areas = (*sorted(ZONE_NAMES), "NYISO")
+    assert served["pal"].labels == served["palIntegrated"].labels == served["isolf"].labels == {"area": areas}
+    nyiso = adapter(serving({}))
+    assert nyiso.labels(DatasetKind.ANCILLARY_PRICES) == {
+        "product": (
+            "10 Min Spinning Reserve", "10 Min Non-Synchronous Reserve", "30 Min Operating Reserve",
+            "NYCA Regulation Capacity", "NYCA Regulation Movement",
+        ),
+        "area": tuple(sorted(ZONE_NAMES)),
+    }  # fmt: skip
+    coverage = nyiso.coverage(None, MarketRun.DAY_AHEAD_HOURLY)
+    assert coverage.earliest == local(2000, 1, 1, 0) and coverage.latest == TODAY_NOON + timedelta(days=1)
+
+
+LABELLED = [
+    ("nyiso/pyiso_20171122pal.csv", "pal", "area"),
+    ("nyiso/pyiso_20171122isolf.csv", "isolf", "area"),
+    ("nyiso/pyiso_20171122rtfuelmix.csv", "rtfuelmix", "fuel"),
+    ("nyiso/pyiso_20171122ExternalLimitsFlows.csv", "ExternalLimitsFlows", "interface"),
+]
+
+
+@pytest.mark.parametrize(("path", "name", "field"), LABELLED)
+def test_declared_labels_are_the_ones_the_recorded_files_carry(path: str, name: str, field: str) -> None:
+    feed = next(f for f in FEEDS if f.name == name)
+    assert {getattr(r, field) for r in feed.parse(recorded(path))} == set(feed.labels[field])
+
+
+async def test_sandbox_records_carry_only_declared_labels() -> None:
+    nyiso = sandboxed(utc(2025, 11, 3, 12))
+    window = Window.days(date(2025, 11, 2), 1, EASTERN)
+    fields = {"area", "fuel", "product", "interface"}
+    for feed in FEEDS:
+        if not isinstance(feed.serves, Dataset):
+            continue
+        records = [r for g in (await nyiso.pipeline.run(feed, Ask(window, nyiso.clock()))).values() for r in g]
+        assert records, feed.name
+        for field in fields & set(feed.labels):
+            assert {getattr(r, field) for r in records} <= set(feed.labels[field]), (feed.name, field)
+    await nyiso.aclose()
+
+
+def test_pre_2016_lbmp_files_with_their_cut_header() -> None:
+    body = (FIXTURES_NYISO / "damlbmp_zone_20150308_short_header.csv").read_bytes()
+    # Spring-forward day: 01:00 EST is 06:00Z, the next hour printed is 03:00 EDT (07:00Z); energy
+    # = LBMP - losses - congestion (flipped from the printed -4.20): 48.12 - 1.91 - 4.20.
+    assert DAM.parse(body) == [
+        PriceRecord("61757", z("2015-03-08T06:00"), z("2015-03-08T07:00"), 48.12, 42.01, 4.2, 1.91),
+        PriceRecord("61757", z("2015-03-08T07:00"), z("2015-03-08T08:00"), 45.07, 40.35, 2.95, 1.77),
+    ]

@@ -3,28 +3,103 @@
 Each lives in one MIS folder named after it: `<folder>/<YYYYMMDD><folder><suffix>.csv` for a day
 and `<folder>/<YYYYMM01><folder><suffix>_csv.zip` for a month. Price reports come as a zonal file
 (zones and external proxy buses) and a generator file, told apart by the suffix.
+
+What each feed declares beyond its query, and where it comes from:
+- retention: none documented. NYISO keeps a monthly `_csv.zip` of every report for every month
+  back to its first (the P-2A/P-24A/P-58C list pages link them all; bulk readers such as
+  NYISOToolkit read only the zips). Daily CSVs are a short-lived copy of the latest days: the
+  source reads them for the last `DAILY_FILE_DAYS` only, as gridstatus does
+  (`_download_nyiso_archive`: "the last 7 days of file are hosted directly as csv").
+- earliest: the January 2000 zonal day-ahead and real-time archives hold the same six-column
+  layout as today's (a public schema survey of every January 2000-2024; gridstatus reads rtlbmp
+  from 1999-12-30); hourly actual load from June 2001 (a public downloader starts its
+  palIntegrated loop there). None where no first day is known.
+- delay: day-ahead reports (damlbmp, damasp, DAMLimitingConstraints) are posted whole about
+  11:00 the day before (about a day ahead, -1 day); isolf dated D is posted on D-1 and forecasts
+  D..D+5 (six days ahead). Real-time 5-minute reports are rewritten every RTD run, an interval by
+  its end (electricitymaps saw the :40 interval posted at :35:36); hourly ones after the hour.
+- labels: the eleven load zones as every zonal file prints them, and "NYISO" for the total
+  (isolf's own column; gridql sums the zones of pal/palIntegrated under that label); fuels and
+  interfaces as rtfuelmix and ExternalLimitsFlows name them (the recorded 2017-11-22 files);
+  reserve products as damasp/rtasp head their columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
-from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun
+from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceRecord
 from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
-from .load import parse_isolf, parse_pal, parse_pal_integrated
-from .nodes import parse_generators
+from .load import TOTAL, parse_isolf, parse_pal, parse_pal_integrated
+from .nodes import ZONES, parse_generators
 from .parse import parse_lbmp
-from .reserves import parse_damasp, parse_rtasp
+from .reserves import PRODUCTS, parse_damasp, parse_rtasp
 
 # NYISO documents no rate limit for its public files; stay polite all the same.
 SPACING = 0.1
 # How many daily forecast files back from the window's first day a query may look for a vintage
 # published before its cutoff (a late posting falls back to the day before's, and so on).
 VINTAGE_LOOKBACK = 3
+# Daily CSVs are read for days up to this many days back; older days come from monthly zips
+# (gridstatus `_download_nyiso_archive`; NYISO documents no lifetime for the daily copies).
+DAILY_FILE_DAYS = 7
+
+ZONE_LABELS: tuple[str, ...] = tuple(sorted(ZONES.values()))
+AREA_LABELS: tuple[str, ...] = (*ZONE_LABELS, TOTAL)
+FUELS = ("Dual Fuel", "Natural Gas", "Nuclear", "Other Fossil Fuels", "Other Renewables", "Wind", "Hydro")
+INTERFACES = (
+    "CENTRAL EAST - VC",
+    "DYSINGER EAST",
+    "MOSES SOUTH",
+    "SCH - HQ - NY",
+    "SCH - HQ_CEDARS",
+    "SCH - HQ_IMPORT_EXPORT",
+    "SCH - NE - NY",
+    "SCH - NPX_1385",
+    "SCH - NPX_CSC",
+    "SCH - OH - NY",
+    "SCH - PJ - NY",
+    "SCH - PJM_HTP",
+    "SCH - PJM_NEPTUNE",
+    "SCH - PJM_VFT",
+    "SPR/DUN-SOUTH",
+    "TOTAL EAST",
+    "UPNY CONED",
+    "WEST CENTRAL",
+)
+DAY_AHEAD_PRODUCTS = tuple(name for name, _, required in PRODUCTS if required)
+REAL_TIME_PRODUCTS = tuple(name for name, _, _ in PRODUCTS)
+# About a day ahead: posted ~11:00 the day before, 13 h before the first hour, 36 h before the last.
+DAY_AHEAD = -DAY
+AFTER_THE_HOUR = HOUR + FIVE_MINUTES
+EARLIEST_LBMP = date(2000, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Lbmp:
+    """How an LBMP report's bodies are read: its clock and interval length."""
+
+    interval_ending: bool
+    length: timedelta
+
+    def parser(
+        self, nodes: Collection[str] | None = None, written: datetime | None = None, growing: bool = False
+    ) -> Callable[[bytes], list[PriceRecord]]:
+        """Bytes -> records, only of `nodes` where given; `written`: a bare CSV's Last-Modified;
+        `growing`: a file of today or later whose write time is unknown (`parse_lbmp`)."""
+        return partial(
+            parse_lbmp,
+            interval_ending=self.interval_ending,
+            length=self.length,
+            nodes=nodes,
+            written=written,
+            growing=growing,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,23 +109,29 @@ class Mis:
     folder: str  # the MIS folder, also the file stem
     zone: str | None = None  # price reports: the suffix of the zonal file ...
     gen: str | None = None  # ... and of the generator file
+    lbmp: Lbmp | None = None  # price reports: how their files read
     file: str | None = None  # an undated file, posted anew in place (the generator list)
     horizon_days: int = 0  # forecasts: each dated file is a vintage forecasting its day and the next ones
 
 
-def _prices(folder: str, run: MarketRun, description: str, clock: Clock, cadence: timedelta) -> Feed[Mis]:
-    ending = clock is Clock.LOCAL_END
+def _prices(
+    folder: str, run: MarketRun, description: str, clock: Clock, cadence: timedelta, delay: timedelta
+) -> Feed[Mis]:
     length = RUN_LENGTH[run]
+    reading = Lbmp(clock is Clock.LOCAL_END, length)
     return Feed(
         ISO.NYISO,
         folder,
         description,
-        Mis(folder, zone="_zone", gen="_gen"),
-        lambda body: parse_lbmp(body, interval_ending=ending, length=length),
+        Mis(folder, zone="_zone", gen="_gen", lbmp=reading),
+        reading.parser(),
         Prices(run),
         clock,
         length,
         cadence,
+        retention=None,
+        delay=delay,
+        earliest=EARLIEST_LBMP,
     )
 
 
@@ -62,10 +143,26 @@ def _mis(
     clock: Clock,
     interval: timedelta,
     cadence: timedelta,
+    *,
+    delay: timedelta,
+    labels: Mapping[str, tuple[str, ...]],
+    earliest: date | None = None,
     horizon_days: int = 0,
 ) -> Feed[Mis]:
     return Feed(
-        ISO.NYISO, folder, description, Mis(folder, horizon_days=horizon_days), parse, serves, clock, interval, cadence
+        ISO.NYISO,
+        folder,
+        description,
+        Mis(folder, horizon_days=horizon_days),
+        parse,
+        serves,
+        clock,
+        interval,
+        cadence,
+        retention=None,
+        delay=delay,
+        earliest=earliest,
+        labels=labels,
     )
 
 
@@ -76,12 +173,15 @@ FEEDS: tuple[Feed[Mis], ...] = (
         "Day-ahead hourly LBMP by zone or generator (P-2A/P-2B); daily CSV or monthly zip",
         Clock.LOCAL_START,
         DAY,
+        DAY_AHEAD,
     ),
     _prices(
         "realtime",
         MarketRun.REAL_TIME_5_MIN,
-        "Real-time 5-minute LBMP by zone or generator (P-24A/P-24B); daily CSV or monthly zip",
+        "Real-time 5-minute RTD LBMP by zone or generator (P-24A/P-24B; today's RTC advisory rows left out); "
+        "daily CSV or monthly zip",
         Clock.LOCAL_END,
+        FIVE_MINUTES,
         FIVE_MINUTES,
     ),
     _prices(
@@ -90,6 +190,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         "Real-time hourly integrated LBMP by zone or generator (P-4A/P-4B); daily CSV or monthly zip",
         Clock.LOCAL_START,
         HOUR,
+        AFTER_THE_HOUR,
     ),
     Feed(
         ISO.NYISO,
@@ -104,21 +205,28 @@ FEEDS: tuple[Feed[Mis], ...] = (
     ),
     _mis(
         "pal",
-        "Real-time actual load by zone, 5-minute readings (P-58B); daily CSV or monthly zip",
+        "Real-time actual load by zone, 5-minute readings (P-58B), and NYISO: the sum of the eleven zones at each "
+        "stamp, labelled as isolf labels its total; daily CSV or monthly zip",
         parse_pal,
         Dataset(DatasetKind.LOAD, MarketRun.REAL_TIME_5_MIN, default=True),
         Clock.LOCAL_START,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=FIVE_MINUTES,
+        labels={"area": AREA_LABELS},
     ),
     _mis(
         "palIntegrated",
-        "Integrated real-time actual load by zone, hourly (P-58C); daily CSV or monthly zip",
+        "Integrated real-time actual load by zone, hourly (P-58C), and NYISO: the sum of the eleven zones each "
+        "hour, labelled as isolf labels its total; daily CSV or monthly zip",
         parse_pal_integrated,
         Dataset(DatasetKind.LOAD, MarketRun.REAL_TIME_HOURLY),
         Clock.LOCAL_START,
         HOUR,
         HOUR,
+        delay=AFTER_THE_HOUR,
+        labels={"area": AREA_LABELS},
+        earliest=date(2001, 6, 1),
     ),
     _mis(
         "isolf",
@@ -128,6 +236,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_START,
         HOUR,
         DAY,
+        delay=-6 * DAY,
+        labels={"area": AREA_LABELS},
         horizon_days=6,
     ),
     _mis(
@@ -138,6 +248,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_START,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=FIVE_MINUTES,
+        labels={"fuel": FUELS},
     ),
     _mis(
         "damasp",
@@ -147,6 +259,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_START,
         HOUR,
         DAY,
+        delay=DAY_AHEAD,
+        labels={"product": DAY_AHEAD_PRODUCTS, "area": ZONE_LABELS},
     ),
     _mis(
         "rtasp",
@@ -156,6 +270,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_END,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=FIVE_MINUTES,
+        labels={"product": REAL_TIME_PRODUCTS, "area": ZONE_LABELS},
     ),
     _mis(
         "ExternalLimitsFlows",
@@ -165,6 +281,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_START,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=FIVE_MINUTES,
+        labels={"interface": INTERFACES},
     ),
     _mis(
         "LimitingConstraints",
@@ -174,6 +292,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_START,
         FIVE_MINUTES,
         FIVE_MINUTES,
+        delay=FIVE_MINUTES,
+        labels={},
     ),
     _mis(
         "DAMLimitingConstraints",
@@ -183,6 +303,8 @@ FEEDS: tuple[Feed[Mis], ...] = (
         Clock.LOCAL_START,
         HOUR,
         DAY,
+        delay=DAY_AHEAD,
+        labels={},
     ),
 )
 

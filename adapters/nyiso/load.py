@@ -6,6 +6,9 @@ forecast by zone (`isolf`, P-7).
   zone), at most 5 minutes, so a day's intervals tile it without overlap (stamps run 00:00..23:55,
   hence stamp-beginning rather than -ending).
 - palIntegrated: same layout with `"Integrated Load"`, one hour-beginning row per zone and hour.
+- Both carry zones only; gridql adds the NYISO-wide total as `TOTAL` ("NYISO", isolf's own label
+  for it): the sum of the zones at each stamp where each of the eleven zones has a reading (a
+  stamp or a file missing a zone gets no total rather than a short one), to the file's 4 decimals.
 - isolf: `"Time Stamp"` (hour beginning, no zone column) + one column per zone (`Capitl` ..
   `West`) + `NYISO`, six days from the file's date. On a fall-back day `01:00` is printed twice
   (identical rows): the first is EDT, the second EST.
@@ -18,7 +21,11 @@ from datetime import datetime, timedelta
 
 from ..model import FIVE_MINUTES, HOUR, LoadForecastRecord, LoadRecord
 from .mis import members
+from .nodes import ZONES
 from .table import Stamps, Table, clip_to_next, number
+
+TOTAL = "NYISO"  # isolf's column for the NYISO-wide total; the label of the summed actual load
+ZONE_NAMES = frozenset(ZONES.values())
 
 
 def _area(record: LoadRecord) -> Hashable:
@@ -50,7 +57,24 @@ def _actual(body: bytes, column: str, cadence: timedelta) -> list[LoadRecord]:
             continue  # a zone's missing reading: no interval rather than a made-up 0
         start = when(row)
         records.append(LoadRecord(row[name_at].strip(), start, start + cadence, mw))
-    return clip_to_next(records, _area) if cadence == FIVE_MINUTES else records
+    records += _totals(records, cadence)
+    return clip_to_next(records, _area) if cadence == FIVE_MINUTES else sorted(records, key=_start)
+
+
+def _start(record: LoadRecord) -> datetime:
+    return record.start
+
+
+def _totals(records: list[LoadRecord], cadence: timedelta) -> list[LoadRecord]:
+    """The NYISO-wide total at each stamp where each of the eleven zones has a reading."""
+    by_stamp: dict[datetime, dict[str, float]] = {}
+    for record in records:
+        by_stamp.setdefault(record.start, {})[record.area] = record.mw
+    return [
+        LoadRecord(TOTAL, start, start + cadence, round(sum(readings.values()), 4))
+        for start, readings in by_stamp.items()
+        if readings.keys() >= ZONE_NAMES
+    ]
 
 
 def parse_isolf(body: bytes) -> list[LoadForecastRecord]:

@@ -1,11 +1,17 @@
 """Which NYISO MIS files serve a window, and how one is fetched.
 
 A month of a report is one `_csv.zip` archive (one CSV per day inside), so a 45-day query asks
-for one file per month; a lone day of the current or a later month comes from its daily CSV,
-fresher than the archive and a fraction of its size. The current month's archive is assumed to
-grow day by day, as gridstatus reads date ranges of it (unverified).
+for one file per month; a lone day of the last `DAILY_FILE_DAYS` days (or a later one) comes from
+its daily CSV, fresher than the archive and a fraction of its size. Older days always come from
+their month's archive, even in the current month: the daily CSVs are a short-lived copy NYISO
+may no longer host (gridstatus reads them for the last 7 days only). The current month's archive
+is assumed to grow day by day, as gridstatus and NYISOToolkit read date ranges of it.
 
-NYISO keeps every past day: a 404 for a file covering today or later means "not posted yet"
+A generator price file is asked for a node group: its piece (and cache entry) holds only the
+generators asked for, so a month of `_gen` prices is parsed to those nodes rather than to all of
+NYISO's generators (hundreds of MB of records). The zonal file is small: it is kept whole.
+
+NYISO keeps every past month: a 404 for a file covering today or later means "not posted yet"
 (`NotPublished`, asked again next time), for an older one that the file is lost.
 """
 
@@ -25,7 +31,7 @@ from ..feed import Feed
 from ..http import Upstream
 from ..model import DAY, ISO, Window
 from ..pipeline import Ask, Parse, Piece
-from .feeds import VINTAGE_LOOKBACK, Mis
+from .feeds import DAILY_FILE_DAYS, SPACING, VINTAGE_LOOKBACK, Mis
 from .mis import EASTERN
 from .nodes import ZONAL_PTIDS
 
@@ -38,6 +44,7 @@ class File:
 
     path: str  # under BASE_URL: "<folder>/20251102<folder>_zone.csv"
     recent: bool = False  # it covers today or later: a 404 means not posted yet
+    nodes: tuple[str, ...] | None = None  # a generator price file: only these PTIDs are kept
 
     @property
     def name(self) -> str:
@@ -54,26 +61,29 @@ def _month_end(first: date) -> date:
 
 
 def _units(days: Sequence[date], today: date) -> list[tuple[date, bool]]:
-    """(first day, monthly) of the files holding `days`: one archive per month, but a lone day of
-    the current or a later month from its daily CSV."""
-    this_month = today.replace(day=1)
+    """(first day, monthly) of the files holding `days`: one archive per month, but a lone day
+    still within the daily CSVs' lifetime (or later) from its daily CSV."""
+    oldest_daily = today - DAY * DAILY_FILE_DAYS
     chosen: list[tuple[date, bool]] = []
     for month, in_month in groupby(days, key=lambda d: d.replace(day=1)):
         month_days = list(in_month)
-        if month >= this_month and len(month_days) == 1:
+        if len(month_days) == 1 and month_days[0] > oldest_daily:
             chosen.append((month_days[0], False))
         else:
             chosen.append((month, True))
     return chosen
 
 
-def _piece(query: Mis, suffix: str, first: date, monthly: bool, today: date) -> Piece:
+def _piece(
+    query: Mis, suffix: str, first: date, monthly: bool, today: date, nodes: tuple[str, ...] | None = None
+) -> Piece:
     last = _month_end(first) if monthly else first
     # A forecast file holds its own day and the days it forecasts; any other file its days.
     covers = Window(_midnight(first), _midnight(last + DAY * max(query.horizon_days, 1)))
     name = f"{first:%Y%m%d}{query.folder}{suffix}{'_csv.zip' if monthly else '.csv'}"
     recent = first >= today.replace(day=1) if monthly else first >= today
-    return Piece(covers, File(f"{query.folder}/{name}", recent))
+    # One request per file; NYISO documents no pace, so the spacing gridql keeps is the cost.
+    return Piece(covers, File(f"{query.folder}/{name}", recent, nodes), seconds=SPACING)
 
 
 def _vintage_days(window: Window, cutoff: datetime) -> list[date]:
@@ -115,7 +125,7 @@ class MisSource:
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         query: Mis = feed.query
         if query.file is not None or ask.window is None:
-            return [Piece(None, File(f"{query.folder}/{query.file}"))]
+            return [Piece(None, File(f"{query.folder}/{query.file}"), seconds=SPACING)]
         today = ask.now.astimezone(EASTERN).date()
         if query.horizon_days:
             days = _vintage_days(ask.window, ask.published_before or ask.now)
@@ -123,12 +133,16 @@ class MisSource:
             past = [day for day in days if day < today]
             units = [*_units(past, today), *((day, False) for day in days if day >= today)]
             return list(dict.fromkeys(_piece(query, "", first, monthly, today) for first, monthly in units))
-        suffixes = [""]
+        files: list[tuple[str, tuple[str, ...] | None]] = [("", None)]
         if query.zone is not None and query.gen is not None:
-            zonal = {code in ZONAL_PTIDS for code in ask.codes}
-            suffixes = [suffix for suffix, wanted in ((query.zone, True), (query.gen, False)) if wanted in zonal]
+            generators = tuple(sorted({code for code in ask.codes if code not in ZONAL_PTIDS}))
+            files = [(query.zone, None)] if len(generators) < len(set(ask.codes)) else []
+            if generators:
+                files.append((query.gen, generators))
         units = _units(ask.window.local_days(EASTERN), today)
-        return [_piece(query, suffix, first, monthly, today) for suffix in suffixes for first, monthly in units]
+        return [
+            _piece(query, suffix, first, monthly, today, nodes) for suffix, nodes in files for first, monthly in units
+        ]
 
     async def fetch(self, feed: Feed[Any], piece: Piece, parse: Parse) -> list[Any]:
         file: File = piece.detail  # type: ignore[assignment]
@@ -138,8 +152,16 @@ class MisSource:
             if file.recent:
                 raise NotPublished
             raise UpstreamBadResponse(ISO.NYISO, f"{file.name} is missing (HTTP 404)")
-        records = await parse(response.content)
-        if feed.query.horizon_days and piece.covers is not None:
+        query: Mis = feed.query
+        if query.lbmp is not None:
+            # A price file is read for its node group, and today's by when it was written (its
+            # real-time RTC advisory tail is not RTD's).
+            written = last_modified(response)
+            reader = query.lbmp.parser(file.nodes, written, growing=written is None and file.recent)
+            records = await parse(response.content, reader)
+        else:
+            records = await parse(response.content)
+        if query.horizon_days and piece.covers is not None:
             # A daily forecast CSV is a vintage published when NYISO last wrote it (or on its date);
             # an archive's members carry their own stamps.
             posted = last_modified(response) or piece.covers.start

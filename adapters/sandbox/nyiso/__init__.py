@@ -6,6 +6,12 @@ list, in NYISO's own layout, published as NYISO publishes them.
 - Day-ahead reports (damlbmp, damasp, DAMLimitingConstraints) of day D are posted whole at 11:00
   Eastern on D-1; the load forecast (isolf) dated D at 10:45 on D-1; real-time reports grow
   through their day, a row once its interval is over. Anything not posted yet answers 404.
+- Today's real-time 5-minute LBMP file, like NYISO's, carries RTC's advisory prices after its
+  last RTD interval: one row per quarter-hour from the next quarter-hour on, 2.5 hours ahead (RTC's
+  horizon), within the day; they are RTC's own numbers, not what RTD prints later.
+- Daily CSVs are a short-lived copy: one older than `DAILY_CSV_DAYS` answers 404, while every
+  month's archive stays (NYISO documents no lifetime for its daily files; gridstatus treats them
+  as hosted for the last 7 days only).
 """
 
 from __future__ import annotations
@@ -48,6 +54,9 @@ HOST = "mis.nyiso.com"
 FILE = re.compile(r"^/public/csv/(damlbmp|realtime|rtlbmp)/(\d{8})\1_(zone|gen)(\.csv|_csv\.zip)$")
 SERIES_FILE = re.compile(r"^/public/csv/(\w+)/(\d{8})\1(\.csv|_csv\.zip)$")
 NOT_FOUND = "<html><body>404 Not Found</body></html>"
+DAILY_CSV_DAYS = 10
+RTC_HORIZON = timedelta(hours=2, minutes=30)
+QUARTER = timedelta(minutes=15)
 
 DayFile = Callable[[date, datetime | None], bytes]
 
@@ -63,7 +72,8 @@ def _points(variant: str) -> list[tuple[str, str]]:
 
 
 def day_csv(folder: str, variant: str, day: date, until: datetime | None = None) -> bytes:
-    """A day's LBMP file; real-time ones hold the intervals over by `until`."""
+    """A day's LBMP file; real-time ones hold the intervals over by `until`, the 5-minute one then
+    RTC's advisory rows."""
     run = RUNS[folder]
     step = timedelta(minutes=5) if run is MarketRun.REAL_TIME_5_MIN else timedelta(hours=1)
     start = _midnight(day)
@@ -85,7 +95,25 @@ def day_csv(folder: str, variant: str, day: date, until: datetime | None = None)
             lmp = energy + congestion + loss
             out.append(f'"{label}","{name}",{ptid},{lmp:.2f},{loss:.2f},{-congestion + 0.0:.2f}\r\n')
         t += step
+    if run is MarketRun.REAL_TIME_5_MIN and t < _midnight(day + timedelta(days=1)):
+        out += _advisory(points, t, _midnight(day + timedelta(days=1)))
     return "".join(out).encode()
+
+
+def _advisory(points: list[tuple[str, str]], last_end: datetime, day_end: datetime) -> list[str]:
+    """RTC's advisory rows after the last RTD interval (ending `last_end`): interval-ending stamps
+    at each quarter-hour after it, up to RTC's horizon and the day's end."""
+    rows: list[str] = []
+    end = last_end.replace(minute=last_end.minute - last_end.minute % 15, second=0, microsecond=0) + QUARTER
+    while end <= min(last_end + RTC_HORIZON, day_end):
+        label = end.astimezone(EASTERN).strftime("%m/%d/%Y %H:%M:%S")
+        local = (end - QUARTER).astimezone(EASTERN)
+        for name, ptid in points:
+            energy, congestion, loss = synthetic.price(ptid, "RTC", end - QUARTER, local.hour + local.minute / 60)
+            lmp = energy + congestion + loss
+            rows.append(f'"{label}","{name}",{ptid},{lmp:.2f},{loss:.2f},{-congestion + 0.0:.2f}\r\n')
+        end += QUARTER
+    return rows
 
 
 def _opens(folder: str, day: date) -> datetime:
@@ -143,7 +171,7 @@ class Mis:
             return httpx.Response(404, text=NOT_FOUND)
         now = self.clock()
         if kind == ".csv":
-            if _opens(folder, first) > now:
+            if _opens(folder, first) > now or _midnight(first + timedelta(days=DAILY_CSV_DAYS + 1)) <= now:
                 return httpx.Response(404, text=NOT_FOUND)
             modified = email.utils.format_datetime(_written(folder, first, now), usegmt=True)
             return httpx.Response(
