@@ -1,16 +1,23 @@
 """`gridql serve` runs the API; `gridql parse` runs an adapter's parser over a downloaded file;
-`gridql keys add` creates a client API key; `gridql schema` prints the SDL."""
+`gridql keys add|list|revoke` manages client API keys; `gridql schema` prints the SDL.
+
+An operator's mistake (a bad flag, file, port or environment value) is one line on stderr starting
+`gridql:` and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
+import os
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 
@@ -23,6 +30,7 @@ from adapters.feed import Feed
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .access import KeyFileError
     from .app import create_app
 
     overrides: dict[str, object] = {}
@@ -32,15 +40,58 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["sandbox_latency"] = args.sandbox_latency
     if args.faults:
         overrides["faults"] = args.faults
-    settings = Settings.from_env(**overrides)
+    try:
+        settings = Settings.from_env(**overrides)
+    except ValueError as exc:
+        raise OperatorError(f"bad environment setting: {exc}{_env_hint(exc)}") from None
     if settings.faults:
         from adapters.sandbox import faults
 
-        faults.parse(settings.faults)  # a bad spec is refused before the server starts
+        try:
+            faults.parse(settings.faults)  # a bad spec is refused before the server starts
+        except ValueError as exc:
+            source = "--faults" if args.faults else "GRIDQL_SANDBOX_FAULTS"
+            raise OperatorError(f"{source}: {exc}") from None
+    try:
+        app = create_app(settings)
+    except KeyFileError as exc:
+        raise OperatorError(f"{exc}; not starting") from None
+    except ValueError as exc:  # a setting the adapters refuse
+        raise OperatorError(f"cannot start: {exc}") from None
+    sock = _listen(args.host, args.port)
     mode = "sandbox (offline, generated data)" if settings.sandbox else "live"
     print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
-    return 0
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C is how a foreground server is stopped
+        pass
+    finally:
+        sock.close()
+    return 0 if server.started else 1
+
+
+def _env_hint(exc: ValueError) -> str:
+    """Which GRIDQL_* variable a bare conversion error (`could not convert string to float: 'abc'`) came from."""
+    text = str(exc)
+    if "GRIDQL_" in text:
+        return ""
+    names = sorted(name for name, value in os.environ.items() if name.startswith("GRIDQL_") and repr(value) in text)
+    return f" (from {', '.join(names)})" if names else " (check the GRIDQL_* environment variables)"
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the server's socket here, as uvicorn would, so that a taken port is one line, not a log record."""
+    sock = socket.socket(family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        hint = "; is another server running there? pick another --port" if exc.errno == errno.EADDRINUSE else ""
+        raise OperatorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _plain(value: Any) -> Any:
@@ -58,33 +109,56 @@ def _parse(args: argparse.Namespace) -> int:
             print(f"{feed.iso.value:6} {feed.name:24} {feed.description}")
         return 0
     if not (args.iso and args.feed and args.file):
-        print("gridql parse: give ISO FEED FILE, or --list", file=sys.stderr)
-        return 2
+        raise OperatorError("parse: give ISO FEED FILE, or --list", 2)
     chosen: Feed[Any] | None = next(
         (f for f in feeds if f.iso.value == args.iso.upper() and f.name.lower() == args.feed.lower()), None
     )
     if chosen is None:
-        print(f"gridql parse: no feed {args.feed!r} for {args.iso!r}; see `gridql parse --list`", file=sys.stderr)
-        return 2
-    body = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        raise OperatorError(f"parse: no feed {args.feed!r} for {args.iso!r}; see `gridql parse --list`", 2)
+    try:
+        body = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        raise OperatorError(f"parse: cannot read {args.file}: {exc.strerror or exc}") from None
     try:
         records = chosen.parse(body)
     except UpstreamError as exc:
-        print(f"gridql parse: {exc}", file=sys.stderr)
-        return 1
+        raise OperatorError(f"parse: {exc}") from None
     out = sys.stdout.buffer
     for record in records:
         out.write(orjson.dumps(dataclasses.asdict(record), default=_plain, option=orjson.OPT_APPEND_NEWLINE))
     return 0
 
 
-def _keys(args: argparse.Namespace) -> int:
+def _keys_add(args: argparse.Namespace) -> int:
     from .access import add_key
 
     path = Path(args.file)
     key = add_key(path, args.name, args.budget)
     print(f"gridql: key for {args.name!r} stored (hashed) in {path}; it is shown only now:", file=sys.stderr)
     print(key)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from .access import read_entries
+
+    entries = read_entries(Path(args.file))
+    if not entries:
+        print(f"gridql: {args.file} lists no keys", file=sys.stderr)
+    width = max((len(entry.name) for entry in entries), default=0)
+    for entry in entries:  # names and budgets only: never a hash
+        budget = "unlimited" if entry.budget_per_minute is None else f"{entry.budget_per_minute}/min"
+        print(f"{entry.name:{width}}  {budget}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from .access import revoke_key
+
+    left = revoke_key(Path(args.file), args.name)
+    print(f"gridql: revoked the key of {args.name!r} in {args.file}; {left} key(s) left", file=sys.stderr)
+    if not left:
+        print("gridql: with no keys left, `gridql serve` refuses to start on this file", file=sys.stderr)
     return 0
 
 
@@ -95,19 +169,86 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="gridql", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+class OperatorError(Exception):
+    """A mistake in what the operator asked for: one line on stderr, no traceback."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("gridql").strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"gridql: {where}{message} (see `{self.prog} --help`)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not between 1 and 65535")
+    return port
+
+
+def _non_negative(kind: type[int] | type[float]) -> Any:
+    def convert(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {'whole ' if kind is int else ''}number: {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"cannot be negative: {text}")
+        return value
+
+    return convert
+
+
+def _version() -> str:
+    try:
+        return metadata.version("gridql")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    keys_default = os.environ.get("GRIDQL_API_KEYS_FILE") or "gridql-keys.json"
+    parser = _Parser(prog="gridql", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"gridql {_version()}", help="print the version")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the GraphQL API")
     serve.add_argument("--sandbox", action="store_true", help="serve generated data offline, no ISO reached")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--sandbox-latency", type=float, help="seconds each sandbox upstream response is held")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=8000, help="the TCP port to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--sandbox-latency",
+        type=_non_negative(float),
+        metavar="SECONDS",
+        help="seconds each sandbox upstream response is held",
+    )
     serve.add_argument(
         "--faults", help="sandbox fault injection, e.g. 'NYISO=503,PJM=429:2' (see adapters/sandbox/faults.py)"
     )
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (default: %(default)s)",
+    )
     serve.set_defaults(run=_serve)
 
     parse = commands.add_parser("parse", help="parse a file downloaded from an ISO into JSON lines")
@@ -118,19 +259,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse.set_defaults(run=_parse)
 
     keys = commands.add_parser(
-        "keys", help="create a client API key (serve checks keys when GRIDQL_API_KEYS_FILE is set)"
+        "keys", help="manage client API keys (serve checks keys when GRIDQL_API_KEYS_FILE is set)"
     )
-    keys.add_argument("action", choices=["add"])
-    keys.add_argument("name", help="who the key is for")
-    keys.add_argument("--budget", type=int, help="query-cost budget per minute; none: unlimited")
-    keys.add_argument("--file", default="gridql-keys.json", help="the key file (hashes only)")
-    keys.set_defaults(run=_keys)
+    actions = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    file_help = "the key file, hashes only (default: $GRIDQL_API_KEYS_FILE, else gridql-keys.json)"
+    add = actions.add_parser("add", help="create a key; it is printed once, only its hash is stored")
+    add.add_argument("name", help="who the key is for (unique in the file)")
+    add.add_argument(
+        "--budget", type=_non_negative(int), metavar="N", help="query-cost budget per minute; none: unlimited"
+    )
+    add.add_argument("--file", default=keys_default, help=file_help)
+    add.set_defaults(run=_keys_add)
+    listing = actions.add_parser("list", help="print each key's name and budget (never a key or hash)")
+    listing.add_argument("--file", default=keys_default, help=file_help)
+    listing.set_defaults(run=_keys_list)
+    revoke = actions.add_parser("revoke", help="remove a key; a running server stops accepting it within a second")
+    revoke.add_argument("name", help="the name the key was added under")
+    revoke.add_argument("--file", default=keys_default, help=file_help)
+    revoke.set_defaults(run=_keys_revoke)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(run=_schema)
+    return parser
 
-    args = parser.parse_args(argv)
-    return int(args.run(args))
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .access import KeyFileError
+
+    args = build_parser().parse_args(argv)
+    try:
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except OperatorError as exc:
+        print(f"gridql: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyFileError as exc:
+        print(f"gridql: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        _silence_stdout()
+        print("gridql: output closed before all of it was written (broken pipe)", file=sys.stderr)
+        return 141  # 128 + SIGPIPE, as a shell reports a command a pipe cut short
+    except KeyboardInterrupt:
+        print("gridql: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,21 +1,62 @@
-"""`gridql parse` turns a file downloaded from an ISO into JSON lines; `gridql schema` prints the SDL."""
+"""`gridql parse` turns a file downloaded from an ISO into JSON lines; `gridql schema` prints the SDL;
+an operator's mistake is one line on stderr, never a traceback."""
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import json
+import os
 import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from adapters.config import Settings
 from bench.server import Server
-from graph.cli import main
+from graph.cli import build_parser, main
 from graph.schema import sdl
 
 from .conftest import SAMPLES
+
+REPO = Path(__file__).resolve().parents[1]
+BIG_SAMPLE = SAMPLES / "caiso/oasis_PRC_LMP_DAM_all_apnodes_20200102_gmt.zip"  # megabytes of JSON lines
+
+
+def gridql(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """`gridql ARGS` in its own process, as an operator runs it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GRIDQL_")}
+    return subprocess.run(
+        [sys.executable, "-m", "graph.cli", *args],
+        cwd=REPO,
+        env={**environment, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def assert_operator_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    """Non-zero exit, and stderr is exactly one line starting `gridql:` (no traceback) naming `fragments`."""
+    assert result.returncode not in (0, None), result
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gridql: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def test_parse_prints_normalized_records_with_offsets(capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,3 +173,113 @@ def test_every_recorded_sample_parses_from_the_command_line(sample: str, capsys:
         for key in ("start", "end", "published_at"):
             if line.get(key):
                 assert line[key].endswith("+00:00"), (sample, key, line[key])  # instants carry their offset
+
+
+def test_parse_of_a_missing_file_is_one_line() -> None:
+    assert_operator_error(gridql("parse", "NYISO", "damlbmp", "no-such-file.csv"), "no-such-file.csv", "No such file")
+
+
+def test_parse_into_a_closed_pipe_is_one_line() -> None:
+    """`gridql parse ... | head -1`: the reader goes away after one line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "parse", "CAISO", "PRC_LMP", str(BIG_SAMPLE)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["node"]
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    code = process.wait(timeout=60)
+    assert_operator_error(subprocess.CompletedProcess(process.args, code, "", stderr), "broken pipe")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--port", "abc"], ["--port", "not a port number: 'abc'"]),
+        (["--port", "0"], ["--port", "between 1 and 65535"]),
+        (["--port", "70000"], ["--port", "between 1 and 65535"]),
+        (["--sandbox-latency", "-1"], ["--sandbox-latency", "negative"]),
+        (["--log-level", "loud"], ["--log-level", "invalid choice"]),
+        (["--no-such-option"], ["unrecognized arguments"]),
+    ],
+)
+def test_serve_refuses_bad_options_in_one_line(args: list[str], fragments: list[str]) -> None:
+    result = gridql("serve", "--sandbox", *args)
+    line = assert_operator_error(result, *fragments)
+    assert result.returncode == 2  # argparse's usage-error code
+    assert line.startswith("gridql: serve: ") or "unrecognized" in line  # extra words are the top parser's
+
+
+def test_serve_refuses_a_bad_faults_spec() -> None:
+    assert_operator_error(gridql("serve", "--sandbox", "--faults", "NYISO=bogus"), "--faults", "'NYISO=bogus'")
+    env = {"GRIDQL_SANDBOX_FAULTS": "MISO=503"}
+    assert_operator_error(gridql("serve", "--sandbox", "--port", str(free_port()), env=env), "GRIDQL_SANDBOX_FAULTS")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("GRIDQL_CACHE_TTL", "abc"), ("GRIDQL_RETRIES", "abc"), ("GRIDQL_RETRIES", "-1"), ("GRIDQL_MAX_COST", "1.5")],
+)
+def test_serve_refuses_a_bad_environment_value(name: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
+    try:
+        Settings.from_env()
+    except ValueError:
+        pass
+    else:  # adapters/config.py decides what it refuses; the CLI's part is to report it in one line
+        pytest.skip(f"Settings.from_env accepts {name}={value}")
+    result = gridql("serve", "--sandbox", "--port", str(free_port()), env={name: value})
+    line = assert_operator_error(result, "bad environment setting", name)
+    assert value in line
+
+
+def test_a_bad_environment_value_is_reported_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever ValueError Settings.from_env raises (e.g. once it checks GRIDQL_RETRIES >= 0) is one line."""
+
+    def refuse(**overrides: object) -> Settings:
+        raise ValueError("GRIDQL_RETRIES must be 0 or more, not -1")
+
+    monkeypatch.setattr(Settings, "from_env", staticmethod(refuse))
+    assert main(["serve", "--sandbox"]) == 1
+    assert capsys.readouterr().err == "gridql: bad environment setting: GRIDQL_RETRIES must be 0 or more, not -1\n"
+
+
+def test_serve_on_a_port_in_use_is_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = gridql("serve", "--sandbox", "--port", str(port))
+    assert_operator_error(result, f"127.0.0.1:{port}", "already in use")
+
+
+def test_version() -> None:
+    result = gridql("--version")
+    assert result.returncode == 0 and result.stdout.strip() == "gridql 0.1.0"
+
+
+def test_a_missing_command_is_one_line() -> None:
+    assert_operator_error(gridql(), "required")
+    assert_operator_error(gridql("keys"), "keys: ", "required")
+
+
+def test_every_option_has_help() -> None:
+    def walk(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Action]]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found.extend(walk(sub))
+            else:
+                found.append((parser.prog, action))
+        return found
+
+    actions = walk(build_parser())
+    assert len(actions) > 20
+    missing = [(prog, action.dest) for prog, action in actions if not action.help]
+    assert missing == []
