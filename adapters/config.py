@@ -73,6 +73,27 @@ class Settings:
     ercot_username: Secret = field(default_factory=lambda: Secret(""))
     ercot_password: Secret = field(default_factory=lambda: Secret(""))
 
+    def __post_init__(self) -> None:
+        # (setting, its environment variable, smallest value it may take, whether equal is allowed)
+        bounds = (
+            ("retries", "GRIDQL_RETRIES", 1, True),
+            ("cache_ttl", "GRIDQL_CACHE_TTL", 0, True),
+            ("http_timeout", "GRIDQL_HTTP_TIMEOUT", 0, False),
+            ("sandbox_latency", "GRIDQL_SANDBOX_LATENCY", 0, True),
+            ("max_cost", "GRIDQL_MAX_COST", 0, False),
+            ("request_deadline", "GRIDQL_REQUEST_DEADLINE", 0, False),
+            ("max_body_bytes", "GRIDQL_MAX_BODY_BYTES", 0, False),
+            ("max_concurrent", "GRIDQL_MAX_CONCURRENT", 1, True),
+        )
+        for name, variable, least, inclusive in bounds:
+            value = getattr(self, name)
+            if value < least or (value == least and not inclusive):
+                relation = "at least" if inclusive else "more than"
+                raise ValueError(f"{variable} must be {relation} {least}, got {value}")
+        for iso, spacing in self.min_intervals.items():
+            if spacing < 0:
+                raise ValueError(f"GRIDQL_{iso.value}_MIN_INTERVAL must be at least 0, got {spacing}")
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
