@@ -41,6 +41,23 @@ class RetryPolicy:
     max_retry_after: float = 60.0  # a longer Retry-After fails now rather than hold the request
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One logical request as the caller made it."""
+
+    method: str
+    url: str
+    params: Mapping[str, str | int] | None
+    headers: Mapping[str, str] | None  # the caller's own (keys, tokens): sent to `url`'s host only
+    data: Mapping[str, str] | None
+    json: object
+
+    @property
+    def what(self) -> str:
+        """How messages name it: never the query, which may hold a key."""
+        return f"{self.method} {httpx.URL(self.url).copy_with(query=None)}"
+
+
 class RateLimiter:
     """Spaces requests to one ISO at least `interval` seconds apart, in arrival order."""
 
@@ -217,7 +234,7 @@ class Upstream:
         """
         self.breaker.check()
         try:
-            response = await self._send(method, url, params, headers, data, json, ok_statuses, auth)
+            response = await self._send(_Call(method, url, params, headers, data, json), ok_statuses, auth)
         except (UpstreamUnavailable, UpstreamTimeout, UpstreamThrottled, UpstreamBroken):
             self.failed += 1
             self.breaker.record(ok=False)
@@ -232,18 +249,8 @@ class Upstream:
         self.breaker.record(ok=True)
         return response
 
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, str | int] | None,
-        headers: Mapping[str, str] | None,
-        data: Mapping[str, str] | None,
-        json: object,
-        ok_statuses: Collection[int],
-        auth: bool,
-    ) -> httpx.Response:
-        what = f"{method} {httpx.URL(url).copy_with(query=None)}"  # never the query: it may hold a key
+    async def _send(self, call: _Call, ok_statuses: Collection[int], auth: bool) -> httpx.Response:
+        what = call.what
         failure: UpstreamError | None = None
         for attempt in range(self.retry.attempts):
             if attempt:
@@ -252,7 +259,7 @@ class Upstream:
             stats.count_request(self.iso, auth=auth)
             self.sent += 1
             try:
-                response = await self._follow(method, url, params, headers, data, json, what)
+                response = await self._follow(call)
             except httpx.TimeoutException:
                 failure = UpstreamTimeout(self.iso, f"{what} timed out")
             except httpx.DecodingError:
@@ -280,20 +287,14 @@ class Upstream:
         assert failure is not None
         raise failure
 
-    async def _follow(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, str | int] | None,
-        headers: Mapping[str, str] | None,
-        data: Mapping[str, str] | None,
-        json: object,
-        what: str,
-    ) -> httpx.Response:
+    async def _follow(self, call: _Call) -> httpx.Response:
         """The request, redirects followed by hand: the caller's headers (keys, tokens) go only to
         the host they were meant for; a redirect to another scheme or a loop is refused."""
-        origin = httpx.URL(url)
-        response = await self.client.request(method, url, params=params, headers=headers, data=data, json=json)
+        origin = httpx.URL(call.url)
+        method, data, json = call.method, call.data, call.json
+        response = await self.client.request(
+            method, call.url, params=call.params, headers=call.headers, data=data, json=json
+        )
         for _ in range(MAX_REDIRECTS):
             location = response.headers.get("Location")
             if not response.is_redirect or location is None:
@@ -301,14 +302,12 @@ class Upstream:
             await response.aclose()
             target = response.url.join(location)
             if target.scheme != origin.scheme:
-                raise UpstreamBroken(self.iso, f"{what} redirected to another scheme ({target.scheme})")
+                raise UpstreamBroken(self.iso, f"{call.what} redirected to another scheme ({target.scheme})")
             if response.status_code == 303:
                 method, data, json = "GET", None, None
-            same_host = target.host == origin.host
-            response = await self.client.request(
-                method, target, headers=headers if same_host else None, data=data, json=json
-            )
-        raise UpstreamBroken(self.iso, f"{what} redirected more than {MAX_REDIRECTS} times")
+            headers = call.headers if target.host == origin.host else None
+            response = await self.client.request(method, target, headers=headers, data=data, json=json)
+        raise UpstreamBroken(self.iso, f"{call.what} redirected more than {MAX_REDIRECTS} times")
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.retry.max_backoff, self.retry.backoff * 2 ** (attempt - 1))

@@ -33,6 +33,8 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 
 from adapters.model import ISO, RUN_LENGTH, DatasetKind
 
+from .fragments import Fragments
+
 TYPED_WEIGHT = 10
 INTERVALS_PER_DAY = {run.name: timedelta(days=1) // length for run, length in RUN_LENGTH.items()}
 # Market-wide datasets: a 5-minute cadence over a dozen areas is the common worst case.
@@ -46,9 +48,7 @@ class _Walk:
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: VariableValues) -> None:
         self.schema = schema
         self.variables = variables
-        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        self._fragment_costs: dict[str, tuple[int, int]] = {}
-        self._visiting: set[str] = set()
+        self.fragments = Fragments(document, self._fragment, (0, 0))
 
     def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType) -> tuple[int, int]:
         """(cost, leaves) of a selection set on `parent`: leaves are what one row of it holds."""
@@ -60,26 +60,16 @@ class _Walk:
                 on = self._type(selection.type_condition.name.value) if selection.type_condition else parent
                 cost, count = self.cost(selection.selection_set, on or parent)
             elif isinstance(selection, FragmentSpreadNode):
-                cost, count = self._fragment(selection.name.value)
+                cost, count = self.fragments(selection.name.value)
             else:
                 continue
             total += cost
             leaves += count
         return total, leaves
 
-    def _fragment(self, name: str) -> tuple[int, int]:
-        known = self._fragment_costs.get(name)
-        if known is not None:
-            return known
-        fragment = self.fragments.get(name)
-        if fragment is None or name in self._visiting:
-            return 0, 0  # validation refuses unknown and cyclic fragments
-        self._visiting.add(name)
+    def _fragment(self, fragment: FragmentDefinitionNode) -> tuple[int, int]:
         on = self._type(fragment.type_condition.name.value)
-        found = self.cost(fragment.selection_set, on) if on is not None else (0, 0)
-        self._visiting.discard(name)
-        self._fragment_costs[name] = found
-        return found
+        return self.cost(fragment.selection_set, on) if on is not None else (0, 0)
 
     def _type(self, name: str) -> GraphQLObjectType | None:
         found = self.schema.get_type(name)

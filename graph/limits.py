@@ -7,8 +7,8 @@ from math import ceil
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -23,6 +23,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 from resolvers.context import Context
 
 from .cost import estimate
+from .fragments import Fragments
 
 QUERY_TOO_EXPENSIVE = "QUERY_TOO_EXPENSIVE"
 MAX_DEPTH = 12
@@ -87,11 +88,8 @@ class _Shape:
     Depth counts nested object fields as strawberry's depth limiter does (introspection aside);
     aliases count every aliased field of the expanded query."""
 
-    def __init__(self, document: object) -> None:
-        definitions = getattr(document, "definitions", ())
-        self.fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
-        self._memo: dict[str, tuple[int, int]] = {}
-        self._visiting: set[str] = set()
+    def __init__(self, document: DocumentNode) -> None:
+        self.fragments = Fragments(document, lambda fragment: self.of(fragment.selection_set), (0, 0))
 
     def of(self, selection_set: SelectionSetNode | None) -> tuple[int, int]:
         depth = aliases = 0
@@ -107,21 +105,9 @@ class _Shape:
                 inner, more = self.of(selection.selection_set)
                 depth, aliases = max(depth, inner), aliases + more
             elif isinstance(selection, FragmentSpreadNode):
-                inner, more = self._fragment(selection.name.value)
+                inner, more = self.fragments(selection.name.value)
                 depth, aliases = max(depth, inner), aliases + more
         return depth, aliases
-
-    def _fragment(self, name: str) -> tuple[int, int]:
-        known = self._memo.get(name)
-        if known is not None:
-            return known
-        fragment = self.fragments.get(name)
-        if fragment is None or name in self._visiting:
-            return 0, 0  # unknown or cyclic: graphql's own rules report it
-        self._visiting.add(name)
-        found = self._memo[name] = self.of(fragment.selection_set)
-        self._visiting.discard(name)
-        return found
 
 
 class QueryShape(ValidationRule):
