@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
 
-from adapters.model import ISO, MarketRun, PriceRecord
+from adapters.model import ISO, MarketRun, PriceRecord, Window
 
 DASHBOARD_NODES = [
     "PJM:51288", "PJM:51217", "PJM:51287", "PJM:4669664", "PJM:35010337",
@@ -81,4 +81,11 @@ def floor_long(records: list[PriceRecord], *, typed: bool) -> bytes:
 
 
 def dashboard_day() -> date:
-    return date(2025, 7, 1)
+    """A day some weeks back: published and verified everywhere, inside every ISO's live window
+    (older PJM 5-minute prices are archived and cost every pnode), and no DST day in any market."""
+    day = datetime.now(UTC).date() - timedelta(days=40)
+    while any(
+        Window.days(day, 1, tz).end - Window.days(day, 1, tz).start != timedelta(hours=24) for tz in TIMEZONES.values()
+    ):
+        day -= timedelta(days=1)
+    return day

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from adapters.model import ISO, Window
+from adapters.model import ISO
+from bench.workloads import dashboard_day
 
 from .sandbox_app import Stack
 
@@ -89,16 +89,6 @@ async def test_fall_back_day_has_25_hours_everywhere() -> None:
         assert sum(1 for s in starts if s.hour == 1) == 2
 
 
-def recent_ordinary_day() -> date:
-    """A day some weeks back: published and verified everywhere, inside every live window, and no
-    DST day in any of the four markets."""
-    day = datetime.now(UTC).date() - timedelta(days=40)
-    zones = [ZoneInfo(z) for z in ("America/New_York", "America/Chicago", "America/Los_Angeles")]
-    while any(Window.days(day, 1, tz).end - Window.days(day, 1, tz).start != timedelta(hours=24) for tz in zones):
-        day -= timedelta(days=1)
-    return day
-
-
 async def test_twenty_nodes_two_runs_is_one_request_per_iso_and_run() -> None:
     stack = Stack()
     ids = [node_id for ids in FIVE_PER_ISO.values() for node_id in ids]
@@ -106,7 +96,7 @@ async def test_twenty_nodes_two_runs_is_one_request_per_iso_and_run() -> None:
         """query($ids: [ID!]!, $date: Date!) { nodes(ids: $ids) { id
              da: prices(run: DAY_AHEAD_HOURLY, date: $date) { start lmp }
              rt: prices(run: REAL_TIME_5_MIN, date: $date) { start lmp } } }""",
-        {"ids": ids, "date": recent_ordinary_day().isoformat()},
+        {"ids": ids, "date": dashboard_day().isoformat()},
     )
     assert errors(body) == []
     nodes = body["data"]["nodes"]  # type: ignore[index]
