@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from operator import attrgetter
 from typing import Any, Protocol
 
@@ -230,7 +231,7 @@ class Pipeline:
             )
         parts = await asyncio.gather(*(self._piece(feed, piece) for piece in pieces))
         window, wanted = ask.window, set(ask.codes)
-        joined: Groups = {}
+        found: dict[Hashable, list[list[Any]]] = {}
         for part in parts:
             for group, records in part.items():
                 if wanted and group not in wanted:
@@ -239,10 +240,8 @@ class Pipeline:
                     lo = bisect_left(records, window.start, key=_START)
                     records = records[lo : bisect_left(records, window.end, lo, key=_START)]
                 if records:
-                    joined.setdefault(group, []).extend(records)
-        if len(parts) > 1:
-            joined = {group: ordered_unique(records) for group, records in joined.items()}
-        return joined
+                    found.setdefault(group, []).append(records)
+        return {group: _joined(pieces) for group, pieces in found.items()}
 
     async def _piece(self, feed: Feed[Any], piece: Piece) -> Groups:
         async def fill() -> Groups:
@@ -258,6 +257,15 @@ class Pipeline:
         except NotPublished:
             return {}
         return groups
+
+
+def _joined(pieces: list[list[Any]]) -> list[Any]:
+    """Pieces' records (each ordered and unique) joined in order: concatenated where each piece
+    starts after the one before ends, the common case; ordered and deduplicated where pieces
+    overlap at a seam."""
+    if all(order(a[-1]) < order(b[0]) for a, b in pairwise(pieces)):
+        return [record for piece in pieces for record in piece]
+    return ordered_unique([record for piece in pieces for record in piece])
 
 
 def _grouped(records: Sequence[Any]) -> Groups:
