@@ -53,6 +53,8 @@ def _secret(name: str) -> Secret:
 class Settings:
     sandbox: bool = False
     cache_ttl: float = 300.0  # seconds normalized records stay cached
+    cache_bytes: int = 1 << 30  # estimated bytes of records each ISO's cache may hold
+    stale_after: float = 5.0  # seconds to wait on a hanging ISO before serving its older data
     http_timeout: float = 30.0
     retries: int = 4
     sandbox_latency: float = 0.0  # seconds each sandbox upstream response is held back
@@ -78,6 +80,8 @@ class Settings:
         bounds = (
             ("retries", "GRIDQL_RETRIES", 1, True),
             ("cache_ttl", "GRIDQL_CACHE_TTL", 0, True),
+            ("cache_bytes", "GRIDQL_CACHE_BYTES", 0, False),
+            ("stale_after", "GRIDQL_STALE_AFTER", 0, True),
             ("http_timeout", "GRIDQL_HTTP_TIMEOUT", 0, False),
             ("sandbox_latency", "GRIDQL_SANDBOX_LATENCY", 0, True),
             ("max_cost", "GRIDQL_MAX_COST", 0, False),
@@ -100,6 +104,8 @@ class Settings:
         values: dict[str, object] = {
             "sandbox": _flag(env.get("GRIDQL_SANDBOX", "")),
             "cache_ttl": float(env.get("GRIDQL_CACHE_TTL", "300")),
+            "cache_bytes": int(env.get("GRIDQL_CACHE_BYTES", str(1 << 30))),
+            "stale_after": float(env.get("GRIDQL_STALE_AFTER", "5")),
             "http_timeout": float(env.get("GRIDQL_HTTP_TIMEOUT", "30")),
             "retries": int(env.get("GRIDQL_RETRIES", "4")),
             "sandbox_latency": float(env.get("GRIDQL_SANDBOX_LATENCY", "0")),

@@ -392,7 +392,7 @@ class Declaration:
             self.fixed_nodes,
             Catalog(iso, self.feeds),
             self.source(upstream, settings),
-            RecordCache(iso, ttl=settings.cache_ttl),
+            RecordCache(iso, ttl=settings.cache_ttl, max_bytes=settings.cache_bytes, stale_after=settings.stale_after),
             clock=clock or _now,
             deadline=settings.request_deadline,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -256,3 +257,58 @@ async def test_credentials_follow_a_redirect_on_their_host_only() -> None:
         "https://cdn.elsewhere.example/feed.csv",
     ]
     assert [r.headers.get("Ocp-Apim-Subscription-Key") for r in seen] == ["s3cret-key", "s3cret-key", None]
+
+
+# --- the record cache: bounded by bytes, and never waiting long on a hanging ISO --------------------
+
+
+def _records(n: int) -> dict[str, list[int]]:
+    return {"node": list(range(n))}  # the size estimate counts records, whatever they are
+
+
+async def test_the_cache_is_bounded_by_bytes_not_entries() -> None:
+    from adapters.cache import RECORD_BYTES
+
+    cache = RecordCache(ISO.NYISO, ttl=60, max_bytes=2 * (256 + 100 * RECORD_BYTES) + 1)
+    fetched: list[str] = []
+
+    async def fetch(key: str, n: int) -> dict[str, list[int]]:
+        fetched.append(key)
+        return _records(n)
+
+    for key in ("a", "b", "c"):  # three pieces of 100 records: only two fit
+        await cache.get(key, lambda key=key: fetch(key, 100))  # type: ignore[misc]
+    await cache.get("a", lambda: fetch("a", 100))
+    assert fetched == ["a", "b", "c", "a"]  # the oldest was evicted for the third
+    huge = await cache.get("huge", lambda: fetch("huge", 10_000))
+    assert len(huge["node"]) == 10_000  # larger than the whole bound: served
+    await cache.get("huge", lambda: fetch("huge", 10_000))
+    assert fetched.count("huge") == 2  # ... and never kept
+
+
+async def test_a_hanging_iso_gets_its_older_data_served_while_the_fetch_goes_on() -> None:
+    cache = RecordCache(ISO.NYISO, ttl=0.01, stale_ttl=60, stale_after=0.05)
+    await cache.get("k", _async_value(_records(1)))
+    await asyncio.sleep(0.02)  # past the TTL
+    release = asyncio.Event()
+
+    async def hanging() -> dict[str, list[int]]:
+        await release.wait()
+        return _records(2)
+
+    request = stats.RequestStats()
+    stats.current.set(request)
+    began = time.monotonic()
+    served = await cache.get("k", hanging)
+    assert served == _records(1) and time.monotonic() - began < 1.0
+    assert request.of(ISO.NYISO).stale_seconds is not None
+    release.set()
+    await asyncio.sleep(0.01)
+    assert await cache.get("k", hanging) == _records(2)  # the fetch finished and refreshed the cache
+
+
+def _async_value(value: dict[str, list[int]]) -> Callable[[], Any]:
+    async def fetch() -> dict[str, list[int]]:
+        return value
+
+    return fetch
