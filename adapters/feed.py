@@ -137,9 +137,6 @@ class Catalog:
         self.runs: tuple[MarketRun, ...] = tuple(self._prices)
         self.datasets: tuple[DatasetInfo, ...] = tuple(self._infos())
 
-    def named(self, name: str) -> Feed[Any]:
-        return next(f for f in self.feeds if f.name.lower() == name.lower())
-
     def prices(self, run: MarketRun) -> Feed[Any]:
         feed = self._prices.get(run)
         if feed is None:

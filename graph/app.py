@@ -209,8 +209,8 @@ BODY_TIMEOUT = 10.0  # seconds a client may take to send each part of its body
 
 
 async def read_body(scope: Scope, receive: Receive, settings: Settings) -> bytes | Response:
-    """The request body, counted as it streams (a chunked body has no Content-Length to refuse it
-    by), or the error answer for it: 413 past the size limit, 408 for a client that stalls, 400
+    """The request body, refused by its declared Content-Length or counted as it streams (a chunked
+    body declares none), or the error answer for it: 413 past the size limit, 408 for a client that stalls, 400
     for a body that is compressed, not UTF-8, not JSON or not a JSON object."""
     headers = {k.lower(): v for k, v in scope["headers"]}
     encoding = headers.get(b"content-encoding", b"identity").decode("latin-1").strip().lower()
@@ -218,6 +218,10 @@ async def read_body(scope: Scope, receive: Receive, settings: Settings) -> bytes
         return error_response(
             400, f"Content-Encoding {encoding} is not accepted: send the body uncompressed", "BAD_REQUEST"
         )
+    too_large = error_response(413, f"The request body is over {settings.max_body_bytes:,} bytes", "REQUEST_TOO_LARGE")
+    declared = headers.get(b"content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > settings.max_body_bytes):
+        return too_large  # refused before reading a byte
     chunks: list[bytes] = []
     size = 0
     more = True
@@ -231,9 +235,7 @@ async def read_body(scope: Scope, receive: Receive, settings: Settings) -> bytes
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > settings.max_body_bytes:
-            return error_response(
-                413, f"The request body is over {settings.max_body_bytes:,} bytes", "REQUEST_TOO_LARGE"
-            )
+            return too_large
         chunks.append(chunk)
         more = message.get("more_body", False)
     body = b"".join(chunks)
@@ -294,27 +296,6 @@ class ConcurrencyLimit:
             self.active -= 1
 
 
-class BodyLimit:
-    """Refuses a request body declared larger than `limit` bytes before anything reads it."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = dict(scope["headers"]).get(b"content-length", b"0")
-            if not declared.isdigit() or int(declared) > self.limit:
-                error = {
-                    "message": f"The request body is over {self.limit:,} bytes",
-                    "extensions": {"code": "REQUEST_TOO_LARGE"},
-                }
-                response = Response(orjson.dumps({"errors": [error]}), status_code=413, media_type="application/json")
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter] | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     adapters = adapters if adapters is not None else registry.build(settings)
@@ -341,10 +322,7 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         for adapter in adapters.values():
             await adapter.aclose()
 
-    middleware = [
-        Middleware(ConcurrencyLimit, limit=settings.max_concurrent),
-        Middleware(BodyLimit, limit=settings.max_body_bytes),
-    ]
+    middleware = [Middleware(ConcurrencyLimit, limit=settings.max_concurrent)]
     if settings.cors_origins:
         middleware.append(
             Middleware(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from adapters import caiso, ercot, nyiso, pjm
+from adapters.feed import Catalog
 from adapters.model import ISO, DatasetKind
 
 from .sandbox_app import Stack
@@ -25,16 +26,10 @@ def notices(body: dict[str, Any]) -> list[dict[str, Any]]:
 def dataset_cases() -> list[Any]:
     cases = []
     for iso, package in PACKAGES.items():
-        for info in package.DECLARATION.create(_settings()).datasets:
+        for info in Catalog(iso, package.FEEDS).datasets:
             run = info.runs[0].name if info.runs else None
             cases.append(pytest.param(iso, info.kind, run, id=f"{iso.value}:{info.kind.value}"))
     return cases
-
-
-def _settings() -> Any:
-    from adapters.config import Settings
-
-    return Settings(sandbox=True)
 
 
 @pytest.mark.parametrize(("iso", "kind", "run"), dataset_cases())
