@@ -32,6 +32,11 @@ class Adapter(Protocol):
         """
         ...
 
+    def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
+        """Records `prices(run, codes, window)` would read upstream (0 where unknown or cached):
+        what the query costs beyond the rows it returns."""
+        ...
+
     @property
     def datasets(self) -> Sequence[DatasetInfo]:
         """The market-wide datasets `series` serves."""
@@ -43,6 +48,10 @@ class Adapter(Protocol):
 
         Raises `UnsupportedDataset` for a kind (or run) not in `datasets`, `UpstreamError` on failure.
         """
+        ...
+
+    def series_reads(self, request: SeriesRequest) -> int:
+        """Records `series(request)` would read upstream (0 where unknown or cached)."""
         ...
 
     def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:

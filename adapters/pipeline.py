@@ -67,6 +67,9 @@ class Piece:
     # Upstream seconds fetching it takes at the ISO's documented pace (requests x spacing, pages
     # included): a plan over the request deadline is refused before anything is sent.
     seconds: float = field(default=0.0, compare=False)
+    # Records fetching it reads upstream (every node of a file, every vintage, pages included):
+    # what a query costs beyond what it returns. 0 where the source does not know.
+    rows: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,10 @@ class Pipeline:
         self.cache = cache
         self.deadline = deadline
 
+    def reads(self, feed: Feed[Any], ask: Ask) -> int:
+        """Records answering `ask` would read upstream: the planned pieces not already cached."""
+        return sum(p.rows for p in self.source.plan(feed, ask) if (feed.name, p) not in self.cache)
+
     async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
         """The feed's records for `ask`: validated, cached per piece, clipped and joined."""
         pieces = self.source.plan(feed, ask)
@@ -347,6 +354,15 @@ class FeedAdapter:
             return {}
         groups = await self.pipeline.run(feed, Ask(window, self.clock(), wanted))
         return {code: groups.get(code, []) for code in wanted}
+
+    def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
+        """Records node prices of `run` for `codes` would read upstream, planned and not cached."""
+        return self.pipeline.reads(self.catalog.prices(run), Ask(window, self.clock(), tuple(dict.fromkeys(codes))))
+
+    def series_reads(self, request: SeriesRequest) -> int:
+        """Records answering the dataset request would read upstream, planned and not cached."""
+        ask = Ask(request.window, self.clock(), published_before=request.published_before)
+        return sum(self.pipeline.reads(f, ask) for f in self.catalog.dataset(request.kind, request.run))
 
     async def series(self, request: SeriesRequest) -> Sequence[Any]:
         feeds = self.catalog.dataset(request.kind, request.run)

@@ -185,9 +185,10 @@ def _presented_key(request: Request | WebSocket) -> str | None:
 
 
 def _report(context: Context) -> dict[str, Any]:
-    cost: dict[str, Any] = {"estimated": context.cost, "limit": context.settings.max_cost}
-    if context.budget is not None:
-        cost["budgetRemaining"] = context.budget.remaining
+    meter = context.meter
+    cost: dict[str, Any] = {"estimated": meter.estimated, "readUpstream": meter.reads, "limit": meter.limit}
+    if meter.budget is not None:
+        cost["budgetRemaining"] = meter.budget.remaining
     return {
         "sandbox": context.settings.sandbox,
         "cost": cost,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from math import ceil
 
 from graphql import (
     ASTValidationRule,
@@ -21,11 +20,11 @@ from graphql import (
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
 from resolvers.context import Context
+from resolvers.meter import QUERY_TOO_EXPENSIVE, over_budget
 
 from .cost import estimate
 from .fragments import Fragments
 
-QUERY_TOO_EXPENSIVE = "QUERY_TOO_EXPENSIVE"
 MAX_DEPTH = 12
 MAX_ALIASES = 100
 MAX_TOKENS = 20_000
@@ -40,33 +39,21 @@ class CostLimit(SchemaExtension):
         context = execution.context
         if isinstance(context, Context) and execution.graphql_document is not None:
             schema = execution.schema._schema
-            context.cost = estimate(schema, execution.graphql_document, execution.operation_name, execution.variables)
-            limit = context.settings.max_cost
-            if context.cost > limit:
+            meter = context.meter
+            document, operation = execution.graphql_document, execution.operation_name
+            meter.estimated = estimate(schema, document, operation, execution.variables)
+            if meter.estimated > meter.limit:
                 raise GraphQLError(
-                    f"This query would cost about {context.cost:,} (nodes x intervals x fields; a typed "
-                    f"interval field weighs 10, a column value 1); the limit is {limit:,}. Ask "
+                    f"This query would cost about {meter.estimated:,} (nodes x intervals x fields; a typed "
+                    f"interval field weighs 10, a column value 1); the limit is {meter.limit:,}. Ask "
                     "for fewer nodes or days, or read long series as columns (priceSeries, Market.series).",
                     extensions={"code": QUERY_TOO_EXPENSIVE},
                 )
-            if context.budget is not None:
-                wait = context.budget.take(context.cost)
+            if meter.budget is not None:
+                wait = meter.budget.take(meter.estimated)
                 if wait is not None:
-                    raise GraphQLError(_over_budget(context.cost, wait), extensions=_throttled(wait))
+                    raise over_budget(meter.estimated, wait)
         yield
-
-
-def _over_budget(cost: int, wait: float) -> str:
-    if wait == float("inf"):
-        return f"This query would cost about {cost:,}, more than this key's whole budget per minute"
-    return f"This query would cost about {cost:,}, over what is left of this key's budget; retry in {ceil(wait)} s"
-
-
-def _throttled(wait: float) -> dict[str, object]:
-    extensions: dict[str, object] = {"code": "THROTTLED"}
-    if wait != float("inf"):
-        extensions["retryAfter"] = ceil(wait)
-    return extensions
 
 
 class Introspection(SchemaExtension):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from adapters import stats
 from adapters.base import Adapter
@@ -12,15 +12,7 @@ from adapters.config import Settings
 from adapters.model import ISO, MarketInfo
 
 from .loaders import Loaders
-
-
-class Budget(Protocol):
-    """A client's query-cost budget (graph.access.TokenBucket)."""
-
-    def take(self, amount: int) -> float | None: ...
-
-    @property
-    def remaining(self) -> int: ...
+from .meter import Budget, Meter
 
 
 @dataclass
@@ -28,9 +20,8 @@ class Context:
     adapters: Mapping[ISO, Adapter]
     settings: Settings
     loaders: Loaders
+    meter: Meter  # what the query costs: its estimate, then what it reads upstream
     client: str | None = None  # the API client's name, when keys are on
-    budget: Budget | None = None
-    cost: int = 0  # the estimate of this request's query, set before it runs
     notices: list[dict[str, Any]] = field(default_factory=list)  # why answers are empty or short
     stats: stats.RequestStats = field(default_factory=stats.RequestStats)
 
@@ -43,6 +34,7 @@ def build_context(
 ) -> Context:
     """Call inside the request's task: it binds the loaders to the running loop and the stats to
     the request's context."""
-    context = Context(adapters, settings, Loaders(adapters), client=client, budget=budget)
+    meter = Meter(settings.max_cost, budget)
+    context = Context(adapters, settings, Loaders(adapters, meter), meter, client=client)
     stats.current.set(context.stats)
     return context

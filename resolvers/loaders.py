@@ -17,6 +17,8 @@ from adapters import stats
 from adapters.base import Adapter
 from adapters.model import ISO, MarketRun, Node, PriceRecord, SeriesRequest, Window
 
+from .meter import Meter
+
 PriceKey = tuple[ISO, MarketRun, Window, str]
 Catalog = dict[str, Node]
 
@@ -65,9 +67,10 @@ class NodeLoader(DataLoader[tuple[ISO, str], Node | None]):
 
 
 class PriceLoader(DataLoader[PriceKey, list[PriceRecord]]):
-    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+    def __init__(self, adapters: Mapping[ISO, Adapter], meter: Meter) -> None:
         super().__init__()
         self.adapters = adapters
+        self.meter = meter
 
     async def batch_load_fn(  # type: ignore[override]
         self, keys: Sequence[PriceKey]
@@ -79,8 +82,10 @@ class PriceLoader(DataLoader[PriceKey, list[PriceRecord]]):
                 codes.append(code)
 
         async def one(iso: ISO, run: MarketRun, window: Window, codes: list[str]) -> dict[str, list[PriceRecord]]:
+            adapter = self.adapters[iso]
+            self.meter.charge(iso, adapter.reads(run, codes, window), f"{run.name} prices at {len(codes)} node(s)")
             with stats.timed(iso):
-                return await self.adapters[iso].prices(run, codes, window)
+                return await adapter.prices(run, codes, window)
 
         group_keys = list(groups)
         outcomes = await asyncio.gather(*(one(*group, groups[group]) for group in group_keys), return_exceptions=True)
@@ -95,23 +100,26 @@ class PriceLoader(DataLoader[PriceKey, list[PriceRecord]]):
 class SeriesLoader(DataLoader[tuple[ISO, SeriesRequest], Sequence[Any]]):
     """(ISO, dataset request) -> records; the same dataset asked twice in one query is fetched once."""
 
-    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+    def __init__(self, adapters: Mapping[ISO, Adapter], meter: Meter) -> None:
         super().__init__()
         self.adapters = adapters
+        self.meter = meter
 
     async def batch_load_fn(  # type: ignore[override]
         self, keys: Sequence[tuple[ISO, SeriesRequest]]
     ) -> list[Sequence[Any] | BaseException]:
         async def one(iso: ISO, request: SeriesRequest) -> Sequence[Any]:
+            adapter = self.adapters[iso]
+            self.meter.charge(iso, adapter.series_reads(request), request.kind.value)
             with stats.timed(iso):
-                return await self.adapters[iso].series(request)
+                return await adapter.series(request)
 
         return await asyncio.gather(*(one(iso, request) for iso, request in keys), return_exceptions=True)
 
 
 class Loaders:
-    def __init__(self, adapters: Mapping[ISO, Adapter]) -> None:
+    def __init__(self, adapters: Mapping[ISO, Adapter], meter: Meter) -> None:
         self.catalog = CatalogLoader(adapters)
         self.node = NodeLoader(adapters, self.catalog)
-        self.prices = PriceLoader(adapters)
-        self.series = SeriesLoader(adapters)
+        self.prices = PriceLoader(adapters, meter)
+        self.series = SeriesLoader(adapters, meter)

@@ -54,7 +54,7 @@ async def test_a_budget_throttles_with_a_retry_time(tmp_path: Path) -> None:
     big = '{ node(id: "NYISO:61761") { priceSeries(run: REAL_TIME_5_MIN, date: "2025-07-01") { lmp } } }'
     _, body = await post(stack, key, big)  # 288 > the whole budget: no retry time helps
     [error] = body["errors"]  # type: ignore[misc]
-    assert error["extensions"] == {"code": "THROTTLED"} and "whole budget" in error["message"]
+    assert error["extensions"] == {"code": "OVER_BUDGET"} and "whole budget" in error["message"]
 
 
 def test_keys_add_prints_the_key_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

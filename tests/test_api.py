@@ -245,7 +245,7 @@ async def test_an_expensive_query_is_refused_before_it_runs() -> None:
     assert error["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     assert "the limit is 2,000,000" in error["message"]
     # 20 nodes x (31 days x 288 intervals x 6 fields, typed: x10, + id iso name type)
-    assert gridql(body)["cost"] == {"estimated": 20 * (31 * 288 * 6 * 10 + 4), "limit": 2_000_000}
+    assert gridql(body)["cost"] == {"estimated": 20 * (31 * 288 * 6 * 10 + 4), "readUpstream": 0, "limit": 2_000_000}
     assert sum(stack.counts.values()) == 0  # refused before any upstream request
 
 
