@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -13,6 +12,7 @@ from resolvers import nodes as node_resolvers
 
 from . import limits
 from .columns import SCALARS
+from .documents import DocumentCache
 from .types import Info, Market, Node
 
 
@@ -45,9 +45,8 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     config=StrawberryConfig(scalar_map=SCALARS),
-    # A dashboard sends the same few documents over and over: parse and validate each once.
-    # The rules go in before validation runs (and is cached).
-    extensions=[lambda: ParserCache(maxsize=256), *limits.EXTENSIONS, lambda: ValidationCache(maxsize=256)],
+    # The limits' rules go in before validation runs (and is cached).
+    extensions=[*limits.EXTENSIONS, DocumentCache],
 )
 
 

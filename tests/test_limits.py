@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from graph import documents
+
 from .sandbox_app import Stack
 from .test_api import errors
 
@@ -79,3 +81,22 @@ async def test_aliases_are_counted_as_the_fragments_expand() -> None:
     body = await Stack().query("{ market(iso: PJM) { ...A0 } } " + " ".join(fragments))
     (error,) = errors(body)
     assert error["message"] == "2048 aliases found. Allowed: 100"
+
+
+async def test_parsed_documents_are_kept_by_bytes_and_long_ones_not_at_all() -> None:
+    stack = Stack()
+    padding = "#" + "x" * 200_000 + "\n"  # a 200 kB comment: no tokens, all text
+    before = documents.cached_bytes()
+    for i in range(5):
+        body = await stack.query(f"{padding}{{ a{i}: markets {{ iso }} }}")
+        assert errors(body) == [] and len(body["data"]["a" + str(i)]) == 4  # type: ignore[index]
+    assert documents.cached_bytes() == before  # answered, parsed each time, never kept
+    small = "{ b: markets { iso } }"
+    await stack.query(small)
+    await stack.query(small)
+    assert documents.cached_bytes() == before + documents.AST_BYTES_PER_CHAR * len(small)
+    just_cached = "#" + "y" * (documents.MAX_CACHED_TEXT - 100) + "\n"
+    for i in range(30):  # each about 3 MB parsed: 90 MB asked to be kept
+        body = await stack.query(just_cached + f"{{ c{i}: markets {{ iso }} }}")
+        assert errors(body) == []
+    assert documents.MAX_BYTES // 2 < documents.cached_bytes() <= documents.MAX_BYTES
