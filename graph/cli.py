@@ -32,6 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .access import KeyFileError
     from .app import create_app
+    from .server import HeaderDeadline
 
     overrides: dict[str, object] = {}
     if args.sandbox:
@@ -61,7 +62,8 @@ def _serve(args: argparse.Namespace) -> int:
     sock = _listen(args.host, args.port)
     mode = "sandbox (offline, generated data)" if settings.sandbox else "live"
     print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql", file=sys.stderr)
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level))
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, http=HeaderDeadline)
+    server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C is how a foreground server is stopped

@@ -4,9 +4,14 @@ a JSON 400, no schema leaked through suggestions, and a clear 503 past the concu
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
+import uvicorn
+
+from graph.server import HeaderDeadline
 
 from .sandbox_app import Stack
 
@@ -68,3 +73,54 @@ async def test_past_the_concurrency_limit_a_request_gets_503_overloaded() -> Non
         assert (await first).status_code == 200
     assert second.status_code == 503 and second.headers["retry-after"] == "1"
     assert second.json()["errors"][0]["extensions"]["code"] == "OVERLOADED"
+
+
+class _Quick(HeaderDeadline):
+    header_timeout = 0.3
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, int]]:
+    """The sandbox app behind uvicorn with gridql's protocol, on a free local port."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    config = uvicorn.Config(Stack().app, http=_Quick, log_level="error", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield sock.getsockname()[:2]
+    server.should_exit = True
+    await task
+    sock.close()
+
+
+async def _answer(reader: asyncio.StreamReader) -> bytes:
+    return await asyncio.wait_for(reader.read(), timeout=5)  # until the server closes
+
+
+async def test_a_silent_connection_is_closed_with_408(served: tuple[str, int]) -> None:
+    reader, writer = await asyncio.open_connection(*served)
+    answer = await _answer(reader)
+    assert answer.startswith(b"HTTP/1.1 408 ") and b'"code":"BAD_REQUEST"' in answer
+    writer.close()
+
+
+async def test_headers_sent_a_byte_at_a_time_are_cut_off(served: tuple[str, int]) -> None:
+    reader, writer = await asyncio.open_connection(*served)
+    began = asyncio.get_running_loop().time()
+    answer = asyncio.create_task(reader.read(1024))  # returns as soon as the server says anything
+    for byte in b"POST /graphql HTTP/1.1\r\nhost: x\r\n" * 10:
+        if answer.done():
+            break
+        writer.write(bytes([byte]))
+        await asyncio.sleep(0.02)
+    assert (await asyncio.wait_for(answer, timeout=5)).startswith(b"HTTP/1.1 408 ")
+    assert asyncio.get_running_loop().time() - began < 2  # not the minutes a byte a second would take
+    writer.close()
+
+
+async def test_a_prompt_client_keeps_its_connection_between_requests(served: tuple[str, int]) -> None:
+    async with httpx.AsyncClient(base_url=f"http://{served[0]}:{served[1]}") as client:
+        for _ in range(2):  # one connection: the deadline is re-armed after each response
+            response = await client.post("/graphql", json={"query": "{ markets { iso } }"})
+            assert response.status_code == 200 and len(response.json()["data"]["markets"]) == 4
