@@ -77,6 +77,15 @@ class Feed(Generic[Q]):
     earliest: date | None = None  # the first operating day the ISO published it, where known
     # The ISO's own labels a filter may name, by record field ("area", "fuel", "product", ...).
     labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The file stamps the repeated fall-back hour twice in local time with nothing telling the two
+    # apart: the parser places rows by their order (`timeutil.FoldByOrder`), and answers say so.
+    folds_by_order: bool = False
+
+
+FOLDED_BY_ORDER = (
+    "the ISO's file stamps the repeated fall-back hour twice in local time without an offset: gridql places "
+    "those rows in file order, the first of each pair in daylight time and the second in standard time"
+)
 
 
 def coverage(feeds: Sequence[Feed[Any]], tz: ZoneInfo, now: datetime) -> Coverage:
@@ -91,6 +100,7 @@ def coverage(feeds: Sequence[Feed[Any]], tz: ZoneInfo, now: datetime) -> Coverag
         retention=max(r for r in retentions if r is not None) if all(retentions) else None,
         cadence=min(f.cadence for f in feeds),
         delay=delay,
+        repeated_hour=FOLDED_BY_ORDER if any(f.folds_by_order for f in feeds) else None,
     )
 
 

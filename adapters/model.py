@@ -164,6 +164,9 @@ class Coverage:
     retention: timedelta | None  # how far back the upstream keeps it; None: no documented limit
     cadence: timedelta  # how often it publishes
     delay: timedelta  # typical time from an interval's start to its publication; negative: ahead
+    # How rows of the repeated fall-back hour are placed where the ISO's file does not say which of
+    # the two hours a row is; None where every row says (UTC stamps, offsets, a DST flag).
+    repeated_hour: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -67,3 +67,28 @@ class FoldByOrder:
             fold = 0
         self._last[series] = naive
         return self._folded[(naive, fold)]
+
+
+def repeated_hours(tz: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The UTC spans of the repeated wall-clock hours (fall-back days) of `tz` in [start, end)."""
+    spans: list[tuple[datetime, datetime]] = []
+    # From the noon before `start`: a clock goes back between one day's noon and the next's.
+    day = start.astimezone(tz).replace(hour=12, minute=0, second=0, microsecond=0, tzinfo=None) - timedelta(days=1)
+    last = end.astimezone(tz).replace(tzinfo=None)
+    while day <= last:
+        # A day's offset at noon against the next day's: standard time has a smaller offset.
+        today, tomorrow = day.replace(tzinfo=tz), (day + timedelta(days=1)).replace(tzinfo=tz)
+        shift = today.utcoffset() - tomorrow.utcoffset()  # type: ignore[operator]
+        if shift > timedelta(0):
+            noon = today.astimezone(UTC)
+            # US clocks go back on the hour: the first UTC hour after noon on the standard offset.
+            back = next(
+                noon + timedelta(hours=h)
+                for h in range(1, 25)
+                if (noon + timedelta(hours=h)).astimezone(tz).utcoffset() != today.utcoffset()
+            )
+            span = (back - shift, back + shift)
+            if span[0] < end and span[1] > start:
+                spans.append(span)
+        day += timedelta(days=1)
+    return spans

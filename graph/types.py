@@ -167,6 +167,10 @@ class Coverage:
         description="Typical time from an interval's start to its publication; negative (`-P1D`) for what is "
         "published ahead, such as day-ahead prices and forecasts"
     )
+    repeated_hour: str | None = strawberry.field(
+        description="How rows of the repeated hour of a fall-back day are placed where the ISO's file does not "
+        "say which of the two hours a row is; null where every row says (UTC stamps, an offset, a DST flag)"
+    )
 
     @classmethod
     def of(cls, coverage: model.Coverage, tz: ZoneInfo) -> Coverage:
@@ -176,6 +180,7 @@ class Coverage:
             retention=None if coverage.retention is None else duration(coverage.retention),
             cadence=duration(coverage.cadence),
             delay=duration(coverage.delay),
+            repeated_hour=coverage.repeated_hour,
         )
 
 

@@ -7,18 +7,25 @@ ISO serves (`Coverage`: its retention, publication delay and cadence) and what c
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from adapters.model import ISO, Coverage, Window
+from adapters.timeutil import repeated_hours
 
 from .context import Context
+
+_START = attrgetter("start")
 
 NOT_YET_PUBLISHED = "NOT_YET_PUBLISHED"  # a future or not-yet-posted interval
 OUTSIDE_RETENTION = "OUTSIDE_RETENTION"  # older than the upstream keeps
 NO_DATA = "NO_DATA"  # the ISO answered and had none
 PARTIAL = "PARTIAL"  # rows for part of the window only, for none of the reasons above
+REPEATED_HOUR_BY_ORDER = "REPEATED_HOUR_BY_ORDER"  # rows of a repeated hour the file does not tell apart
 
 
 def explain(
@@ -34,12 +41,23 @@ def explain(
 ) -> None:
     """Add a notice when `records` leave part of `window` unexplained. `sparse`: the dataset has
     rows only where something happened (binding constraints), so gaps are not notable."""
-    found = _reason(what, window, records, coverage, sparse)
-    if found is not None:
-        code, message = found
+    found = [_reason(what, window, records, coverage, sparse)]
+    if coverage.repeated_hour is not None and records:
+        found.append(_repeated_hour(context.market(iso).tz, records, coverage.repeated_hour))
+    for code, message in filter(None, found):
         context.notices.append(
             {"iso": iso.value, "path": list(path), "code": code, "message": f"{iso.value} {what}: {message}"}
         )
+
+
+def _repeated_hour(tz: ZoneInfo, records: Sequence[Any], how: str) -> tuple[str, str] | None:
+    """Records are ordered by start: a bisection per fall-back day finds whether any is in its
+    repeated hour."""
+    for lo, hi in repeated_hours(tz, records[0].start, records[-1].end):
+        first = bisect_left(records, lo, key=_START)
+        if first < len(records) and records[first].start < hi:
+            return REPEATED_HOUR_BY_ORDER, f"{_at(lo)} - {_at(hi)} is the repeated hour: {how}"
+    return None
 
 
 def _reason(

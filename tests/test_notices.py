@@ -119,3 +119,28 @@ async def test_the_issues_questions_answer_rows_or_say_why(query: str) -> None:
     assert errors(body) == []
     rows = next(iter(body["data"]["market"].values()))  # type: ignore[union-attr,index]
     assert rows or [n["code"] for n in notices(body)] in (["OUTSIDE_RETENTION"], ["NO_DATA"])
+
+
+async def test_an_answer_says_how_it_placed_a_repeated_hour_the_file_does_not_tell_apart() -> None:
+    stack = Stack()
+    query = (
+        '{ nyiso: node(id: "NYISO:61757") { prices(run: REAL_TIME_5_MIN, date: "2025-11-02") { start } } '
+        'pjm: node(id: "PJM:51288") { prices(run: DAY_AHEAD_HOURLY, date: "2025-11-02") { start } } '
+        "market(iso: NYISO) { datasets { name coverage { repeatedHour } } } }"
+    )
+    body = await stack.query(query)
+    assert errors(body) == []
+    assert len(body["data"]["nyiso"]["prices"]) == 300  # type: ignore[index]  # 25 hours
+    (notice,) = notices(body)  # NYISO's LBMP file has no offset; PJM's rows carry UTC stamps
+    assert notice["code"] == "REPEATED_HOUR_BY_ORDER" and notice["path"] == ["nyiso", "prices"]
+    assert "2025-11-02T05:00:00Z - 2025-11-02T07:00:00Z is the repeated hour" in notice["message"]
+    assert "in file order" in notice["message"]
+    placed = {d["name"]: d["coverage"]["repeatedHour"] for d in body["data"]["market"]["datasets"]}  # type: ignore[index]
+    assert placed["loadForecast"] is not None and placed["fuelMix"] is None  # rtfuelmix has a Time Zone column
+
+
+async def test_a_day_without_a_repeated_hour_has_no_such_notice() -> None:
+    body = await Stack().query(
+        '{ node(id: "NYISO:61757") { prices(run: REAL_TIME_5_MIN, date: "2025-11-03") { start } } }'
+    )
+    assert errors(body) == [] and notices(body) == []

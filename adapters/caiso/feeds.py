@@ -142,6 +142,7 @@ def _feed(
     retention: timedelta | None = OASIS_RETENTION,
     earliest: date | None = None,
     labels: Mapping[str, tuple[str, ...]] | None = None,
+    folds_by_order: bool = False,
 ) -> Feed[Query]:
     return Feed(
         ISO.CAISO,
@@ -157,6 +158,7 @@ def _feed(
         delay,
         earliest,
         labels or {},
+        folds_by_order,
     )
 
 
@@ -298,6 +300,7 @@ FEEDS: tuple[Feed[Query], ...] = (
         # re-verified here).
         earliest=date(2018, 4, 10),
         labels={"fuel": files.FUELS},
+        folds_by_order=True,  # Pacific wall-clock times only
     ),
     _feed(
         "PRC_AS",

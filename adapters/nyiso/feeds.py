@@ -132,6 +132,7 @@ def _prices(
         retention=None,
         delay=delay,
         earliest=EARLIEST_LBMP,
+        folds_by_order=True,  # LBMP files have no `Time Zone` column
     )
 
 
@@ -148,6 +149,7 @@ def _mis(
     labels: Mapping[str, tuple[str, ...]],
     earliest: date | None = None,
     horizon_days: int = 0,
+    folds_by_order: bool = False,
 ) -> Feed[Mis]:
     return Feed(
         ISO.NYISO,
@@ -163,6 +165,7 @@ def _mis(
         delay=delay,
         earliest=earliest,
         labels=labels,
+        folds_by_order=folds_by_order,
     )
 
 
@@ -239,6 +242,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         delay=-6 * DAY,
         labels={"area": AREA_LABELS},
         horizon_days=6,
+        folds_by_order=True,  # no `Time Zone` column
     ),
     _mis(
         "rtfuelmix",
@@ -283,6 +287,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         FIVE_MINUTES,
         delay=FIVE_MINUTES,
         labels={"interface": INTERFACES},
+        folds_by_order=True,  # no `Time Zone` column
     ),
     _mis(
         "LimitingConstraints",
