@@ -67,6 +67,9 @@ class Settings:
     graphiql: bool = True
     introspection: bool = True
     cors_origins: tuple[str, ...] = ()
+    # Where fetched records are kept (adapters/archive): a SQLite file, ":memory:" for a store that
+    # starts empty each run, or None for a pure pass-through.
+    archive: str | None = None
     # Live request spacing per ISO, seconds, where an account's limits differ from the default
     # (a PJM member key allows far more than a non-member one).
     min_intervals: dict[ISO, float] = field(default_factory=dict)
@@ -129,4 +132,19 @@ class Settings:
             "ercot_password": _secret("GRIDQL_ERCOT_PASSWORD"),
         }
         values.update(overrides)
+        values["archive"] = _archive(env.get("GRIDQL_ARCHIVE", ""), sandbox=bool(values["sandbox"]))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _archive(value: str, *, sandbox: bool) -> str | None:
+    """GRIDQL_ARCHIVE: "off" for none; unset, the user's data directory when live and a temporary
+    store in the sandbox (so a sandbox run is reproducible); else the SQLite file it names."""
+    value = value.strip()
+    if value.lower() == "off":
+        return None
+    if value:
+        return value
+    if sandbox:
+        return ":memory:"
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data, "gridql", "archive.sqlite")

@@ -80,6 +80,9 @@ class Feed(Generic[Q]):
     # The file stamps the repeated fall-back hour twice in local time with nothing telling the two
     # apart: the parser places rows by their order (`timeutil.FoldByOrder`), and answers say so.
     folds_by_order: bool = False
+    # How long after an operating day the ISO may still revise it (corrections, verification):
+    # past it the archive holds the day as settled and never fetches it again.
+    revisions: timedelta = timedelta(days=7)
 
 
 FOLDED_BY_ORDER = (

@@ -19,17 +19,19 @@ archives). Everything else is here, once, for all 62 feeds:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from operator import attrgetter
 from typing import Any, Protocol
 
 import httpx
 
+from .archive import Archive, SQLiteStore, day_window, operating_days, series_of
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
@@ -217,17 +219,68 @@ async def _off_loop(parser: Parser, body: bytes) -> list[Any]:
 
 
 class Pipeline:
-    def __init__(self, source: Source, cache: RecordCache, deadline: float) -> None:
+    def __init__(self, source: Source, cache: RecordCache, deadline: float, archive: Archive | None = None) -> None:
         self.source = source
         self.cache = cache
         self.deadline = deadline
+        self.archive = archive
 
     def reads(self, feed: Feed[Any], ask: Ask) -> int:
-        """Records answering `ask` would read upstream: the planned pieces not already cached."""
-        return sum(p.rows for p in self.source.plan(feed, ask) if (feed.name, p) not in self.cache)
+        """Records answering `ask` would read upstream: the planned pieces neither cached nor archived."""
+        _, rest = self._split(feed, ask)
+        if rest is None:
+            return 0
+        return sum(p.rows for p in self.source.plan(feed, rest) if (feed.name, p) not in self.cache)
+
+    def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
+        """The days the archive answers `ask` for (None: the archive is not asked: there is none,
+        or the record cache holds it all), and what is left to fetch (None: nothing)."""
+        archive, window = self.archive, ask.window
+        if archive is None or window is None or feed.interval is None or self._cached(feed, ask):
+            return None, ask
+        series = ask.codes or ("",)
+        days = operating_days(window, archive.tz)
+        held = archive.answerable(feed, series, days, ask.now)
+        missing = [day for day in days if any((name, day) not in held for name in series)]
+        if not missing:
+            return days, None
+        span = day_window(missing[0], missing[-1], archive.tz)
+        rest = Window(max(window.start, span.start), min(window.end, span.end))
+        return [day for day in days if day < missing[0] or day > missing[-1]], dataclasses.replace(ask, window=rest)
 
     async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
-        """The feed's records for `ask`: validated, cached per piece, clipped and joined."""
+        """The feed's records for `ask`: validated, cached per piece, archived per day, clipped and joined."""
+        archive = self.archive
+        held, rest = self._split(feed, ask)  # metadata only: a quick indexed read
+        if archive is None or held is None:
+            return await self._fetched(feed, ask)
+        found: dict[Hashable, list[list[Any]]] = {}
+        for (name, _), records in (await archive.read(feed, ask.codes or ("",), held)).items():
+            records = _clipped(records, ask.window) if ask.window is not None else records
+            if records:
+                found.setdefault(name if ask.codes else None, []).append(records)
+        if rest is not None:
+            fetched = await self._fetched(feed, rest)
+            await self._keep_empty(feed, rest, fetched)
+            for group, records in fetched.items():
+                found.setdefault(group, []).append(records)
+        return {group: _joined(sorted(parts, key=lambda part: part[0].start)) for group, parts in found.items()}
+
+    async def _keep_empty(self, feed: Feed[Any], ask: Ask, fetched: Groups) -> None:
+        """The asked (series, day)s the ISO answered with no rows: archived as such once settled."""
+        archive = self.archive
+        if archive is None or ask.window is None:
+            return
+        answered = {(series_of(r), r.start.astimezone(archive.tz).date()) for g in fetched.values() for r in g}
+        days = operating_days(ask.window, archive.tz)
+        empty = [(name, day) for day in days for name in ask.codes or ("",) if (name, day) not in answered]
+        await archive.keep_empty(feed, empty, ask.now)
+
+    def _cached(self, feed: Feed[Any], ask: Ask) -> bool:
+        """Every piece the window needs is in the record cache: the archive has nothing to add."""
+        return all((feed.name, piece) in self.cache for piece in self.source.plan(feed, ask))
+
+    async def _fetched(self, feed: Feed[Any], ask: Ask) -> Groups:
         pieces = self.source.plan(feed, ask)
         upstream = sum(p.seconds for p in pieces if (feed.name, p) not in self.cache)
         if upstream > self.deadline:
@@ -236,7 +289,7 @@ class Pipeline:
                 f"{feed.name}: this window takes about {upstream:.0f} s of upstream requests at the ISO's "
                 f"documented pace, over the {self.deadline:.0f} s request deadline; ask for fewer days or nodes",
             )
-        parts = await asyncio.gather(*(self._piece(feed, piece) for piece in pieces))
+        parts = await asyncio.gather(*(self._piece(feed, piece, ask.now) for piece in pieces))
         window, wanted = ask.window, set(ask.codes)
         found: dict[Hashable, list[list[Any]]] = {}
         for part in parts:
@@ -244,19 +297,20 @@ class Pipeline:
                 if wanted and group not in wanted:
                     continue
                 if window is not None:
-                    lo = bisect_left(records, window.start, key=_START)
-                    records = records[lo : bisect_left(records, window.end, lo, key=_START)]
+                    records = _clipped(records, window)
                 if records:
                     found.setdefault(group, []).append(records)
         return {group: _joined(pieces) for group, pieces in found.items()}
 
-    async def _piece(self, feed: Feed[Any], piece: Piece) -> Groups:
+    async def _piece(self, feed: Feed[Any], piece: Piece, now: datetime) -> Groups:
         async def fill() -> Groups:
             async def parse(body: bytes, parser: Parser | None = None) -> list[Any]:
                 return await _off_loop(parser or feed.parse, body)
 
             records = await self.source.fetch(feed, piece, parse)
             validate(feed, piece, records)
+            if self.archive is not None and feed.interval is not None:
+                await self.archive.keep(feed, records, now)
             return _grouped(records)
 
         try:
@@ -264,6 +318,12 @@ class Pipeline:
         except NotPublished:
             return {}
         return groups
+
+
+def _clipped(records: list[Any], window: Window) -> list[Any]:
+    """The records (ordered by start) starting inside the window: two bisections."""
+    lo = bisect_left(records, window.start, key=_START)
+    return records[lo : bisect_left(records, window.end, lo, key=_START)]
 
 
 def _joined(pieces: list[list[Any]]) -> list[Any]:
@@ -305,13 +365,14 @@ class FeedAdapter:
         *,
         clock: Callable[[], datetime] = _now,
         deadline: float = 60.0,
+        archive: Archive | None = None,
     ) -> None:
         self.market = market
         self.fixed_nodes = tuple(fixed_nodes)
         self.catalog = catalog
         self.source = source
         self.clock = clock
-        self.pipeline = Pipeline(source, cache, deadline)
+        self.pipeline = Pipeline(source, cache, deadline, archive)
 
     @property
     def datasets(self) -> Sequence[DatasetInfo]:
@@ -324,6 +385,8 @@ class FeedAdapter:
     async def aclose(self) -> None:
         for upstream in self.upstreams:
             await upstream.aclose()
+        if self.pipeline.archive is not None:
+            self.pipeline.archive.store.close()
 
     def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:
         """What the ISO serves as of now: of a dataset (of one run, or of all its feeds with `run`
@@ -411,4 +474,5 @@ class Declaration:
             RecordCache(iso, ttl=settings.cache_ttl, max_bytes=settings.cache_bytes, stale_after=settings.stale_after),
             clock=clock or _now,
             deadline=settings.request_deadline,
+            archive=Archive(SQLiteStore(settings.archive), self.market.tz) if settings.archive else None,
         )

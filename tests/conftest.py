@@ -9,3 +9,6 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("GRIDQL_SAMPLES_DIR", REPO / "tests" / "recorded"))
 # Hand-made bodies in the ISOs' formats (error answers, edge cases): tests/fixtures/<iso>/.
 FIXTURES = REPO / "tests" / "fixtures"
+# Tests that read settings from the environment must not archive into the user's data directory;
+# the archive's own tests name their store.
+os.environ["GRIDQL_ARCHIVE"] = "off"

@@ -1,0 +1,164 @@
+"""The archive keeps what was fetched: a settled day is never fetched again, not even after a
+restart; a day still being revised is fetched again after its cadence; changes are revisions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters import nyiso, pjm, sandbox
+from adapters.archive import SQLiteStore, codec
+from adapters.config import Settings
+from adapters.model import (
+    ISO,
+    AncillaryPriceRecord,
+    CapacityPriceRecord,
+    ConstraintRecord,
+    FuelMixRecord,
+    InterfaceFlowRecord,
+    LoadForecastRecord,
+    LoadRecord,
+    MarketRun,
+    PriceRecord,
+    PriceVersion,
+    RenewableRecord,
+    TransmissionRightRecord,
+    Window,
+)
+from adapters.pipeline import FeedAdapter
+
+from .helpers import utc
+from .sandbox_app import Counting, Stack
+
+PRICES = '{ node(id: "NYISO:61757") { priceSeries(run: REAL_TIME_5_MIN, date: "2025-03-09", days: 2) { start lmp } } }'
+
+
+async def test_a_restart_asks_the_iso_nothing_it_already_answered(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive.sqlite")
+    first = Stack(archive=archive)
+    before = await first.query(PRICES)
+    assert sum(first.counts.values()) >= 1
+    again = Stack(archive=archive)  # a new process: new adapters, an empty record cache
+    after = await again.query(PRICES)
+    assert sum(again.counts.values()) == 0
+    assert after["data"] == before["data"]
+    assert len(after["data"]["node"]["priceSeries"]["lmp"]) == 23 * 12 + 24 * 12  # type: ignore[index]
+
+
+async def test_what_was_fetched_is_kept_and_only_what_the_archive_lacks_is_fetched(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive.sqlite")
+    end_of_march = PRICES.replace("2025-03-09", "2025-03-30")
+    await Stack(archive=archive).query(end_of_march)  # March's zip: every zone's every day, all kept
+    stack = Stack(archive=archive)
+    body = await stack.query(end_of_march.replace("days: 2", "days: 3"))
+    (url,) = stack.transports[nyiso.MARKET.iso].urls  # only April 1 was missing: April's zip
+    assert url.path.endswith("/realtime/20250401realtime_zone_csv.zip")
+    starts = body["data"]["node"]["priceSeries"]["start"]  # type: ignore[index]
+    assert len(starts) == 3 * 24 * 12 and starts == sorted(starts) and len(set(starts)) == len(starts)
+    elsewhere = await stack.query(PRICES.replace("61757", "61752"))  # another zone, March 9-10
+    assert sum(stack.counts.values()) == 1 and len(elsewhere["data"]["node"]["priceSeries"]["lmp"]) == 47 * 12  # type: ignore[index]
+
+
+def _adapter(package: Any, archive: str, now: list[datetime]) -> tuple[FeedAdapter, Counting]:
+    settings = sandbox.credentials(Settings(sandbox=True, archive=archive, cache_ttl=0))
+    counts: Counter[ISO] = Counter()
+    transport = Counting(
+        package.MARKET.iso, sandbox.transport(package.MARKET.iso, settings, clock=lambda: now[0]), counts
+    )
+    adapter = package.create(settings, transport=transport, clock=lambda: now[0], min_interval=0)
+    return adapter, transport
+
+
+async def test_a_day_still_revised_is_fetched_again_after_its_cadence_a_settled_one_never(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive.sqlite")
+    now = [utc(2025, 7, 2, 18)]
+    adapter, transport = _adapter(pjm, archive, now)
+    today = Window(utc(2025, 7, 2, 4), utc(2025, 7, 2, 16))  # this morning: unverified, still revised
+    settled = Window(utc(2025, 6, 1, 4), utc(2025, 6, 2, 4))  # a month ago: past the 7-day revision window
+    for window in (today, settled):
+        assert (await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["51288"], window))["51288"]
+    asked = len(transport.urls)
+    await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["51288"], today)  # within the cadence (1 h)
+    await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["51288"], settled)
+    assert len(transport.urls) == asked
+    now[0] += timedelta(hours=2)
+    await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["51288"], today)
+    await adapter.prices(MarketRun.REAL_TIME_HOURLY, ["51288"], settled)
+    assert len(transport.urls) > asked  # today again; the settled day is never asked again
+    assert all("2025-06" not in str(url) for url in transport.urls[asked:])
+    await adapter.aclose()
+
+
+async def test_a_settled_day_with_no_rows_is_stored_as_such(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive.sqlite")
+    now = [utc(2025, 7, 20)]
+    adapter, transport = _adapter(pjm, archive, now)
+    window = Window(utc(2025, 6, 1, 4), utc(2025, 6, 2, 4))
+    assert (await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["999999999"], window))["999999999"] == []
+    asked = len(transport.urls)
+    again, transport2 = _adapter(pjm, archive, now)
+    assert (await again.prices(MarketRun.DAY_AHEAD_HOURLY, ["999999999"], window))["999999999"] == []
+    assert asked >= 1 and transport2.urls == []
+    await adapter.aclose()
+    await again.aclose()
+
+
+def test_a_changed_day_is_a_new_revision_and_the_latest_is_read(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "archive.sqlite")
+    day = date(2025, 7, 1)
+    one = PriceRecord("A", utc(2025, 7, 1, 4), utc(2025, 7, 1, 5), 30.0, None, None, None, PriceVersion.PRELIMINARY)
+    two = PriceRecord("A", utc(2025, 7, 1, 4), utc(2025, 7, 1, 5), 31.5, 30.0, 1.0, 0.5, PriceVersion.VERIFIED)
+    store.write("rt", {("A", day): [one]}, utc(2025, 7, 1, 6), ())
+    store.write("rt", {("A", day): [one]}, utc(2025, 7, 1, 7), ())  # unchanged: no new revision
+    store.write("rt", {("A", day): [two]}, utc(2025, 7, 9), [day])
+    assert store.read("rt", ["A"], [day]) == {("A", day): [two]}
+    (mark,) = store.marks("rt", ["A"], [day]).values()
+    assert mark.revision == 2 and mark.settled and mark.fetched_at == utc(2025, 7, 9)
+    (extent,) = store.extents()
+    assert (extent.feed, extent.days, extent.revisions) == ("rt", 1, 2)
+
+
+T0, T1 = datetime(2025, 11, 2, 5, tzinfo=UTC), datetime(2025, 11, 2, 6, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        PriceRecord("N", T0, T1, 1.5, -2.25, None, 0.0, PriceVersion.CORRECTED, T1),
+        LoadRecord("NYISO", T0, T1, 15234.5),
+        LoadForecastRecord("WEST", T0, T1, 1800.0, T0 - timedelta(days=1), "7DA"),
+        FuelMixRecord("Wind", T0, T1, 300.25),
+        AncillaryPriceRecord("REGUP", None, T0, T1, 9.75),
+        ConstraintRecord("CENTRAL EAST", T0, T1, -45.5, None, 2100.0),
+        RenewableRecord("SOLAR", "WEST", T0, T1, 0.0, True, T0, "STPPF"),
+        InterfaceFlowRecord("MOSES SOUTH", T0, T1, -1200.5, 2650.0, None),
+        TransmissionRightRecord("2025 Annual", "51288", T0, T1, 12.0, "ONPEAK", "OBLIGATION"),
+        CapacityPriceRecord("2026/2027 BRA", "RTO", T0, T1, 329.17, "$/MW-day"),
+    ],
+    ids=lambda record: type(record).__name__,
+)
+def test_every_record_kind_reads_back_exactly(record: Any) -> None:
+    assert codec.decode(codec.encode([record, record])) == [record, record]
+    assert codec.decode(codec.encode([])) == []
+
+
+def test_a_corrupt_body_is_refused() -> None:
+    with pytest.raises(codec.CorruptBody):
+        codec.decode(b'{"kind": "PriceRecord", "columns": {"node": ["A"]}}')
+
+
+def test_the_archive_setting_defaults_to_the_data_directory_live_and_a_temporary_store_in_the_sandbox(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("GRIDQL_ARCHIVE")
+    assert Settings.from_env().archive == str(tmp_path / "gridql" / "archive.sqlite")
+    assert Settings.from_env(sandbox=True).archive == ":memory:"
+    monkeypatch.setenv("GRIDQL_ARCHIVE", "off")
+    assert Settings.from_env(sandbox=True).archive is None
+    monkeypatch.setenv("GRIDQL_ARCHIVE", str(tmp_path / "mine.sqlite"))
+    assert Settings.from_env().archive == str(tmp_path / "mine.sqlite")
