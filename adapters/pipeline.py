@@ -227,10 +227,17 @@ class Pipeline:
 
     def reads(self, feed: Feed[Any], ask: Ask) -> int:
         """Records answering `ask` would read upstream: the planned pieces neither cached nor archived."""
+        return sum(p.rows for p in self._unheld(feed, ask))
+
+    def upstream_seconds(self, feed: Feed[Any], ask: Ask) -> float:
+        """Upstream seconds answering `ask` takes at the ISO's pace, for what is neither cached nor archived."""
+        return sum(p.seconds for p in self._unheld(feed, ask))
+
+    def _unheld(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         _, rest = self._split(feed, ask)
         if rest is None:
-            return 0
-        return sum(p.rows for p in self.source.plan(feed, rest) if (feed.name, p) not in self.cache)
+            return []
+        return [p for p in self.source.plan(feed, rest) if (feed.name, p) not in self.cache]
 
     def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
         """The days the archive answers `ask` for (None: the archive is not asked: there is none,

@@ -26,6 +26,8 @@ from adapters.config import Settings
 from adapters.errors import UpstreamError
 from adapters.feed import Feed
 
+from . import archive_commands
+
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
@@ -259,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file", nargs="?", help="the body exactly as the ISO served it; - for stdin")
     parse.add_argument("--list", action="store_true", help="list the feeds")
     parse.set_defaults(run=_parse)
+    archive_commands.add_commands(commands)
 
     keys = commands.add_parser(
         "keys", help="manage client API keys (serve checks keys when GRIDQL_API_KEYS_FILE is set)"
@@ -296,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperatorError as exc:
         print(f"gridql: {exc}", file=sys.stderr)
         return exc.code
-    except KeyFileError as exc:
+    except (KeyFileError, archive_commands.CommandError) as exc:
         print(f"gridql: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from adapters import nyiso, pjm, sandbox
 from adapters.archive import SQLiteStore, codec
+from adapters.archive.backfill import backfill
 from adapters.config import Settings
 from adapters.model import (
     ISO,
@@ -30,6 +32,7 @@ from adapters.model import (
     Window,
 )
 from adapters.pipeline import FeedAdapter
+from graph.cli import main
 
 from .helpers import utc
 from .sandbox_app import Counting, Stack
@@ -162,3 +165,56 @@ def test_the_archive_setting_defaults_to_the_data_directory_live_and_a_temporary
     assert Settings.from_env(sandbox=True).archive is None
     monkeypatch.setenv("GRIDQL_ARCHIVE", str(tmp_path / "mine.sqlite"))
     assert Settings.from_env().archive == str(tmp_path / "mine.sqlite")
+
+
+class _FailingOnce(httpx.AsyncBaseTransport):
+    """Answers 503 to every request for one day's file until `heal`; the sandbox otherwise."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, broken: str) -> None:
+        self.inner, self.broken, self.urls = inner, broken, list[httpx.URL]()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(request.url)
+        if self.broken and self.broken in str(request.url):
+            return httpx.Response(503, request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_backfill_that_failed_part_way_resumes_without_refetching_what_it_kept(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive.sqlite")
+    settings = sandbox.credentials(Settings(sandbox=True, archive=archive, retries=1))
+    now = utc(2025, 7, 20)
+    transport = _FailingOnce(sandbox.transport(ISO.PJM, settings, clock=lambda: now), "06%2F08%2F2025")
+    adapter = pjm.create(settings, transport=transport, clock=lambda: now, min_interval=0)
+    feed = adapter.catalog.prices(MarketRun.DAY_AHEAD_HOURLY)
+    seen: list[int] = []
+    done = await backfill(adapter, feed, date(2025, 6, 1), date(2025, 6, 21), ["51288"], lambda p: seen.append(p.days))
+    assert seen == [7, 14, 21] and [day for day, _ in done.failed] == [date(2025, 6, 8)]
+    assert done.rows == 14 * 24
+    first_run = len(transport.urls)
+    transport.broken = ""
+    again = await backfill(adapter, feed, date(2025, 6, 1), date(2025, 6, 21), ["51288"], lambda p: None)
+    assert again.failed == [] and again.rows == 21 * 24
+    assert all("06%2F08%2F2025" in str(url) for url in transport.urls[first_run:])  # only the failed week
+    await adapter.aclose()
+    stack = Stack(archive=archive)  # and a server over the archive answers it with no request
+    body = await stack.query(
+        '{ node(id: "PJM:51288") { priceSeries(run: DAY_AHEAD_HOURLY, date: "2025-06-01", days: 21) { lmp } } }'
+    )
+    assert len(body["data"]["node"]["priceSeries"]["lmp"]) == 21 * 24 and sum(stack.counts.values()) == 0  # type: ignore[index]
+
+
+def test_backfill_and_status_from_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GRIDQL_ARCHIVE", str(tmp_path / "archive.sqlite"))
+    argv = ["backfill", "NYISO", "isolf", "--from", "2025-01-01", "--to", "2025-01-03", "--sandbox"]
+    assert main(argv) == 0
+    assert "1,728 rows, 1 upstream requests; 0 week(s) failed" in capsys.readouterr().err
+    assert main(argv) == 0  # resumed: everything is held
+    assert "0 upstream requests" in capsys.readouterr().err
+    assert main(["archive", "status"]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "isolf" in line]
+    assert line.split()[1] == "2025-01-01"  # and all that came in the same file: vintages forecast days ahead
+    assert main(["backfill", "NYISO", "nope", "--from", "2025-01-01", "--to", "2025-01-03", "--sandbox"]) == 1
+    assert "has no feed 'nope'" in capsys.readouterr().err

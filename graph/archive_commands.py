@@ -1,0 +1,101 @@
+"""`gridql backfill` and `gridql archive status`: the archive from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date
+from typing import Any
+
+from adapters import registry
+from adapters.archive import SQLiteStore
+from adapters.archive.backfill import Progress, backfill
+from adapters.config import Settings
+from adapters.model import ISO
+from adapters.pipeline import FeedAdapter
+
+
+class CommandError(Exception):
+    """An operator mistake: one line, no traceback (graph.cli reports it)."""
+
+
+def add_commands(commands: Any) -> None:
+    fill = commands.add_parser(
+        "backfill", help="fill the archive with a feed's history, within the ISO's limits; resumable"
+    )
+    fill.add_argument("iso", help="PJM, ERCOT, CAISO or NYISO")
+    fill.add_argument("feed", help="the feed's name, as `gridql parse --list` shows it")
+    fill.add_argument("--from", dest="first", type=date.fromisoformat, required=True, help="first day, YYYY-MM-DD")
+    fill.add_argument("--to", dest="last", type=date.fromisoformat, required=True, help="last day, inclusive")
+    fill.add_argument("--nodes", default="", help="price feeds: the ISO's node ids to keep, comma-separated")
+    fill.add_argument("--sandbox", action="store_true", help="fill from the sandbox (GRIDQL_ARCHIVE names the file)")
+    fill.set_defaults(run=_backfill)
+
+    archive = commands.add_parser("archive", help="what the archive holds")
+    actions = archive.add_subparsers(dest="action", required=True, metavar="ACTION")
+    status = actions.add_parser("status", help="days, series and revisions held per feed")
+    status.set_defaults(run=_status)
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(**({"sandbox": True} if args.sandbox else {}))
+    if settings.archive is None:
+        raise CommandError("backfill: GRIDQL_ARCHIVE is off: there is no archive to fill")
+    if args.last < args.first:
+        raise CommandError(f"backfill: --to {args.last} is before --from {args.first}")
+    try:
+        iso = ISO(args.iso.upper())
+    except ValueError:
+        raise CommandError(f"backfill: no ISO {args.iso!r}; use PJM, ERCOT, CAISO or NYISO") from None
+    adapter = registry.build(settings)[iso]
+    assert isinstance(adapter, FeedAdapter)
+    feed = next((f for f in adapter.catalog.feeds if f.name.lower() == args.feed.lower()), None)
+    if feed is None:
+        raise CommandError(f"backfill: {iso.value} has no feed {args.feed!r}; see `gridql parse --list`")
+    nodes = [code.strip() for code in args.nodes.split(",") if code.strip()]
+
+    live = sys.stderr.isatty()  # one line redrawn on a terminal, a line per week in a log
+
+    def report(progress: Progress) -> None:
+        eta = f", about {progress.seconds_left:.0f} s of upstream time left" if progress.seconds_left else ""
+        line = f"{feed.name}: {progress.days}/{progress.total} days, {progress.rows:,} rows, "
+        start, end = ("\r", "") if live else ("", "\n")
+        print(f"{start}{line}{progress.requests} upstream requests{eta}", end=end, file=sys.stderr)
+
+    async def run() -> Progress:
+        try:
+            return await backfill(adapter, feed, args.first, args.last, nodes, report)
+        finally:
+            await adapter.aclose()
+
+    try:
+        done = asyncio.run(run())
+    except ValueError as exc:
+        raise CommandError(f"backfill: {exc}") from None
+    if live:
+        print(file=sys.stderr)
+    for day, reason in done.failed:
+        print(f"gridql: backfill: the week from {day} failed: {reason}", file=sys.stderr)
+    print(
+        f"gridql: {feed.name} {args.first} - {args.last} is in {settings.archive}: {done.rows:,} rows, "
+        f"{done.requests} upstream requests; {len(done.failed)} week(s) failed (run again to retry them)",
+        file=sys.stderr,
+    )
+    return 1 if done.failed else 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if settings.archive is None or settings.archive == ":memory:":
+        raise CommandError("archive: GRIDQL_ARCHIVE names no archive file")
+    store = SQLiteStore(settings.archive)
+    try:
+        extents = store.extents()
+    finally:
+        store.close()
+    print(f"{settings.archive}: {len(extents)} feed(s)")
+    for e in extents:
+        held = f"{e.days:>8,} series-days of {e.series:,} series, {e.revisions:,} bodies with revisions"
+        print(f"  {e.feed:28} {e.first} - {e.last}  {held}")
+    return 0
