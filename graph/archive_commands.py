@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from adapters import registry
-from adapters.archive import SQLiteStore
+from adapters.archive import Archive, SQLiteStore
 from adapters.archive.backfill import Progress, backfill
 from adapters.config import Settings
-from adapters.model import ISO
+from adapters.errors import UpstreamError
+from adapters.model import ISO, MarketInfo
 from adapters.pipeline import FeedAdapter
 
 
@@ -32,10 +35,32 @@ def add_commands(commands: Any) -> None:
     fill.add_argument("--sandbox", action="store_true", help="fill from the sandbox (GRIDQL_ARCHIVE names the file)")
     fill.set_defaults(run=_backfill)
 
+    load = commands.add_parser(
+        "import", help="load files downloaded from an ISO into the archive, through the feed's own parser"
+    )
+    load.add_argument("iso", help="PJM, ERCOT, CAISO or NYISO")
+    load.add_argument("feed", help="the feed's name, as `gridql parse --list` shows it")
+    load.add_argument("files", nargs="+", help="bodies exactly as the ISO served them (zips, CSVs, JSON)")
+    load.set_defaults(run=_import)
+
     archive = commands.add_parser("archive", help="what the archive holds")
     actions = archive.add_subparsers(dest="action", required=True, metavar="ACTION")
     status = actions.add_parser("status", help="days, series and revisions held per feed")
     status.set_defaults(run=_status)
+
+
+def _iso(name: str, command: str) -> ISO:
+    try:
+        return ISO(name.upper())
+    except ValueError:
+        raise CommandError(f"{command}: no ISO {name!r}; use PJM, ERCOT, CAISO or NYISO") from None
+
+
+def _timezone(iso: ISO) -> ZoneInfo:
+    from adapters import caiso, ercot, nyiso, pjm
+
+    market: MarketInfo = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}[iso].MARKET
+    return market.tz
 
 
 def _backfill(args: argparse.Namespace) -> int:
@@ -44,10 +69,7 @@ def _backfill(args: argparse.Namespace) -> int:
         raise CommandError("backfill: GRIDQL_ARCHIVE is off: there is no archive to fill")
     if args.last < args.first:
         raise CommandError(f"backfill: --to {args.last} is before --from {args.first}")
-    try:
-        iso = ISO(args.iso.upper())
-    except ValueError:
-        raise CommandError(f"backfill: no ISO {args.iso!r}; use PJM, ERCOT, CAISO or NYISO") from None
+    iso = _iso(args.iso, "backfill")
     adapter = registry.build(settings)[iso]
     assert isinstance(adapter, FeedAdapter)
     feed = next((f for f in adapter.catalog.feeds if f.name.lower() == args.feed.lower()), None)
@@ -83,6 +105,34 @@ def _backfill(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if done.failed else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if settings.archive is None or settings.archive == ":memory:":
+        raise CommandError("import: GRIDQL_ARCHIVE names no archive file")
+    iso = _iso(args.iso, "import")
+    feed = next((f for f in registry.feeds() if f.iso is iso and f.name.lower() == args.feed.lower()), None)
+    if feed is None or feed.interval is None:
+        raise CommandError(f"import: {iso.value} has no archived feed {args.feed!r}; see `gridql parse --list`")
+    archive = Archive(SQLiteStore(settings.archive), _timezone(iso))
+    now = datetime.now(UTC)
+    total = 0
+    try:
+        for name in args.files:
+            try:
+                records = feed.parse(Path(name).read_bytes())
+            except OSError as exc:
+                raise CommandError(f"import: cannot read {name}: {exc.strerror or exc}") from None
+            except UpstreamError as exc:
+                raise CommandError(f"import: {name}: {exc}") from None
+            asyncio.run(archive.keep(feed, records, now))
+            total += len(records)
+            print(f"gridql: {name}: {len(records):,} {feed.name} rows archived", file=sys.stderr)
+    finally:
+        archive.store.close()
+    print(f"gridql: {total:,} rows from {len(args.files)} file(s) in {settings.archive}", file=sys.stderr)
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:

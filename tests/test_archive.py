@@ -3,6 +3,7 @@ restart; a day still being revised is fetched again after its cadence; changes a
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from adapters.model import (
 from adapters.pipeline import FeedAdapter
 from graph.cli import main
 
+from .conftest import SAMPLES
 from .helpers import utc
 from .sandbox_app import Counting, Stack
 
@@ -218,3 +220,20 @@ def test_backfill_and_status_from_the_terminal(
     assert line.split()[1] == "2025-01-01"  # and all that came in the same file: vintages forecast days ahead
     assert main(["backfill", "NYISO", "nope", "--from", "2025-01-01", "--to", "2025-01-03", "--sandbox"]) == 1
     assert "has no feed 'nope'" in capsys.readouterr().err
+
+
+async def test_an_imported_iso_file_is_served_from_the_archive_with_its_own_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRIDQL_ARCHIVE", str(tmp_path / "archive.sqlite"))
+    recorded = SAMPLES / "nyiso" / "vincal848_realtime_zone_20251102_CAPITL.csv"
+    assert await asyncio.to_thread(main, ["import", "NYISO", "realtime", str(recorded)]) == 0
+    stack = Stack(archive=str(tmp_path / "archive.sqlite"))
+    body = await stack.query(
+        '{ node(id: "NYISO:61757") { priceSeries(run: REAL_TIME_5_MIN, date: "2025-11-02") { start lmp } } }'
+    )
+    series = body["data"]["node"]["priceSeries"]  # type: ignore[index]
+    assert sum(stack.counts.values()) == 0 and len(series["lmp"]) == 300  # the 25-hour day, from the file
+    assert (
+        series["start"][0] == "2025-11-02T00:00:00-04:00" and series["lmp"][0] == 123.63
+    )  # "11/02/2025 00:05:00","CAPITL",61757,123.63
