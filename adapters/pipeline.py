@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .archive import Archive, SQLiteStore, day_window, operating_days, series_of
+from .archive import Archive, SQLiteStore, day_window, operating_days
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
@@ -278,10 +278,9 @@ class Pipeline:
         archive = self.archive
         if archive is None or ask.window is None:
             return
-        answered = {(series_of(r), r.start.astimezone(archive.tz).date()) for g in fetched.values() for r in g}
         days = operating_days(ask.window, archive.tz)
-        empty = [(name, day) for day in days for name in ask.codes or ("",) if (name, day) not in answered]
-        await archive.keep_empty(feed, empty, ask.now)
+        asked = [(name, day) for day in days for name in ask.codes or ("",)]
+        await archive.keep_empty(feed, asked, fetched.values(), ask.now)
 
     def _cached(self, feed: Feed[Any], ask: Ask) -> bool:
         """Every piece the window needs is in the record cache: the archive has nothing to add."""

@@ -63,19 +63,31 @@ class Archive:
     def settled(self, feed: Feed[Any], day: date, now: datetime) -> bool:
         return day_window(day, day, self.tz).end + feed.revisions <= now
 
-    async def keep(self, feed: Feed[Any], records: Sequence[Any], now: datetime) -> None:
-        """Store what a piece fetched, every series of it, by operating day."""
+    def by_day(self, records: Iterable[Any]) -> dict[Key, list[Any]]:
+        """Records by (series, operating day): how they are stored."""
         bodies: dict[Key, list[Any]] = {}
         for record in records:
             bodies.setdefault((series_of(record), record.start.astimezone(self.tz).date()), []).append(record)
-        await self._write(feed, bodies, now)
+        return bodies
 
-    async def keep_empty(self, feed: Feed[Any], keys: Iterable[Key], now: datetime) -> None:
-        """Store as empty the settled (series, day)s the ISO answered with no rows. A day not
-        settled is not: it may be posted later, and is asked again."""
-        await self._write(feed, {key: [] for key in keys if self.settled(feed, key[1], now)}, now)
+    async def keep(self, feed: Feed[Any], records: Sequence[Any], now: datetime) -> None:
+        """Store what a piece fetched, every series of it, by operating day. Grouping a month of
+        every node is CPU work: it runs off the event loop with the writes."""
+        await asyncio.to_thread(lambda: self._write(feed, self.by_day(records), now))
 
-    async def _write(self, feed: Feed[Any], bodies: dict[Key, list[Any]], now: datetime) -> None:
+    async def keep_empty(
+        self, feed: Feed[Any], asked: Sequence[Key], answered: Iterable[Sequence[Any]], now: datetime
+    ) -> None:
+        """Store as empty the settled (series, day)s of `asked` that `answered` has no rows for. A
+        day not settled is not: it may be posted later, and is asked again."""
+
+        def empty() -> None:
+            got = {key for records in answered for key in self.by_day(records)}
+            self._write(feed, {k: [] for k in asked if k not in got and self.settled(feed, k[1], now)}, now)
+
+        await asyncio.to_thread(empty)
+
+    def _write(self, feed: Feed[Any], bodies: dict[Key, list[Any]], now: datetime) -> None:
         if bodies:
             settled = {day for _, day in bodies if self.settled(feed, day, now)}
-            await asyncio.to_thread(self.store.write, feed.name, bodies, now, settled)
+            self.store.write(feed.name, bodies, now, settled)
