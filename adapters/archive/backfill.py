@@ -54,13 +54,14 @@ async def backfill(
     chunks = [(lo, min(last, lo + timedelta(days=CHUNK_DAYS - 1))) for lo in starts]
     sent = sum(u.sent for u in adapter.upstreams)
     progress = Progress(0, total, 0, 0, 0.0, [])
-    for lo, hi in chunks:
+    # Planned once: re-planning every remaining week after each one is quadratic over years.
+    seconds = [
+        adapter.pipeline.upstream_seconds(feed, Ask(day_window(lo, hi, tz), adapter.clock(), tuple(nodes)))
+        for lo, hi in chunks
+    ]
+    for done, (lo, hi) in enumerate(chunks):
         window = day_window(lo, hi, tz)
-        progress.seconds_left = sum(
-            adapter.pipeline.upstream_seconds(feed, Ask(day_window(a, b, tz), adapter.clock(), tuple(nodes)))
-            for a, b in chunks
-            if a >= lo
-        )
+        progress.seconds_left = sum(seconds[done:])
         try:
             progress.rows += await _fetch(adapter, feed, window, nodes)
         except UpstreamError as exc:
