@@ -89,7 +89,9 @@ async def test_fall_back_day_has_25_hours_everywhere() -> None:
         assert sum(1 for s in starts if s.hour == 1) == 2
 
 
-async def test_twenty_nodes_two_runs_is_one_request_per_iso_and_run() -> None:
+async def test_twenty_nodes_two_runs_take_one_request_per_iso_and_run_but_ercot_real_time() -> None:
+    """ERCOT's SCED report holds about 317,000 rows a day over 4 pages: five points asked one at a
+    time (5 requests of 288 rows) beat reading the whole report; every other ISO takes 1 a run."""
     stack = Stack()
     ids = [node_id for ids in FIVE_PER_ISO.values() for node_id in ids]
     body = await stack.query(
@@ -102,8 +104,8 @@ async def test_twenty_nodes_two_runs_is_one_request_per_iso_and_run() -> None:
     nodes = body["data"]["nodes"]  # type: ignore[index]
     assert len(nodes) == 20
     assert all(len(n["da"]) == 24 and len(n["rt"]) == 288 for n in nodes)
-    assert dict(stack.counts) == {iso: 2 for iso in ISO}
-    assert {s["requests"] for s in gridql(body)["upstream"].values()} == {2}
+    assert dict(stack.counts) == {ISO.PJM: 2, ISO.ERCOT: 6, ISO.CAISO: 2, ISO.NYISO: 2}
+    assert gridql(body)["cost"]["readUpstream"] < 200_000
 
 
 async def test_a_repeat_query_is_served_from_cache() -> None:

@@ -351,7 +351,8 @@ async def test_sced_query_asks_for_whole_central_days() -> None:
 async def test_a_batch_of_nodes_is_one_query_without_a_point_filter() -> None:
     recorder = Recorder()
     adapter = create(settings(), recorder, min_interval=0, clock=CLOCK)
-    codes = ["HB_HOUSTON", "LZ_WEST", "AMADEUS_ALL", "NOT_A_POINT"]
+    # Two days of the all-points report are 3 pages; 7 points one at a time would be 7 requests.
+    codes = ["HB_HOUSTON", "HB_NORTH", "HB_SOUTH", "HB_WEST", "LZ_WEST", "AMADEUS_ALL", "NOT_A_POINT"]
     window = Window.days(date(2025, 7, 1), 2, CENTRAL)
     result = await adapter.prices(MarketRun.REAL_TIME_15_MIN, codes, window)
     await adapter.aclose()
@@ -360,6 +361,9 @@ async def test_a_batch_of_nodes_is_one_query_without_a_point_filter() -> None:
     assert (query.url.params["deliveryDateFrom"], query.url.params["deliveryDateTo"]) == ("2025-07-01", "2025-07-02")
     assert {code: len(records) for code, records in result.items()} == {
         "HB_HOUSTON": 192,
+        "HB_NORTH": 192,
+        "HB_SOUTH": 192,
+        "HB_WEST": 192,
         "LZ_WEST": 192,
         "AMADEUS_ALL": 192,
         "NOT_A_POINT": 0,
@@ -367,18 +371,21 @@ async def test_a_batch_of_nodes_is_one_query_without_a_point_filter() -> None:
 
 
 async def test_paging_is_followed_to_the_last_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds, "PAGE_SIZE", 500)
+    # The sandbox's 57 points fill 3 pages this small; the plan expects ERCOT's 1,100 points in
+    # 58 pages, so only over 116 points asked is the all-points report the cheaper way (pages
+    # this small also take it past the deadline: allow for it).
+    rows = 24 * len(sandbox.POINTS)
+    size = rows // 3
+    monkeypatch.setattr(feeds, "PAGE_SIZE", size)
     recorder = Recorder()
-    # pages this small take ERCOT's live all-points report past the deadline: allow for it
     adapter = create(settings(request_deadline=1_000.0), recorder, min_interval=0, clock=CLOCK)
-    every = list(sandbox.POINTS)  # so many points that the all-points report is fewer requests
+    every = [*sandbox.POINTS, *(f"NOT_A_POINT_{i}" for i in range(60))]
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, every, day(date(2025, 7, 1)))
     await adapter.aclose()
-    rows = 24 * len(sandbox.POINTS)
-    pages = -(-rows // 500)
+    pages = -(-rows // size)
     assert pages >= 3
     assert [r.url.params["page"] for r in recorder.reports()] == [str(p) for p in range(1, pages + 1)]
-    assert {r.url.params["size"] for r in recorder.reports()} == {"500"}
+    assert {r.url.params["size"] for r in recorder.reports()} == {str(size)}
     assert len(result["HB_NORTH"]) == len(result["QUAIL_RUN_RN"]) == 24  # QUAIL_RUN_RN is on the last page
     assert len(recorder.sign_ins()) == 1
 
@@ -428,9 +435,10 @@ async def test_concurrent_queries_share_one_sign_in() -> None:
     results = await asyncio.gather(*(adapter.prices(run, ["HB_NORTH", "HB_WEST"], window) for run in MARKET.runs))
     await adapter.aclose()
     assert len(recorder.sign_ins()) == 1
-    # the hourly real-time prices are their own feed: they ask NP6-905-CD for themselves; SCED
-    # asks for each of the two points (fewer requests than its all-points report)
-    assert len(recorder.reports()) == 5
+    # the hourly real-time prices are their own feed: they ask NP6-905-CD for themselves. Day-ahead
+    # is one all-points page; the 15-minute (2 pages whole), hourly and SCED (4 pages) reports are
+    # asked point by point: 1 + 2 + 2 + 2
+    assert len(recorder.reports()) == 7
     assert [len(r["HB_NORTH"]) for r in results] == [24, 96, 288, 24]
 
 

@@ -59,6 +59,12 @@ class Report:
             return points * max(1, math.ceil(days * self.point_rows_per_day / PAGE_SIZE))
         return max(1, math.ceil(days * self.rows_per_day / PAGE_SIZE))
 
+    def rows(self, days: int, points: int | None) -> int:
+        """Rows those pages read upstream: what a query costs beyond the rows it keeps."""
+        if points is not None and self.point_rows_per_day is not None:
+            return points * days * self.point_rows_per_day
+        return days * self.rows_per_day
+
 
 @dataclass(frozen=True, slots=True)
 class MisDocuments:

@@ -84,16 +84,18 @@ class ErcotSource:
         # Days past the live window answer nothing live (one request) and come from the archive.
         archive = self._archive_requests(query, len(old)) if old else 0
         if points is not None and len(points) > 1 and not old:
+            # A whole-report page is 100,000 rows to download and parse, a point's page a few
+            # hundred: points are asked one at a time while that takes under twice the requests.
             one_by_one = query.pages(len(recent), len(points))
-            if one_by_one < query.pages(len(recent), None):
-                return [
-                    Piece(
-                        covers, Points((point,), archive_through), seconds=query.pages(len(recent), 1) * feeds.SPACING
-                    )
-                    for point in points
-                ]
-        live = query.pages(len(recent), 1 if points is not None and len(points) == 1 else None) if recent else 1
-        return [Piece(covers, Points(points, archive_through), seconds=(live + archive) * feeds.SPACING)]
+            if one_by_one < 2 * query.pages(len(recent), None):
+                seconds = query.pages(len(recent), 1) * feeds.SPACING
+                rows = query.rows(len(recent), 1)
+                return [Piece(covers, Points((point,), archive_through), seconds, rows) for point in points]
+        # An archived posting holds every settlement point: old days read the whole report.
+        filtered = 1 if points is not None and len(points) == 1 else None
+        live = query.pages(len(recent), filtered) if recent else 1
+        rows = query.rows(len(recent), filtered) + query.rows(len(old), None)
+        return [Piece(covers, Points(points, archive_through), (live + archive) * feeds.SPACING, rows)]
 
     def _plan_dashboard(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         """The dashboard holds yesterday and today: a window wholly before yesterday asks nothing."""
