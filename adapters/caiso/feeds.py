@@ -72,6 +72,10 @@ class Oasis:
     max_days: int = MAX_DAYS
     by_node: bool = False  # the request names its nodes, at most MAX_NODES of them
     csv: bool = True  # asked as CSV (resultformat=6); the atlas is read in its XML form
+    # Rows the answer holds for one interval: per node named when `by_node`, of the whole report
+    # otherwise (every TAC area, hub or region); the atlas, with no interval, all its rows. What a
+    # request reads upstream, not only what a query keeps.
+    rows: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,14 @@ Query = Oasis | DailyFile
 
 
 _AS_ALL = (("anc_type", "ALL"), ("anc_region", "ALL"))
+
+# Rows an OASIS answer holds an interval, as read in the recorded files: LMP, MCE, MCC, MCL and
+# MGHG per node (4 per node in the all-APNode zip of 2020, before MGHG); 34 TAC areas in the
+# 7DA load forecast; about 12 AS regions x 6 products; tens of nomograms.
+_LMP_ROWS = 5
+_TAC_AREAS = 34
+_AS_ROWS = 72
+_NOMOGRAMS = 30
 
 # The Daily Renewables Watch text files (content.caiso.com/green/renewrpt/) gave way to the HTML
 # Daily Renewable Report (www.caiso.com/documents/daily-renewable-report-<mon-dd-yyyy>.html);
@@ -168,7 +180,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_LMP",
         "Day-ahead hourly LMP and components",
-        Oasis("PRC_LMP", 12, ("DAM",), by_node=True),
+        Oasis("PRC_LMP", 12, ("DAM",), by_node=True, rows=_LMP_ROWS),
         parse.prices,
         Prices(MarketRun.DAY_AHEAD_HOURLY),
         HOUR,
@@ -178,7 +190,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_RTPD_LMP",
         "Fifteen-minute market (RTPD) LMP and components",
-        Oasis("PRC_RTPD_LMP", 3, ("RTPD",), by_node=True),
+        Oasis("PRC_RTPD_LMP", 3, ("RTPD",), by_node=True, rows=_LMP_ROWS),
         parse.prices,
         Prices(MarketRun.REAL_TIME_15_MIN),
         QUARTER_HOUR,
@@ -189,7 +201,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_INTVL_LMP",
         "Real-time dispatch 5-minute LMP and components",
-        Oasis("PRC_INTVL_LMP", 3, ("RTM",), by_node=True),
+        Oasis("PRC_INTVL_LMP", 3, ("RTM",), by_node=True, rows=_LMP_ROWS),
         parse.prices,
         Prices(MarketRun.REAL_TIME_5_MIN),
         FIVE_MINUTES,
@@ -200,7 +212,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_HASP_LMP",
         "Hour-ahead (HASP) 15-minute LMP and components",
-        Oasis("PRC_HASP_LMP", 3, ("HASP",), by_node=True),
+        Oasis("PRC_HASP_LMP", 3, ("HASP",), by_node=True, rows=_LMP_ROWS),
         parse.prices,
         Prices(MarketRun.HOUR_AHEAD_15_MIN),
         QUARTER_HOUR,
@@ -210,7 +222,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "ATL_APNODE",
         "Aggregated pricing nodes (APnodes) with their types",
-        Oasis("ATL_APNODE", 1, params=(("APnode_type", "ALL"),), csv=False),
+        Oasis("ATL_APNODE", 1, params=(("APnode_type", "ALL"),), csv=False, rows=4_000),
         parse.nodes,
         NodeList(),
         None,
@@ -222,7 +234,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "SLD_FCST_ACTUAL",
         "Actual hourly integrated load by TAC area, CA ISO-TAC the ISO total (SLD_FCST market_run_id=ACTUAL)",
-        Oasis("SLD_FCST", 1, ("ACTUAL",)),
+        Oasis("SLD_FCST", 1, ("ACTUAL",), rows=_TAC_AREAS),
         datasets.load,
         Dataset(DatasetKind.LOAD),
         HOUR,
@@ -234,7 +246,7 @@ FEEDS: tuple[Feed[Query], ...] = (
         "SLD_FCST",
         "Hourly load forecast by TAC area: the latest of the seven-day, two-day and day-ahead forecasts "
         "(7DA/2DA/DAM, published 09:10 Pacific 7, 2 and 1 days ahead)",
-        Oasis("SLD_FCST", 1, ("7DA", "2DA", "DAM")),
+        Oasis("SLD_FCST", 1, ("7DA", "2DA", "DAM"), rows=_TAC_AREAS),
         datasets.load_forecasts,
         Dataset(DatasetKind.LOAD_FORECAST),
         HOUR,
@@ -245,7 +257,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "SLD_REN_FCST",
         "Wind and solar by trading hub, hourly actual and day-ahead forecast (ACTUAL/DAM)",
-        Oasis("SLD_REN_FCST", 1, ("ACTUAL", "DAM")),
+        Oasis("SLD_REN_FCST", 1, ("ACTUAL", "DAM"), rows=6),
         datasets.renewables,
         Dataset(DatasetKind.RENEWABLES),
         HOUR,
@@ -305,7 +317,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_AS",
         "Day-ahead ancillary service prices by type (RU, RD, SR, NR, RMU, RMD) and region",
-        Oasis("PRC_AS", 12, ("DAM",), _AS_ALL),
+        Oasis("PRC_AS", 12, ("DAM",), _AS_ALL, rows=_AS_ROWS),
         datasets.ancillary_prices,
         Dataset(DatasetKind.ANCILLARY_PRICES, MarketRun.DAY_AHEAD_HOURLY),
         HOUR,
@@ -316,7 +328,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_INTVL_AS",
         "Fifteen-minute market ancillary service prices by type and region",
-        Oasis("PRC_INTVL_AS", 1, ("RTM",), _AS_ALL),
+        Oasis("PRC_INTVL_AS", 1, ("RTM",), _AS_ALL, rows=_AS_ROWS),
         datasets.ancillary_prices,
         Dataset(DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_15_MIN),
         QUARTER_HOUR,
@@ -327,7 +339,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_NOMOGRAM",
         "Day-ahead nomogram and branch shadow prices",
-        Oasis("PRC_NOMOGRAM", 1, ("DAM",)),
+        Oasis("PRC_NOMOGRAM", 1, ("DAM",), rows=_NOMOGRAMS),
         datasets.constraints,
         Dataset(DatasetKind.CONSTRAINTS, MarketRun.DAY_AHEAD_HOURLY),
         HOUR,
@@ -338,7 +350,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "PRC_NOMOGRAM_RTM",
         "Fifteen-minute nomogram and branch shadow prices (PRC_NOMOGRAM market_run_id=RTM)",
-        Oasis("PRC_NOMOGRAM", 1, ("RTM",)),
+        Oasis("PRC_NOMOGRAM", 1, ("RTM",), rows=_NOMOGRAMS),
         datasets.constraints,
         Dataset(DatasetKind.CONSTRAINTS, MarketRun.REAL_TIME_15_MIN),
         QUARTER_HOUR,
@@ -349,7 +361,7 @@ FEEDS: tuple[Feed[Query], ...] = (
     _feed(
         "ENE_SLRS",
         "System load and resource schedules (totals; not served as a dataset)",
-        Oasis("ENE_SLRS", 1, ("DAM",), (("tac_zone_name", "ALL"), ("schedule", "ALL"))),
+        Oasis("ENE_SLRS", 1, ("DAM",), (("tac_zone_name", "ALL"), ("schedule", "ALL")), rows=_TAC_AREAS),
         datasets.schedules,
         None,
         HOUR,

@@ -108,20 +108,26 @@ class CaisoSource:
         query = feed.query
         if isinstance(query, DailyFile):
             assert ask.window is not None
-            return self._days(query, ask)
+            return self._days(query, ask, feed.interval or DAY)
         assert isinstance(query, Oasis)
         if ask.window is None:  # the atlas: today's
-            return [Piece(None, ask.now.astimezone(self.tz).date(), OASIS_SPACING)]
-        assert feed.interval is not None
+            return [Piece(None, ask.now.astimezone(self.tz).date(), OASIS_SPACING, query.rows)]
+        interval = feed.interval
+        assert interval is not None
         groups = batches(ask.codes) if query.by_node else [()]
         return [
-            Piece(self._covers(span, feed.interval), Request(run, nodes, span), OASIS_SPACING)
+            Piece(
+                self._covers(span, interval),
+                Request(run, nodes, span),
+                OASIS_SPACING,
+                query.rows * max(1, len(nodes)) * ((span.end - span.start) // interval),
+            )
             for run in query.market_run_ids or (None,)
             for nodes in groups
             for span in spans(ask.window, query.max_days, self.tz)
         ]
 
-    def _days(self, query: DailyFile, ask: Ask) -> list[Piece]:
+    def _days(self, query: DailyFile, ask: Ask, interval: timedelta) -> list[Piece]:
         """One piece per day the file serves, up to today: a day not begun has nothing posted."""
         assert ask.window is not None
         today = ask.now.astimezone(self.tz).date()
@@ -131,7 +137,9 @@ class CaisoSource:
                 continue
             # One request a day; a corrected report's second request is the exception, not planned.
             current = day == today and query.on(day).current is not None
-            pieces.append(Piece(Window.days(day, 1, self.tz), DayFile(day, current, ask.now), FILES_SPACING))
+            covers = Window.days(day, 1, self.tz)
+            rows = (covers.end - covers.start) // interval  # a file holds one day, read whole
+            pieces.append(Piece(covers, DayFile(day, current, ask.now), FILES_SPACING, rows))
         return pieces
 
     async def fetch(self, feed: Feed[Any], piece: Piece, parse: Parse) -> list[Any]:

@@ -26,6 +26,7 @@ What each feed declares beyond its query, and where it comes from:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -75,6 +76,13 @@ INTERFACES = (
 DAY_AHEAD_PRODUCTS = tuple(name for name, _, required in PRODUCTS if required)
 REAL_TIME_PRODUCTS = tuple(name for name, _, _ in PRODUCTS)
 # About a day ahead: posted ~11:00 the day before, 13 h before the first hour, 36 h before the last.
+# A price report's zonal file: the 11 zones and 4 external proxies; its generator file, about
+# 600 PTIDs an interval, read whole whatever generators a query names.
+ZONE_ROWS = 15
+GENERATORS = 600
+# Binding constraints an interval: a few, rarely tens.
+CONSTRAINTS = 10
+
 DAY_AHEAD = -DAY
 AFTER_THE_HOUR = HOUR + FIVE_MINUTES
 EARLIEST_LBMP = date(2000, 1, 1)
@@ -112,6 +120,9 @@ class Mis:
     lbmp: Lbmp | None = None  # price reports: how their files read
     file: str | None = None  # an undated file, posted anew in place (the generator list)
     horizon_days: int = 0  # forecasts: each dated file is a vintage forecasting its day and the next ones
+    # Records a file holds an interval (the zonal file's, for prices; the list's, undated): what
+    # reading it costs, whatever a query keeps of it.
+    rows: int = 1
 
 
 def _prices(
@@ -123,7 +134,7 @@ def _prices(
         ISO.NYISO,
         folder,
         description,
-        Mis(folder, zone="_zone", gen="_gen", lbmp=reading),
+        Mis(folder, zone="_zone", gen="_gen", lbmp=reading, rows=ZONE_ROWS),
         reading.parser(),
         Prices(run),
         clock,
@@ -150,12 +161,17 @@ def _mis(
     earliest: date | None = None,
     horizon_days: int = 0,
     folds_by_order: bool = False,
+    rows: int | None = None,
 ) -> Feed[Mis]:
+    """A dataset's MIS report; its files hold a record an interval for every label combination
+    unless `rows` says otherwise."""
+    if rows is None:
+        rows = math.prod(len(values) for values in labels.values())
     return Feed(
         ISO.NYISO,
         folder,
         description,
-        Mis(folder, horizon_days=horizon_days),
+        Mis(folder, horizon_days=horizon_days, rows=rows),
         parse,
         serves,
         clock,
@@ -199,7 +215,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         ISO.NYISO,
         "generator",
         "Generator names and PTIDs (generator.csv)",
-        Mis("generator", file="generator.csv"),
+        Mis("generator", file="generator.csv", rows=GENERATORS),
         parse_generators,
         NodeList(),
         Clock.LOCAL_START,
@@ -299,6 +315,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         FIVE_MINUTES,
         delay=FIVE_MINUTES,
         labels={},
+        rows=CONSTRAINTS,
     ),
     _mis(
         "DAMLimitingConstraints",
@@ -310,6 +327,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         DAY,
         delay=DAY_AHEAD,
         labels={},
+        rows=CONSTRAINTS,
     ),
 )
 

@@ -31,7 +31,7 @@ from ..feed import Feed
 from ..http import Upstream
 from ..model import DAY, ISO, Window
 from ..pipeline import Ask, Parse, Piece
-from .feeds import DAILY_FILE_DAYS, SPACING, VINTAGE_LOOKBACK, Mis
+from .feeds import DAILY_FILE_DAYS, GENERATORS, SPACING, VINTAGE_LOOKBACK, Mis
 from .mis import EASTERN
 from .nodes import ZONAL_PTIDS
 
@@ -75,15 +75,18 @@ def _units(days: Sequence[date], today: date) -> list[tuple[date, bool]]:
 
 
 def _piece(
-    query: Mis, suffix: str, first: date, monthly: bool, today: date, nodes: tuple[str, ...] | None = None
+    feed: Feed[Mis], suffix: str, first: date, monthly: bool, today: date, nodes: tuple[str, ...] | None = None
 ) -> Piece:
+    query = feed.query
     last = _month_end(first) if monthly else first
     # A forecast file holds its own day and the days it forecasts; any other file its days.
     covers = Window(_midnight(first), _midnight(last + DAY * max(query.horizon_days, 1)))
     name = f"{first:%Y%m%d}{query.folder}{suffix}{'_csv.zip' if monthly else '.csv'}"
     recent = first >= today.replace(day=1) if monthly else first >= today
+    assert feed.interval is not None
+    rows = (GENERATORS if suffix == query.gen else query.rows) * ((covers.end - covers.start) // feed.interval)
     # One request per file; NYISO documents no pace, so the spacing gridql keeps is the cost.
-    return Piece(covers, File(f"{query.folder}/{name}", recent, nodes), seconds=SPACING)
+    return Piece(covers, File(f"{query.folder}/{name}", recent, nodes), SPACING, rows)
 
 
 def _vintage_days(window: Window, cutoff: datetime) -> list[date]:
@@ -125,14 +128,14 @@ class MisSource:
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         query: Mis = feed.query
         if query.file is not None or ask.window is None:
-            return [Piece(None, File(f"{query.folder}/{query.file}"), seconds=SPACING)]
+            return [Piece(None, File(f"{query.folder}/{query.file}"), SPACING, query.rows)]
         today = ask.now.astimezone(EASTERN).date()
         if query.horizon_days:
             days = _vintage_days(ask.window, ask.published_before or ask.now)
             # Today's and tomorrow's files are the freshest vintages: daily CSVs, not the archive.
             past = [day for day in days if day < today]
             units = [*_units(past, today), *((day, False) for day in days if day >= today)]
-            return list(dict.fromkeys(_piece(query, "", first, monthly, today) for first, monthly in units))
+            return list(dict.fromkeys(_piece(feed, "", first, monthly, today) for first, monthly in units))
         files: list[tuple[str, tuple[str, ...] | None]] = [("", None)]
         if query.zone is not None and query.gen is not None:
             generators = tuple(sorted({code for code in ask.codes if code not in ZONAL_PTIDS}))
@@ -141,7 +144,7 @@ class MisSource:
                 files.append((query.gen, generators))
         units = _units(ask.window.local_days(EASTERN), today)
         return [
-            _piece(query, suffix, first, monthly, today, nodes) for suffix, nodes in files for first, monthly in units
+            _piece(feed, suffix, first, monthly, today, nodes) for suffix, nodes in files for first, monthly in units
         ]
 
     async def fetch(self, feed: Feed[Any], piece: Piece, parse: Parse) -> list[Any]:

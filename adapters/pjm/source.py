@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -98,6 +98,12 @@ def seconds(rows: int) -> float:
     return max(1, math.ceil(rows / feeds.ROW_COUNT)) * feeds.SPACING
 
 
+def _piece(covers: Window | None, detail: Hashable, *queries: int) -> Piece:
+    """A piece made of Data Miner queries of about these many rows each: their pages' seconds
+    and their rows, which are what the piece reads upstream."""
+    return Piece(covers, detail, sum(seconds(rows) for rows in queries), sum(queries))
+
+
 # The LMP feeds' `type` of each fixed node: what an archived day is filtered by.
 _TYPES = {str(p.id): p.subtype for p in (*HUBS, *ZONES)}
 
@@ -113,12 +119,12 @@ class DataMiner:
         carries its upstream seconds at PJM's pace, pages (and the fallback's) included."""
         query: Query = feed.query
         if ask.window is None or query.date_filter is None:
-            return [Piece(None, seconds=seconds(25_000))]  # the pnode list: ~23,700 rows
+            return [_piece(None, None, 25_000)]  # the pnode list: ~23,700 rows
         if not isinstance(feed.serves, Prices):
             pieces = []
             for span in spans(ask.window, ask, feed):
                 days = (span.last - span.first).days + 1 + query.lookback // DAY
-                pieces.append(Piece(span.days, Part(span), seconds(query.rows_per_day * days)))
+                pieces.append(_piece(span.days, Part(span), query.rows_per_day * days))
             return pieces
         # pnode ids are integers; any other code cannot match a row and must not reach the filter.
         wanted = sorted({c for c in ask.codes if c.isascii() and c.isdigit()}, key=int)
@@ -132,13 +138,13 @@ class DataMiner:
                 continue
             for i in range(0, len(wanted), feeds.MAX_IDS_PER_REQUEST):
                 group = tuple(wanted[i : i + feeds.MAX_IDS_PER_REQUEST])
-                cost = seconds(len(group) * span.intervals(length))
+                queries = [len(group) * span.intervals(length)]
                 fallback = query.fallback
                 if span.recent and fallback is not None:
                     days = (span.last - span.first).days + 1
-                    rows = fallback.query.rows_per_day * days if fallback.query.by_name else len(group)
-                    cost += seconds(rows * (1 if fallback.query.by_name else span.intervals(length)))
-                pieces.append(Piece(span.days, Part(span, group), cost))
+                    by_name = fallback.query.by_name
+                    queries.append(fallback.query.rows_per_day * days if by_name else queries[0])
+                pieces.append(_piece(span.days, Part(span, group), *queries))
         return pieces
 
     def _archived(self, query: Query, span: Span, wanted: list[str], length: timedelta) -> list[Piece]:
@@ -155,13 +161,13 @@ class DataMiner:
             else:
                 rest.append(code)
         pieces = [
-            Piece(span.days, Part(span, tuple(codes), kind), seconds(feeds.TYPE_PNODES[kind] * span.intervals(length)))
+            _piece(span.days, Part(span, tuple(codes), kind), feeds.TYPE_PNODES[kind] * span.intervals(length))
             for kind, codes in typed.items()
         ]
         day = span.first
         while rest and day <= span.last:
             one = Span(day, day, archived=True)
-            pieces.append(Piece(one.days, Part(one, tuple(rest)), seconds(feeds.PRICED_PNODES * one.intervals(length))))
+            pieces.append(_piece(one.days, Part(one, tuple(rest)), feeds.PRICED_PNODES * one.intervals(length)))
             day += timedelta(days=1)
         return pieces
 
