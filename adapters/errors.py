@@ -49,6 +49,14 @@ class UpstreamTooSlow(UpstreamError):
     code = "UPSTREAM_TOO_SLOW"
 
 
+class UpstreamBusy(UpstreamError):
+    """So many requests to the ISO are already waiting their turn at its pace that this one would
+    not be sent before the request deadline: refused at once, sending nothing, and no mark
+    against the ISO, whose circuit stays as it was."""
+
+    code = "UPSTREAM_BUSY"
+
+
 class CredentialsMissing(UpstreamUnavailable):
     """Live mode without the ISO's key or account: no request is sent."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import random
 import time
 from collections.abc import Collection, Mapping
@@ -22,6 +23,7 @@ from .config import Settings
 from .errors import (
     UpstreamBadResponse,
     UpstreamBroken,
+    UpstreamBusy,
     UpstreamError,
     UpstreamThrottled,
     UpstreamTimeout,
@@ -59,21 +61,32 @@ class _Call:
 
 
 class RateLimiter:
-    """Spaces requests to one ISO at least `interval` seconds apart, in arrival order."""
+    """Spaces requests to one ISO at least `interval` seconds apart, in arrival order. Its queue
+    is bounded by time: `ahead` says how long a request arriving now would wait for its slot."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._lock = asyncio.Lock()
         self._next = 0.0
+        self.waiting = 0  # requests queued for a slot, the one sleeping to its slot included
+
+    def ahead(self) -> float:
+        """Seconds before a request arriving now is sent: the slot being waited for, then one
+        interval for each request queued before it."""
+        return max(0.0, self._next - time.monotonic()) + self.waiting * self.interval
 
     async def wait(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            if delay > 0:
-                await asyncio.sleep(delay)
-                now += delay
-            self._next = now + self.interval
+        self.waiting += 1  # until its slot is taken, or it is cancelled
+        try:
+            async with self._lock:
+                now = time.monotonic()
+                delay = self._next - now
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                    now += delay
+                self._next = now + self.interval
+        finally:
+            self.waiting -= 1
 
     def hold(self, seconds: float) -> None:
         """Push the next slot back, e.g. after a 429 told us to wait."""
@@ -161,11 +174,15 @@ class Upstream:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        longest_wait: float = math.inf,
     ) -> None:
         self.iso = iso
         self.name = name
         self.retry = retry or RetryPolicy()
         self.limiter = RateLimiter(min_interval)
+        # A request that would wait longer than this for its turn is refused (UpstreamBusy): the
+        # queue of each ISO's requests is bounded by the time it takes to drain.
+        self.longest_wait = longest_wait
         self.breaker = CircuitBreaker(iso)
         self.sent = 0  # HTTP requests sent, retries included
         self.failed = 0  # logical requests that ended in an UpstreamError
@@ -199,6 +216,7 @@ class Upstream:
             timeout=settings.http_timeout,
             retry=RetryPolicy(attempts=settings.retries),
             transport=transport,
+            longest_wait=settings.request_deadline,
         )
 
     async def aclose(self) -> None:
@@ -230,8 +248,17 @@ class Upstream:
 
         Connect errors, timeouts, 429 and 5xx are retried; other 4xx are not. A status in
         `ok_statuses` (say 404 for a file not yet published) is returned for the caller to judge.
-        `auth` marks a sign-in, counted apart from data requests.
+        `auth` marks a sign-in, counted apart from data requests. A request that would queue
+        past `longest_wait` behind others at the ISO's pace is refused before it joins the queue.
         """
+        ahead = self.limiter.ahead()
+        if ahead > self.longest_wait:
+            raise UpstreamBusy(
+                self.iso,
+                f"{self.limiter.waiting} requests are already queued for {self.name} at its pace of one every "
+                f"{self.limiter.interval:g} s; this one would wait about {ahead:.0f} s, past the "
+                f"{self.longest_wait:g} s deadline. Retry shortly.",
+            )
         self.breaker.check()
         try:
             response = await self._send(_Call(method, url, params, headers, data, json), ok_statuses, auth)
