@@ -63,12 +63,32 @@ class RecordCache:
             maxsize=max_bytes, ttl=max(ttl, stale_ttl), getsizeof=size_of
         )
         self._inflight: dict[Hashable, asyncio.Task[tuple[_Entry[Any], bool]]] = {}
+        self._waiting: dict[Hashable, int] = {}  # callers awaiting each in-flight fetch
 
     def __contains__(self, key: Hashable) -> bool:
         """Fresh in the cache, or being fetched: asking for it costs no new upstream request."""
         return key in self._fresh or key in self._inflight
 
-    async def get(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> V:
+    async def get(self, key: Hashable, fetch: Callable[[], Awaitable[V]], *, keep: bool = False) -> V:
+        """The value for `key`, fetched once for all concurrent callers. A caller giving up (a
+        deadline, a dropped client) leaves the fetch to the others; when the last one gives up
+        the fetch is cancelled, as nobody would read it, unless `keep` says its result is wanted
+        anyway (the archive keeps what is fetched)."""
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        answered = False
+        try:
+            value = await self._get(key, fetch)
+            answered = True  # stale data while the ISO hangs too: that fetch still refreshes the cache
+            return value
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                task = self._inflight.get(key)
+                if task is not None and not answered and not keep:
+                    task.cancel()
+
+    async def _get(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> V:
         entry = self._fresh.get(key)
         if entry is not None:
             stats.count_cache_hit(self.iso)

@@ -320,7 +320,7 @@ class Pipeline:
             return _grouped(records)
 
         try:
-            groups: Groups = await self.cache.get((feed.name, piece), fill)
+            groups: Groups = await self.cache.get((feed.name, piece), fill, keep=self.archive is not None)
         except NotPublished:
             return {}
         return groups

@@ -192,6 +192,29 @@ async def test_a_caller_giving_up_does_not_cancel_the_shared_fetch() -> None:
     assert await cache.get("day", fetch) == "data"
 
 
+@pytest.mark.parametrize("keep", [False, True])
+async def test_a_fetch_everyone_gave_up_on_is_cancelled_unless_kept(keep: bool) -> None:
+    cache = RecordCache(ISO.NYISO, ttl=60)
+    started, finished = asyncio.Event(), asyncio.Event()
+    release = asyncio.Event()
+
+    async def fetch() -> str:
+        started.set()
+        await release.wait()
+        finished.set()
+        return "data"
+
+    callers = [asyncio.create_task(cache.get("day", fetch, keep=keep)) for _ in range(2)]
+    await started.wait()
+    for caller in callers:
+        caller.cancel()  # both clients went away
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.sleep(0.01)
+    assert finished.is_set() is keep
+    assert ("day" in cache) is keep  # kept: the fetch filled the cache for the next caller
+
+
 async def test_stale_data_is_served_when_the_iso_fails_and_says_so() -> None:
     cache = RecordCache(ISO.NYISO, ttl=0.05, stale_ttl=60)
     outcomes: list[Exception | str] = ["old data", UpstreamUnavailable(ISO.NYISO, "down"), "new data"]
