@@ -69,15 +69,18 @@ class RecordCache:
         """Fresh in the cache, or being fetched: asking for it costs no new upstream request."""
         return key in self._fresh or key in self._inflight
 
-    async def get(self, key: Hashable, fetch: Callable[[], Awaitable[V]], *, keep: bool = False) -> V:
+    async def get(
+        self, key: Hashable, fetch: Callable[[], Awaitable[V]], *, keep: bool = False, stale_for: float | None = None
+    ) -> V:
         """The value for `key`, fetched once for all concurrent callers. A caller giving up (a
         deadline, a dropped client) leaves the fetch to the others; when the last one gives up
         the fetch is cancelled, as nobody would read it, unless `keep` says its result is wanted
-        anyway (the archive keeps what is fetched)."""
+        anyway (the archive keeps what is fetched). `stale_for` bounds, for this key, how old a
+        value may be to stand in for a failing or hanging ISO (the cache's `stale_ttl` otherwise)."""
         self._waiting[key] = self._waiting.get(key, 0) + 1
         answered = False
         try:
-            value = await self._get(key, fetch)
+            value = await self._get(key, fetch, stale_for)
             answered = True  # stale data while the ISO hangs too: that fetch still refreshes the cache
             return value
         finally:
@@ -88,7 +91,7 @@ class RecordCache:
                 if task is not None and not answered and not keep:
                     task.cancel()
 
-    async def _get(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> V:
+    async def _get(self, key: Hashable, fetch: Callable[[], Awaitable[V]], stale_for: float | None) -> V:
         entry = self._fresh.get(key)
         if entry is not None:
             stats.count_cache_hit(self.iso)
@@ -97,11 +100,11 @@ class RecordCache:
         if task is None:
             # The fetch runs as its own task: a caller that gives up (a deadline, a dropped client)
             # does not cancel it for the others waiting on it.
-            task = self._inflight[key] = asyncio.create_task(self._fill(key, fetch))
+            task = self._inflight[key] = asyncio.create_task(self._fill(key, fetch, stale_for))
             task.add_done_callback(_retrieve)
         else:
             stats.count_cache_hit(self.iso)
-        old = self._stale.get(key)
+        old = self._standing_in(key, stale_for)
         if old is not None:
             done, _ = await asyncio.wait({task}, timeout=self.stale_after)
             if not done:  # the ISO hangs: answer with what we have; the fetch still fills the cache
@@ -112,11 +115,20 @@ class RecordCache:
             stats.mark_stale(self.iso, time.monotonic() - filled.stored_at)
         return filled.value  # type: ignore[no-any-return]
 
-    async def _fill(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> tuple[_Entry[V], bool]:
+    def _standing_in(self, key: Hashable, stale_for: float | None) -> _Entry[Any] | None:
+        """The older value that may be served for `key` when the ISO fails: within `stale_for`."""
+        old = self._stale.get(key)
+        if old is not None and stale_for is not None and time.monotonic() - old.stored_at > stale_for:
+            return None
+        return old
+
+    async def _fill(
+        self, key: Hashable, fetch: Callable[[], Awaitable[V]], stale_for: float | None
+    ) -> tuple[_Entry[V], bool]:
         try:
             entry = _Entry(await fetch(), time.monotonic())
         except UpstreamError:
-            old = self._stale.get(key)
+            old = self._standing_in(key, stale_for)
             if old is None:
                 raise
             return old, True

@@ -83,6 +83,9 @@ class Feed(Generic[Q]):
     # How long after an operating day the ISO may still revise it (corrections, verification):
     # past it the archive holds the day as settled and never fetches it again.
     revisions: timedelta = timedelta(days=7)
+    # How old cached records may be and still stand in for the ISO's answer when it fails or
+    # hangs (marked stale in the answer's stats); None: as long as the cache keeps them (24 h).
+    stale: timedelta | None = None
 
 
 FOLDED_BY_ORDER = (

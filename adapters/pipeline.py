@@ -320,7 +320,12 @@ class Pipeline:
             return _grouped(records)
 
         try:
-            groups: Groups = await self.cache.get((feed.name, piece), fill, keep=self.archive is not None)
+            groups: Groups = await self.cache.get(
+                (feed.name, piece),
+                fill,
+                keep=self.archive is not None,
+                stale_for=None if feed.stale is None else feed.stale.total_seconds(),
+            )
         except NotPublished:
             return {}
         return groups

@@ -215,6 +215,25 @@ async def test_a_fetch_everyone_gave_up_on_is_cancelled_unless_kept(keep: bool) 
     assert ("day" in cache) is keep  # kept: the fetch filled the cache for the next caller
 
 
+async def test_stale_data_older_than_the_feeds_window_is_not_served() -> None:
+    cache = RecordCache(ISO.ERCOT, ttl=0.01, stale_ttl=60)
+    down = UpstreamUnavailable(ISO.ERCOT, "down")
+    outcomes: list[Exception | str] = ["old", down, down]
+
+    async def fetch() -> str:
+        item = outcomes.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    assert await cache.get("now", fetch, stale_for=0.05) == "old"
+    await asyncio.sleep(0.02)  # past the TTL, within the stale window: served stale
+    assert await cache.get("now", fetch, stale_for=0.05) == "old"
+    await asyncio.sleep(0.05)  # past the stale window: the failure is the answer
+    with pytest.raises(UpstreamUnavailable):
+        await cache.get("now", fetch, stale_for=0.05)
+
+
 async def test_stale_data_is_served_when_the_iso_fails_and_says_so() -> None:
     cache = RecordCache(ISO.NYISO, ttl=0.05, stale_ttl=60)
     outcomes: list[Exception | str] = ["old data", UpstreamUnavailable(ISO.NYISO, "down"), "new data"]
