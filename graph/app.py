@@ -111,7 +111,8 @@ class GraphQLView(GraphQL[Context, None]):
             async with asyncio.timeout(deadline):
                 return await super().execute_operation(*args, **kwargs)
         except TimeoutError:
-            # Upstream fetches already under way go on in their own tasks and fill the cache.
+            # Upstream fetches under way go on in their own tasks while another request waits on
+            # them or the archive keeps what they fetch; the others are cancelled (RecordCache.get).
             message = f"The request took longer than its {deadline:g} s deadline and was stopped; try again"
             return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "DEADLINE_EXCEEDED"})])
 
