@@ -119,16 +119,16 @@ async def test_requests_to_one_iso_are_spaced() -> None:
 
 
 async def test_a_request_that_would_queue_past_the_deadline_is_refused_sending_nothing() -> None:
-    """At one request every 0.1 s with 0.25 s of patience, three fit (sent at 0, 0.1 and 0.2 s);
+    """At one request every 0.2 s with 0.5 s of patience, three fit (sent at 0, 0.2 and 0.4 s);
     the rest are refused at once as UPSTREAM_BUSY, and the ISO's circuit is not marked."""
     handler, seen = scripted(*(httpx.Response(200) for _ in range(4)))
-    client = Upstream(ISO.PJM, min_interval=0.1, longest_wait=0.25, transport=httpx.MockTransport(handler))
+    client = Upstream(ISO.PJM, min_interval=0.2, longest_wait=0.5, transport=httpx.MockTransport(handler))
     results = await asyncio.gather(*(client.get("https://api.example/feed") for _ in range(6)), return_exceptions=True)
     refused = [r for r in results if isinstance(r, UpstreamBusy)]
     assert len(seen) == 3 and len(refused) == 3
     assert refused[0].code == "UPSTREAM_BUSY" and "would wait about" in str(refused[0])
     assert client.breaker.state == "closed" and client.failed == 0
-    await asyncio.sleep(0.3)  # the queue drained: a new request is sent again
+    await asyncio.sleep(0.6)  # the queue drained: a new request is sent again
     await client.get("https://api.example/feed")
     assert len(seen) == 4
 
