@@ -75,7 +75,6 @@ INTERFACES = (
 )
 DAY_AHEAD_PRODUCTS = tuple(name for name, _, required in PRODUCTS if required)
 REAL_TIME_PRODUCTS = tuple(name for name, _, _ in PRODUCTS)
-# About a day ahead: posted ~11:00 the day before, 13 h before the first hour, 36 h before the last.
 # A price report's zonal file: the 11 zones and 4 external proxies; its generator file, about
 # 600 PTIDs an interval, read whole whatever generators a query names.
 ZONE_ROWS = 15
@@ -83,6 +82,7 @@ GENERATORS = 600
 # Binding constraints an interval: a few, rarely tens.
 CONSTRAINTS = 10
 
+# About a day ahead: posted ~11:00 the day before, 13 h before the first hour, 36 h before the last.
 DAY_AHEAD = -DAY
 AFTER_THE_HOUR = HOUR + FIVE_MINUTES
 EARLIEST_LBMP = date(2000, 1, 1)
