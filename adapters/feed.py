@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from .errors import UnsupportedDataset, UnsupportedRun
-from .model import ISO, Coverage, DatasetInfo, DatasetKind, MarketInfo, MarketRun
+from .model import DAY, HOUR, ISO, Coverage, DatasetInfo, DatasetKind, MarketInfo, MarketRun
 
 
 class Clock(Enum):
@@ -84,8 +84,18 @@ class Feed(Generic[Q]):
     # past it the archive holds the day as settled and never fetches it again.
     revisions: timedelta = timedelta(days=7)
     # How old cached records may be and still stand in for the ISO's answer when it fails or
-    # hangs (marked stale in the answer's stats); None: as long as the cache keeps them (24 h).
+    # hangs (marked stale in the answer's stats); None: twelve publications, between an hour and a
+    # day (`stale_window`).
     stale: timedelta | None = None
+
+    @property
+    def stale_window(self) -> timedelta:
+        """How old a cached copy may be to stand in for the ISO. Sized by cadence: a 5-minute feed's
+        copy an hour old is an hour of intervals short; a daily file's copy a day old is at most one
+        publication behind. Days past, the archive answers (for as long as it is on)."""
+        if self.stale is not None:
+            return self.stale
+        return max(HOUR, min(DAY, 12 * self.cadence))
 
 
 FOLDED_BY_ORDER = (

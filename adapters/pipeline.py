@@ -324,7 +324,7 @@ class Pipeline:
                 (feed.name, piece),
                 fill,
                 keep=self.archive is not None,
-                stale_for=None if feed.stale is None else feed.stale.total_seconds(),
+                stale_for=feed.stale_window.total_seconds(),
             )
         except NotPublished:
             return {}

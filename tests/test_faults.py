@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
+from adapters import cache
 from adapters.model import ISO
 from adapters.sandbox import faults
 
@@ -149,6 +152,34 @@ async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
     assert stale["data"] == fresh["data"]
     upstream = stale["extensions"]["gridql"]["upstream"]  # type: ignore[index]
     assert upstream["NYISO"]["staleSeconds"] >= 0 and "staleSeconds" not in upstream["PJM"]
+
+
+async def test_a_copy_older_than_its_feeds_stale_window_is_not_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two hours on, a day-ahead copy (one publication a day) still stands in for a failing ISO;
+    a 5-minute copy (an hour's window) is two dozen intervals short and is not served."""
+    real = Stack().transports[ISO.NYISO].inner
+    down = False
+
+    async def flaky(request: httpx.Request) -> httpx.Response:
+        if down:
+            return httpx.Response(503)
+        return await real.handle_async_request(request)
+
+    stack = Stack(failing={ISO.NYISO: flaky}, retries=1, cache_ttl=0.05)
+    asks = {
+        run: {"ids": ["NYISO:61761"], "run": run, "date": "2025-07-01"}
+        for run in ("DAY_AHEAD_HOURLY", "REAL_TIME_5_MIN")
+    }
+    fresh = {run: await stack.query(PRICES, variables) for run, variables in asks.items()}
+    assert all(errors(body) == [] for body in fresh.values())
+    await asyncio.sleep(0.1)  # past the TTL
+    two_hours_on = time.monotonic() + 7200
+    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: two_hours_on))
+    down = True
+    day_ahead = await stack.query(PRICES, asks["DAY_AHEAD_HOURLY"])
+    assert errors(day_ahead) == [] and day_ahead["data"] == fresh["DAY_AHEAD_HOURLY"]["data"]
+    real_time = await stack.query(PRICES, asks["REAL_TIME_5_MIN"])
+    assert [e["extensions"]["code"] for e in errors(real_time)] == ["UPSTREAM_UNAVAILABLE"]
 
 
 def test_content_faults_rewrite_each_wire_format() -> None:

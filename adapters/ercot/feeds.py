@@ -310,9 +310,6 @@ FEEDS: tuple[Feed[Any], ...] = (
         retention=2 * DAY,
         delay=FIVE_MINUTES + timedelta(minutes=1),
         labels={"fuel": FUELS},
-        # One document of now, refreshed every 5 minutes: an hour-old copy may stand in for a
-        # failing dashboard; a day-old one would be yesterday's served as today's.
-        stale=HOUR,
     ),
     _report(
         Report("np4-188-cd/dam_clear_price_for_cap", delivery_days, "NP4-188-CD", DAY_BEFORE, 24 * 5),
