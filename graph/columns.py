@@ -19,6 +19,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
 
+from .times import DATETIME, local_times
+
 DateTimeColumn = NewType("DateTimeColumn", list)  # type: ignore[type-arg]
 FloatColumn = NewType("FloatColumn", list)  # type: ignore[type-arg]
 StringColumn = NewType("StringColumn", list)  # type: ignore[type-arg]
@@ -41,6 +43,7 @@ def _column(name: str, description: str) -> ScalarDefinition:
 
 
 SCALARS: dict[object, ScalarDefinition] = {
+    datetime: DATETIME,
     DateTimeColumn: _column("DateTimeColumn", "A JSON array of ISO 8601 date-times with offset"),
     FloatColumn: _column("FloatColumn", "A JSON array of numbers or nulls"),
     StringColumn: _column("StringColumn", "A JSON array of strings or nulls"),
@@ -98,40 +101,3 @@ def series(record_type: type, records: Sequence[Any], tz: ZoneInfo) -> Series:
             values = [None if v is None else v.value for v in values]
         columns[field.name] = values
     return Series(length=len(records), **columns)  # type: ignore[arg-type]
-
-
-class LocalTimes:
-    """UTC instants -> the same instants in a market's offset, memoized.
-
-    Converting costs ~0.4 µs an instant, the largest single cost of a warm dashboard; its answers
-    ask for the same few thousand instants again and again. The memo is dropped when it grows past
-    `limit` entries (~30 MB).
-    """
-
-    def __init__(self, tz: ZoneInfo, limit: int = 200_000) -> None:
-        self.tz = tz
-        self.limit = limit
-        self._memo: dict[datetime, datetime] = {}
-
-    def __call__(self, instants: list[datetime]) -> list[datetime]:
-        memo = self._memo
-        try:
-            return list(map(memo.__getitem__, instants))
-        except KeyError:
-            pass
-        if len(memo) + len(instants) > self.limit:
-            memo.clear()
-        for instant in instants:
-            if instant not in memo:
-                memo[instant] = instant.astimezone(self.tz)
-        return list(map(memo.__getitem__, instants))
-
-
-_LOCAL_TIMES: dict[ZoneInfo, LocalTimes] = {}
-
-
-def local_times(tz: ZoneInfo) -> LocalTimes:
-    clock = _LOCAL_TIMES.get(tz)
-    if clock is None:
-        clock = _LOCAL_TIMES[tz] = LocalTimes(tz)
-    return clock

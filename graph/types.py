@@ -17,7 +17,8 @@ from resolvers.errors import bad_input
 from resolvers.prices import node_prices
 from resolvers.series import market_series
 
-from .columns import Series, local_times, series
+from .columns import Series, series
+from .times import local_times
 
 ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
 MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")

@@ -1,0 +1,79 @@
+"""Times as answers show them: instants in a market's offset, and their ISO 8601 strings, memoized.
+
+Converting an instant costs ~0.7 µs and writing it with `isoformat` ~2 µs: with six leaves a row,
+times were the largest cost of a typed list. Answers ask for the same few thousand instants again
+and again, so both are kept, each memo dropped when it grows past its limit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.types.scalar import ScalarDefinition
+
+
+class LocalTimes:
+    """UTC instants -> the same instants in a market's offset, memoized.
+
+    Converting costs ~0.4 µs an instant, the largest single cost of a warm dashboard; its answers
+    ask for the same few thousand instants again and again. The memo is dropped when it grows past
+    `limit` entries (~30 MB).
+    """
+
+    def __init__(self, tz: ZoneInfo, limit: int = 200_000) -> None:
+        self.tz = tz
+        self.limit = limit
+        self._memo: dict[datetime, datetime] = {}
+
+    def __call__(self, instants: list[datetime]) -> list[datetime]:
+        memo = self._memo
+        try:
+            return list(map(memo.__getitem__, instants))
+        except KeyError:
+            pass
+        if len(memo) + len(instants) > self.limit:
+            memo.clear()
+        for instant in instants:
+            if instant not in memo:
+                memo[instant] = instant.astimezone(self.tz)
+        return list(map(memo.__getitem__, instants))
+
+
+_LOCAL_TIMES: dict[ZoneInfo, LocalTimes] = {}
+
+
+def local_times(tz: ZoneInfo) -> LocalTimes:
+    clock = _LOCAL_TIMES.get(tz)
+    if clock is None:
+        clock = _LOCAL_TIMES[tz] = LocalTimes(tz)
+    return clock
+
+
+class IsoStrings:
+    """datetime -> `datetime.isoformat()`, memoized (~40 MB at `limit`).
+
+    The key holds the zone and the fold besides the datetime: datetimes compare equal across zones
+    when they are one instant, and within a zone when only their fold differs (the two readings
+    of a fall-back hour), yet each is written with its own offset."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._memo: dict[tuple[datetime, tzinfo | None, int], str] = {}
+
+    def __call__(self, value: datetime) -> str:
+        if value.__class__ is not datetime:  # a subclass may write itself otherwise
+            return value.isoformat()
+        key = (value, value.tzinfo, value.fold)
+        text = self._memo.get(key)
+        if text is None:
+            if len(self._memo) >= self.limit:
+                self._memo.clear()
+            text = self._memo[key] = value.isoformat()
+        return text
+
+
+# strawberry's own DateTime, written through the memo: parsing and the schema are unchanged.
+DATETIME: ScalarDefinition = dataclasses.replace(DateTimeDefinition, serialize=IsoStrings())
