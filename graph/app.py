@@ -34,6 +34,7 @@ from adapters.model import ISO
 from resolvers.context import Context, build_context
 
 from .access import KeyRing
+from .execution import DEADLINE_EXCEEDED
 from .schema import schema
 
 log = logging.getLogger("gridql")
@@ -109,12 +110,17 @@ class GraphQLView(GraphQL[Context, None]):
         deadline = self.settings.request_deadline
         try:
             async with asyncio.timeout(deadline):
-                return await super().execute_operation(*args, **kwargs)
+                result = await super().execute_operation(*args, **kwargs)
         except TimeoutError:
             # Upstream fetches under way go on in their own tasks while another request waits on
             # them or the archive keeps what they fetch; the others are cancelled (RecordCache.get).
+            result = None
+        # The executor stops at the next list once the deadline has passed (graph/execution.py):
+        # a part-built answer is no answer, the same as a timeout.
+        if result is None or any(_code(e) == DEADLINE_EXCEEDED for e in getattr(result, "errors", None) or ()):
             message = f"The request took longer than its {deadline:g} s deadline and was stopped; try again"
-            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "DEADLINE_EXCEEDED"})])
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": DEADLINE_EXCEEDED})])
+        return result
 
     async def render_graphql_ide(self, request: Request) -> Response:
         html = self.graphql_ide_html.replace(

@@ -13,6 +13,7 @@ from resolvers import nodes as node_resolvers
 from . import limits
 from .columns import SCALARS
 from .documents import DocumentCache
+from .execution import Executor
 from .types import Info, Market, Node
 
 
@@ -47,6 +48,7 @@ schema = Schema(
     config=StrawberryConfig(scalar_map=SCALARS),
     # The limits' rules go in before validation runs (and is cached).
     extensions=[*limits.EXTENSIONS, DocumentCache],
+    execution_context_class=Executor,
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +26,7 @@ class Context:
     client: str | None = None  # the API client's name, when keys are on
     notices: list[dict[str, Any]] = field(default_factory=list)  # why answers are empty or short
     stats: stats.RequestStats = field(default_factory=stats.RequestStats)
+    deadline: float = math.inf  # time.monotonic() by which the answer is due
 
     def market(self, iso: ISO) -> MarketInfo:
         return self.adapters[iso].market
@@ -35,6 +38,13 @@ def build_context(
     """Call inside the request's task: it binds the loaders to the running loop and the stats to
     the request's context."""
     meter = Meter(settings.max_cost, budget)
-    context = Context(adapters, settings, Loaders(adapters, meter), meter, client=client)
+    context = Context(
+        adapters,
+        settings,
+        Loaders(adapters, meter),
+        meter,
+        client=client,
+        deadline=time.monotonic() + settings.request_deadline,
+    )
     stats.current.set(context.stats)
     return context
