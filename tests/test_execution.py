@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -277,3 +279,11 @@ async def test_gridqls_queries_answer_the_same_with_the_fast_path_off(
         [reference["data"], reference.get("errors")]
     )
     assert fast["data"] is not None
+
+
+async def test_a_list_begun_past_the_requests_deadline_is_refused_with_its_code() -> None:
+    late = SimpleNamespace(deadline=time.monotonic() - 1)
+    result = await FAST.execute("{ readings { value } }", root_value=Query(), context_value=late)
+    assert [e.extensions for e in result.errors or []] == [{"code": "DEADLINE_EXCEEDED"}]
+    on_time = SimpleNamespace(deadline=time.monotonic() + 60)
+    assert not (await FAST.execute("{ readings { value } }", root_value=Query(), context_value=on_time)).errors
