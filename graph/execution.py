@@ -40,7 +40,6 @@ from graphql import (
     GraphQLString,
     Undefined,
     is_leaf_type,
-    is_non_null_type,
     is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
@@ -147,10 +146,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             return None
         if any(d.name.value not in _SKIP_INCLUDE for fd in field_details_list for d in fd.node.directives or ()):
             return None  # @stream, or a directive added later: graphql-core knows what it means
-        item_type = return_type.of_type
-        items_non_null = is_non_null_type(item_type)
-        if isinstance(item_type, GraphQLNonNull):
-            item_type = item_type.of_type
+        item_type, items_non_null = _unwrapped(return_type.of_type)
         if not is_object_type(item_type):
             return None
         assert isinstance(item_type, GraphQLObjectType)
@@ -189,14 +185,18 @@ def _leaf(parent: GraphQLObjectType, key: str, details: FieldDetailsList) -> Lea
         return None  # a resolver, an extension or a permission runs for this field
     if not definition.is_basic_field or definition.default_resolver is not getattr:
         return None
-    field_type = field.type
-    non_null = is_non_null_type(field_type)
-    if isinstance(field_type, GraphQLNonNull):
-        field_type = field_type.of_type
+    field_type, non_null = _unwrapped(field.type)
     if not is_leaf_type(field_type):
         return None
     coerce = _FAST.get(field_type, field_type.coerce_output_value)
     return Leaf(key, definition.python_name, coerce, non_null)
+
+
+def _unwrapped(output_type: Any) -> tuple[Any, bool]:
+    """The type inside a non-null wrapper, and whether there was one."""
+    if isinstance(output_type, GraphQLNonNull):
+        return output_type.of_type, True
+    return output_type, False
 
 
 def _float(value: Any) -> Any:

@@ -133,20 +133,25 @@ async def test_an_open_oasis_circuit_shows_apart_from_caisos_files() -> None:
     assert 'gridql_circuit_open{iso="CAISO",upstream="files"} 0' in metrics
 
 
-async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
+def nyiso_that_fails() -> tuple[Stack, asyncio.Event]:
+    """A stack whose NYISO answers from the sandbox until the event is set, then 503s; a short TTL."""
     real = Stack().transports[ISO.NYISO].inner
-    down = False
+    down = asyncio.Event()
 
     async def flaky(request: httpx.Request) -> httpx.Response:
-        if down:
+        if down.is_set():
             return httpx.Response(503)
         return await real.handle_async_request(request)
 
-    stack = Stack(failing={ISO.NYISO: flaky}, retries=1, cache_ttl=0.05)
+    return Stack(failing={ISO.NYISO: flaky}, retries=1, cache_ttl=0.05), down
+
+
+async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
+    stack, down = nyiso_that_fails()
     variables = {"ids": ["NYISO:61761", "PJM:51288"], "run": "DAY_AHEAD_HOURLY", "date": "2025-07-01"}
     fresh = await stack.query(PRICES, variables)
     await asyncio.sleep(0.1)  # past the TTL
-    down = True
+    down.set()
     stale = await stack.query(PRICES, variables)
     assert errors(stale) == []
     assert stale["data"] == fresh["data"]
@@ -157,15 +162,7 @@ async def test_stale_data_is_served_when_an_iso_fails_and_marked() -> None:
 async def test_a_copy_older_than_its_feeds_stale_window_is_not_served(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two hours on, a day-ahead copy (one publication a day) still stands in for a failing ISO;
     a 5-minute copy (an hour's window) is two dozen intervals short and is not served."""
-    real = Stack().transports[ISO.NYISO].inner
-    down = False
-
-    async def flaky(request: httpx.Request) -> httpx.Response:
-        if down:
-            return httpx.Response(503)
-        return await real.handle_async_request(request)
-
-    stack = Stack(failing={ISO.NYISO: flaky}, retries=1, cache_ttl=0.05)
+    stack, down = nyiso_that_fails()
     asks = {
         run: {"ids": ["NYISO:61761"], "run": run, "date": "2025-07-01"}
         for run in ("DAY_AHEAD_HOURLY", "REAL_TIME_5_MIN")
@@ -175,7 +172,7 @@ async def test_a_copy_older_than_its_feeds_stale_window_is_not_served(monkeypatc
     await asyncio.sleep(0.1)  # past the TTL
     two_hours_on = time.monotonic() + 7200
     monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: two_hours_on))
-    down = True
+    down.set()
     day_ahead = await stack.query(PRICES, asks["DAY_AHEAD_HOURLY"])
     assert errors(day_ahead) == [] and day_ahead["data"] == fresh["DAY_AHEAD_HOURLY"]["data"]
     real_time = await stack.query(PRICES, asks["REAL_TIME_5_MIN"])
