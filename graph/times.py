@@ -1,6 +1,6 @@
 """Times as answers show them: instants in a market's offset, and their ISO 8601 strings, memoized.
 
-Converting an instant costs ~0.7 µs and writing it with `isoformat` ~2 µs: with six leaves a row,
+Converting an instant costs ~0.4-0.7 µs and writing it with `isoformat` ~2 µs: with six leaves a row,
 times were the largest cost of a typed list. Answers ask for the same few thousand instants again
 and again, so both are kept, each memo dropped when it grows past its limit.
 """
@@ -18,7 +18,7 @@ from strawberry.types.scalar import ScalarDefinition
 class LocalTimes:
     """UTC instants -> the same instants in a market's offset, memoized.
 
-    Converting costs ~0.4 µs an instant, the largest single cost of a warm dashboard; its answers
+    Converting costs ~0.4-0.7 µs an instant, a large cost of a warm dashboard; its answers
     ask for the same few thousand instants again and again. The memo is dropped when it grows past
     `limit` entries (~30 MB).
     """
