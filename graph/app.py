@@ -34,6 +34,7 @@ from adapters.model import ISO
 from resolvers.context import Context, build_context
 
 from .access import KeyRing
+from .collector import keep_frozen
 from .execution import DEADLINE_EXCEEDED
 from .schema import schema
 
@@ -108,8 +109,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         deadline = self.settings.request_deadline
+        context: Context = kwargs["context"]
         try:
-            async with asyncio.timeout(deadline):
+            # One deadline for the request, the one the executor checks: asyncio's loop clock is
+            # time.monotonic, the clock Context.deadline is set on.
+            async with asyncio.timeout_at(context.deadline):
                 result = await super().execute_operation(*args, **kwargs)
         except TimeoutError:
             # Upstream fetches under way go on in their own tasks while another request waits on
@@ -326,7 +330,10 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        freezer = asyncio.create_task(keep_frozen(settings.gc_freeze_every)) if settings.gc_freeze_every else None
         yield
+        if freezer is not None:
+            freezer.cancel()
         for adapter in adapters.values():
             await adapter.aclose()
 
