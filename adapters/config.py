@@ -62,6 +62,7 @@ class Settings:
     request_deadline: float = 60.0  # seconds a request may take before it is answered with an error
     max_body_bytes: int = 1_048_576
     max_concurrent: int = 64  # GraphQL requests answered at once; past it, 503 OVERLOADED
+    workers: int = 1  # server processes sharing each ISO's request budget (gridql serve --workers)
     gc_freeze_every: float = 30.0  # seconds between moving survivors out of the collector's sight; 0 never
     faults: str = ""  # sandbox fault injection spec (adapters/sandbox/faults.py), e.g. "NYISO=503"
     api_keys_file: str = ""  # set: every /graphql request needs a client key listed (hashed) there
@@ -93,6 +94,7 @@ class Settings:
             ("max_body_bytes", "GRIDQL_MAX_BODY_BYTES", 0, False),
             ("max_concurrent", "GRIDQL_MAX_CONCURRENT", 1, True),
             ("gc_freeze_every", "GRIDQL_GC_FREEZE_EVERY", 0, True),
+            ("workers", "GRIDQL_WORKERS", 1, True),
         )
         for name, variable, least, inclusive in bounds:
             value = getattr(self, name)
@@ -119,6 +121,7 @@ class Settings:
             "max_body_bytes": int(env.get("GRIDQL_MAX_BODY_BYTES", "1048576")),
             "max_concurrent": int(env.get("GRIDQL_MAX_CONCURRENT", "64")),
             "gc_freeze_every": float(env.get("GRIDQL_GC_FREEZE_EVERY", "30")),
+            "workers": int(env.get("GRIDQL_WORKERS", "1")),
             "faults": env.get("GRIDQL_SANDBOX_FAULTS", ""),
             "api_keys_file": env.get("GRIDQL_API_KEYS_FILE", ""),
             "graphiql": _flag(env.get("GRIDQL_GRAPHIQL", "1")),

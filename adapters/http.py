@@ -206,9 +206,10 @@ class Upstream:
         spacing: float | None = None,
     ) -> Upstream:
         """The ISO's client as settings ask: the ISO's own request spacing live, none in the sandbox
-        (no ISO to protect), or `spacing` when a test pins it."""
+        (no ISO to protect), or `spacing` when a test pins it. Each of N server processes keeps its
+        own pace, so each spaces its requests N times as far apart and together they keep the ISO's."""
         if spacing is None:
-            spacing = 0.0 if settings.sandbox else settings.min_intervals.get(iso, live_spacing)
+            spacing = 0.0 if settings.sandbox else settings.min_intervals.get(iso, live_spacing) * settings.workers
         return cls(
             iso,
             name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
@@ -322,7 +323,13 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
             for iso, adapter in adapters.items()
         }
         return JSONResponse(
-            {"status": "ok", "sandbox": settings.sandbox, "isos": [iso.value for iso in adapters], "upstream": circuits}
+            {
+                "status": "ok",
+                "sandbox": settings.sandbox,
+                "isos": [iso.value for iso in adapters],
+                "upstream": circuits,
+                "pid": os.getpid(),  # with --workers, which worker answered: each holds its own caches and circuits
+            }
         )
 
     async def metrics(request: Request) -> Response:

@@ -26,17 +26,16 @@ from adapters.config import Settings
 from adapters.errors import UpstreamError
 from adapters.feed import Feed
 
-from . import archive_commands
+from . import archive_commands, workers
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from .access import KeyFileError
     from .app import create_app
-    from .server import HeaderDeadline
 
     overrides: dict[str, object] = {}
+    if args.workers is not None:
+        overrides["workers"] = args.workers
     if args.sandbox:
         overrides["sandbox"] = True
     if args.sandbox_latency is not None:
@@ -56,23 +55,19 @@ def _serve(args: argparse.Namespace) -> int:
             source = "--faults" if args.faults else "GRIDQL_SANDBOX_FAULTS"
             raise OperatorError(f"{source}: {exc}") from None
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # with workers, each builds its own; this one proves the settings work
     except KeyFileError as exc:
         raise OperatorError(f"{exc}; not starting") from None
     except ValueError as exc:  # a setting the adapters refuse
         raise OperatorError(f"cannot start: {exc}") from None
     sock = _listen(args.host, args.port)
     mode = "sandbox (offline, generated data)" if settings.sandbox else "live"
-    print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql", file=sys.stderr)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, http=HeaderDeadline)
-    server = uvicorn.Server(config)
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # Ctrl-C is how a foreground server is stopped
-        pass
-    finally:
-        sock.close()
-    return 0 if server.started else 1
+    each = f", {settings.workers} workers" if settings.workers > 1 else ""
+    print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql{each}", file=sys.stderr)
+    if settings.workers == 1:
+        return 0 if workers.serve(app, sock, args.log_level) else 1
+    sock.close()  # bound only to report a taken port as one line; each worker binds its own
+    return workers.run(settings.workers, overrides, args.host, args.port, args.log_level)
 
 
 def _env_hint(exc: ValueError) -> str:
@@ -86,16 +81,11 @@ def _env_hint(exc: ValueError) -> str:
 
 def _listen(host: str, port: int) -> socket.socket:
     """Bind the server's socket here, as uvicorn would, so that a taken port is one line, not a log record."""
-    sock = socket.socket(family=socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        return workers.bind(host, port, shared=False)
     except OSError as exc:
-        sock.close()
         hint = "; is another server running there? pick another --port" if exc.errno == errno.EADDRINUSE else ""
         raise OperatorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
-    sock.set_inheritable(True)
-    return sock
 
 
 def _plain(value: Any) -> Any:
@@ -198,6 +188,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
 def _non_negative(kind: type[int] | type[float]) -> Any:
     def convert(text: str) -> int | float:
         try:
@@ -246,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--faults", help="sandbox fault injection, e.g. 'NYISO=503,PJM=429:2' (see adapters/sandbox/faults.py)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        help="server processes on the port, one per core is the most that helps; each ISO's request "
+        "budget is divided between them (default: GRIDQL_WORKERS or 1)",
     )
     serve.add_argument(
         "--log-level",

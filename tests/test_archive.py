@@ -4,6 +4,9 @@ restart; a day still being revised is fetched again after its cadence; changes a
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -125,6 +128,23 @@ def test_a_changed_day_is_a_new_revision_and_the_latest_is_read(tmp_path: Path) 
     assert mark.revision == 2 and mark.settled and mark.fetched_at == utc(2025, 7, 9)
     (extent,) = store.extents()
     assert (extent.feed, extent.days, extent.revisions) == ("rt", 1, 2)
+
+
+def test_two_processes_writing_one_archive_wait_for_each_other(tmp_path: Path) -> None:
+    # `gridql serve --workers N`: one file, N connections. A writer that began by reading would find its
+    # snapshot stale once the other committed, and fail instead of waiting.
+    path = tmp_path / "archive.sqlite"
+    store, other = SQLiteStore(path), sqlite3.connect(str(path), isolation_level=None)
+    day = date(2025, 7, 1)
+    record = PriceRecord("A", utc(2025, 7, 1, 4), utc(2025, 7, 1, 5), 30.0, None, None, None, PriceVersion.VERIFIED)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO bodies VALUES ('rt', 'B', '2025-07-01', 1, 0, 1, ?)", (codec.encode([record]),))
+    writing = threading.Thread(target=store.write, args=("rt", {("A", day): [record]}, utc(2025, 7, 2), [day]))
+    writing.start()
+    time.sleep(0.3)
+    other.execute("COMMIT")
+    writing.join(10)
+    assert set(store.read("rt", ["A", "B"], [day])) == {("A", day), ("B", day)}
 
 
 T0, T1 = datetime(2025, 11, 2, 5, tzinfo=UTC), datetime(2025, 11, 2, 6, tzinfo=UTC)

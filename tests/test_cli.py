@@ -283,3 +283,12 @@ def test_every_option_has_help() -> None:
     assert len(actions) > 20
     missing = [(prog, action.dest) for prog, action in actions if not action.help]
     assert missing == []
+
+
+def test_serve_with_two_workers_spreads_connections_over_both() -> None:
+    """Each worker binds the port with SO_REUSEPORT: the kernel, not a race to accept, picks the worker."""
+    with Server(workers=2) as server:
+        answered = {httpx.get(f"{server.url}/healthz").json()["pid"] for _ in range(40)}
+        response = httpx.post(f"{server.url}/graphql", json={"query": "{ markets { iso } }"})
+    assert len(answered) == 2 and server.process.pid not in answered
+    assert response.json()["data"]["markets"]

@@ -280,6 +280,14 @@ def test_live_spacing_can_be_set_per_iso(monkeypatch: pytest.MonkeyPatch) -> Non
     assert (pjm.limiter.interval, nyiso.limiter.interval) == (0.1, 0.5)
 
 
+def test_each_of_n_workers_spaces_its_requests_n_times_as_far_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDQL_PJM_MIN_INTERVAL", "0.1")
+    settings = Settings.from_env(workers=3)
+    pjm = Upstream.configured(ISO.PJM, "dataminer", settings, None, live_spacing=10.0)
+    nyiso = Upstream.configured(ISO.NYISO, "mis", settings, None, live_spacing=0.5)
+    assert (pjm.limiter.interval, nyiso.limiter.interval) == pytest.approx((0.3, 1.5))
+
+
 # --- every httpx failure is coded; credentials stay with their host ---------------------------------
 
 KEY = {"Ocp-Apim-Subscription-Key": "s3cret-key"}

@@ -129,7 +129,9 @@ class SQLiteStore:
         done = set(settled)
         stamp = fetched_at.timestamp()
         with self._lock:
-            self._db.execute("BEGIN")
+            # Take the write lock first: a transaction that began by reading cannot wait for another
+            # process's writer (its snapshot is stale once that one commits), so it would fail instead.
+            self._db.execute("BEGIN IMMEDIATE")
             try:
                 for (name, day), records in bodies.items():
                     body = codec.encode(records)
