@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import strawberry
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from adapters import model
 from resolvers import nodes as node_resolvers
@@ -20,11 +22,96 @@ from resolvers.series import market_series
 from .columns import Series, series
 from .times import local_times
 
-ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
-MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")
-NodeType = strawberry.enum(model.NodeType, description="Each ISO's own node types mapped to one set")
-DatasetKind = strawberry.enum(model.DatasetKind, description="The market-wide datasets, as named in `Market.datasets`")
-PriceVersion = strawberry.enum(model.PriceVersion, description="Which version of an interval's price this is")
+E = TypeVar("E", bound=Enum)
+
+
+def _enum(cls: type[E], description: str, values: Mapping[str, str]) -> type[E]:
+    """`cls` as a GraphQL enum, with a description for each of its members, by name: every member
+    must have one (the adapters' enums stay free of GraphQL)."""
+    strawberry.enum(cls, description=description)
+    definition = getattr(cls, "__strawberry_definition__", None)
+    if not isinstance(definition, StrawberryEnumDefinition):
+        raise TypeError(f"{cls.__name__} is not a strawberry enum")
+    named = {value.name for value in definition.values}
+    if named != set(values):
+        raise ValueError(f"{cls.__name__}: describe exactly its members {sorted(named)}, not {sorted(values)}")
+    definition.values = [dataclasses.replace(value, description=values[value.name]) for value in definition.values]
+    return cls
+
+
+ISO = _enum(
+    model.ISO,
+    "The four markets gridql serves, each on its own operating-day clock (`Market.timezone`)",
+    {
+        "PJM": "PJM Interconnection (Data Miner 2 feeds); operating days in America/New_York",
+        "ERCOT": "Electric Reliability Council of Texas (public API and MIS reports); operating days in "
+        "America/Chicago; prices are settlement point prices (SCED LMPs for REAL_TIME_5_MIN), without "
+        "energy/congestion/loss components",
+        "CAISO": "California ISO (OASIS reports); operating days in America/Los_Angeles",
+        "NYISO": "New York ISO (MIS public CSVs); operating days in America/New_York",
+    },
+)
+MarketRun = _enum(
+    model.MarketRun,
+    "A market run: day-ahead or real-time, by interval length. `Market.runs` lists those an ISO publishes; "
+    "asking for another is BAD_USER_INPUT",
+    {
+        "DAY_AHEAD_HOURLY": "Day-ahead market, hourly intervals, published the day before the operating day "
+        "(every ISO)",
+        "REAL_TIME_5_MIN": "Real-time dispatch, 5-minute intervals: PJM, CAISO and NYISO (RTD; NYISO's off-cycle "
+        "runs add shorter intervals), ERCOT (SCED runs: each holds until the next, at most 5 minutes)",
+        "REAL_TIME_15_MIN": "Real-time, 15-minute intervals: ERCOT's settlement point prices, CAISO's "
+        "fifteen-minute market (RTPD)",
+        "REAL_TIME_HOURLY": "Real-time, hourly intervals: PJM's and NYISO's hourly real-time prices; for ERCOT, "
+        "which publishes none, the simple average of the hour's four 15-minute settlement point prices",
+        "HOUR_AHEAD_15_MIN": "CAISO's hour-ahead scheduling process (HASP), 15-minute intervals",
+    },
+)
+NodeType = _enum(
+    model.NodeType,
+    "Each ISO's own node types mapped to one set",
+    {
+        "HUB": "A trading hub: PJM hubs, ERCOT `HB_` hubs, CAISO `TH_` trading hubs",
+        "ZONE": "A load or price zone: PJM zones, ERCOT `LZ_` load zones, CAISO default load aggregation points "
+        "(DLAP, ELAP), NYISO's eleven load zones",
+        "AGGREGATE": "Another aggregate of buses: PJM aggregates, CAISO custom price zones (sub-LAPs)",
+        "GENERATOR": "A generator or resource node: PJM GEN pnodes, ERCOT resource nodes, CAISO aggregated "
+        "generation APnodes, NYISO generators",
+        "LOAD": "A load bus (PJM LOAD pnodes)",
+        "INTERFACE": "An interface or tie to a neighbouring market: PJM interface pnodes, ERCOT DC ties, NYISO's "
+        "external proxy buses (H Q, NPX, O H, PJM)",
+        "OTHER": "Any node whose ISO type maps to none of the above",
+    },
+)
+DatasetKind = _enum(
+    model.DatasetKind,
+    "The market-wide datasets, as named in `Market.datasets`; each is also a `Market` field of that name",
+    {
+        "LOAD": "Actual load by area, MW (`Market.load`)",
+        "LOAD_FORECAST": "Load forecasts by area, MW, by vintage (`Market.loadForecast`)",
+        "FUEL_MIX": "Generation by fuel, MW (`Market.fuelMix`)",
+        "ANCILLARY_PRICES": "Ancillary service clearing prices by product and area, one run at a time "
+        "(`Market.ancillaryPrices`)",
+        "CONSTRAINTS": "Binding transmission constraints and their shadow prices, one run at a time "
+        "(`Market.constraints`)",
+        "RENEWABLES": "Wind and solar output, MW, actual and forecast (`Market.renewables`)",
+        "INTERFACE_FLOWS": "Flows and limits on transmission interfaces, MW (`Market.interfaceFlows`; NYISO only)",
+        "TRANSMISSION_RIGHTS": "FTR / CRR / TCC auction clearing prices (`Market.transmissionRights`; no ISO "
+        "serves it yet: DATASET_NOT_SERVED)",
+        "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`; no ISO serves it yet: "
+        "DATASET_NOT_SERVED)",
+    },
+)
+PriceVersion = _enum(
+    model.PriceVersion,
+    "Which version of an interval's price this is, where the ISO publishes more than one",
+    {
+        "PRELIMINARY": "Posted before the ISO verifies it (PJM's unverified real-time LMPs); replaced once the "
+        "verified price is out",
+        "VERIFIED": "The verified, settled price (PJM's real-time LMPs)",
+        "CORRECTED": "Re-posted after a price correction (PJM: `version_nbr` above 1)",
+    },
+)
 
 Info = strawberry.Info[Context, None]
 
