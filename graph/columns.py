@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, NewType
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
 
-from .times import DATETIME, local_times
+from .times import DATE, DATETIME, local_times
 
 DateTimeColumn = NewType("DateTimeColumn", list)  # type: ignore[type-arg]
 FloatColumn = NewType("FloatColumn", list)  # type: ignore[type-arg]
@@ -44,6 +44,7 @@ def _column(name: str, description: str) -> ScalarDefinition:
 
 SCALARS: dict[object, ScalarDefinition] = {
     datetime: DATETIME,
+    date: DATE,
     DateTimeColumn: _column("DateTimeColumn", "A JSON array of ISO 8601 date-times with offset"),
     FloatColumn: _column("FloatColumn", "A JSON array of numbers or nulls"),
     StringColumn: _column("StringColumn", "A JSON array of strings or nulls"),
