@@ -295,7 +295,7 @@ class Node:
 @strawberry.type(description="Where a page of nodes lies in the whole list (Relay cursor connection)")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="More nodes follow this page")
-    has_previous_page: bool = strawberry.field(description="Nodes precede this page (it was asked `after` one)")
+    has_previous_page: bool = strawberry.field(description="Nodes precede this page: it starts `after` a cursor")
     start_cursor: str | None = strawberry.field(description="The first edge's cursor; null on an empty page")
     end_cursor: str | None = strawberry.field(
         description="The last edge's cursor, to pass as `after` for the next page; null on an empty page"
