@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, NewType
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
 
-from .times import DATETIME, local_times
+from .times import DATE, DATETIME, local_times
 
 DateTimeColumn = NewType("DateTimeColumn", list)  # type: ignore[type-arg]
 FloatColumn = NewType("FloatColumn", list)  # type: ignore[type-arg]
@@ -44,6 +44,7 @@ def _column(name: str, description: str) -> ScalarDefinition:
 
 SCALARS: dict[object, ScalarDefinition] = {
     datetime: DATETIME,
+    date: DATE,
     DateTimeColumn: _column("DateTimeColumn", "A JSON array of ISO 8601 date-times with offset"),
     FloatColumn: _column("FloatColumn", "A JSON array of numbers or nulls"),
     StringColumn: _column("StringColumn", "A JSON array of strings or nulls"),
@@ -53,38 +54,105 @@ SCALARS: dict[object, ScalarDefinition] = {
 
 @strawberry.type(
     description="A dataset as columns, one entry per interval in order: the fast form for long series. "
-    "Columns the dataset does not have are null."
+    "Columns the dataset does not have are null; each column's description names those that have it: prices "
+    "(`Node.priceSeries`) or a `DatasetKind` (`Market.series`)."
 )
 class Series:
-    length: int
-    start: DateTimeColumn
-    end: DateTimeColumn
-    node: StringColumn | None = None
-    lmp: FloatColumn | None = None
-    energy: FloatColumn | None = None
-    congestion: FloatColumn | None = None
-    loss: FloatColumn | None = None
-    version: StringColumn | None = None
-    area: StringColumn | None = None
-    mw: FloatColumn | None = None
-    published_at: DateTimeColumn | None = None
-    fuel: StringColumn | None = None
-    product: StringColumn | None = None
-    price: FloatColumn | None = None
-    name: StringColumn | None = None
-    shadow_price: FloatColumn | None = None
-    limit_mw: FloatColumn | None = None
-    flow_mw: FloatColumn | None = None
-    source: StringColumn | None = None
-    forecast: BooleanColumn | None = None
-    model: StringColumn | None = None
-    interface: StringColumn | None = None
-    positive_limit_mw: FloatColumn | None = None
-    negative_limit_mw: FloatColumn | None = None
-    auction: StringColumn | None = None
-    time_of_use: StringColumn | None = None
-    hedge_type: StringColumn | None = None
-    unit: StringColumn | None = None
+    length: int = strawberry.field(
+        description="Number of intervals: each column the dataset has holds this many entries, in order"
+    )
+    start: DateTimeColumn = strawberry.field(
+        description="Interval starts (inclusive), ISO 8601 in the market's local offset; for rights and capacity "
+        "prices, the term's start"
+    )
+    end: DateTimeColumn = strawberry.field(
+        description="Interval ends (exclusive): each interval is half-open [start, end), in the market's local offset"
+    )
+    node: StringColumn | None = strawberry.field(
+        default=None,
+        description="Prices: the ISO's own node id (without the `<ISO>:` prefix); TRANSMISSION_RIGHTS: the node "
+        "id or path the price is quoted at",
+    )
+    lmp: FloatColumn | None = strawberry.field(
+        default=None, description="Prices: locational marginal price, $/MWh (as `PriceInterval.lmp`)"
+    )
+    energy: FloatColumn | None = strawberry.field(
+        default=None,
+        description="Prices: energy component, $/MWh, null where the ISO publishes none (as `PriceInterval.energy`)",
+    )
+    congestion: FloatColumn | None = strawberry.field(
+        default=None, description="Prices: congestion component, $/MWh, signed so that lmp = energy + congestion + loss"
+    )
+    loss: FloatColumn | None = strawberry.field(default=None, description="Prices: marginal loss component, $/MWh")
+    version: StringColumn | None = strawberry.field(
+        default=None,
+        description="Prices: a `PriceVersion` name (PRELIMINARY, VERIFIED, CORRECTED), null where the ISO "
+        "publishes one version only",
+    )
+    area: StringColumn | None = strawberry.field(
+        default=None,
+        description="LOAD, LOAD_FORECAST, ANCILLARY_PRICES, RENEWABLES, CAPACITY_PRICES: the ISO's own area name; "
+        "null where ISO-wide",
+    )
+    mw: FloatColumn | None = strawberry.field(default=None, description="LOAD, LOAD_FORECAST, FUEL_MIX, RENEWABLES: MW")
+    published_at: DateTimeColumn | None = strawberry.field(
+        default=None,
+        description="Prices, LOAD_FORECAST, RENEWABLES: when the ISO published the value (a forecast's vintage), "
+        "in the market's offset; null where it does not say",
+    )
+    fuel: StringColumn | None = strawberry.field(default=None, description="FUEL_MIX: the ISO's own fuel label")
+    product: StringColumn | None = strawberry.field(
+        default=None, description="ANCILLARY_PRICES: the ISO's own product name"
+    )
+    price: FloatColumn | None = strawberry.field(
+        default=None,
+        description="Clearing price: ANCILLARY_PRICES $/MW(h), TRANSMISSION_RIGHTS $/MW for the term, "
+        "CAPACITY_PRICES in `unit`",
+    )
+    name: StringColumn | None = strawberry.field(
+        default=None, description="CONSTRAINTS: the ISO's name for the constraint"
+    )
+    shadow_price: FloatColumn | None = strawberry.field(
+        default=None, description="CONSTRAINTS: shadow price, $/MWh, with the ISO's own sign"
+    )
+    limit_mw: FloatColumn | None = strawberry.field(
+        default=None, description="CONSTRAINTS: the constraint's limit, MW; null where the ISO does not publish it"
+    )
+    flow_mw: FloatColumn | None = strawberry.field(
+        default=None,
+        description="CONSTRAINTS: flow on the constraint, MW, or null; INTERFACE_FLOWS: flow, MW, positive in the "
+        "interface's positive direction",
+    )
+    source: StringColumn | None = strawberry.field(default=None, description="RENEWABLES: SOLAR or WIND")
+    forecast: BooleanColumn | None = strawberry.field(
+        default=None, description="RENEWABLES: false for actual output, true for a forecast"
+    )
+    model: StringColumn | None = strawberry.field(
+        default=None, description="LOAD_FORECAST, RENEWABLES: the ISO's forecast product, where it names one"
+    )
+    interface: StringColumn | None = strawberry.field(
+        default=None, description="INTERFACE_FLOWS: the ISO's own interface name"
+    )
+    positive_limit_mw: FloatColumn | None = strawberry.field(
+        default=None, description="INTERFACE_FLOWS: limit in the positive direction, MW; null where the ISO prints none"
+    )
+    negative_limit_mw: FloatColumn | None = strawberry.field(
+        default=None,
+        description="INTERFACE_FLOWS: limit in the negative direction, MW, as the ISO prints it; null where it "
+        "prints none",
+    )
+    auction: StringColumn | None = strawberry.field(
+        default=None, description="TRANSMISSION_RIGHTS, CAPACITY_PRICES: the ISO's auction name"
+    )
+    time_of_use: StringColumn | None = strawberry.field(
+        default=None, description='TRANSMISSION_RIGHTS: the hours the right covers ("ONPEAK", "OFFPEAK", "24H", ...)'
+    )
+    hedge_type: StringColumn | None = strawberry.field(
+        default=None, description='TRANSMISSION_RIGHTS: "OBLIGATION" or "OPTION"'
+    )
+    unit: StringColumn | None = strawberry.field(
+        default=None, description='CAPACITY_PRICES: the unit of `price`, e.g. "$/MW-day", "$/kW-month"'
+    )
 
 
 def series(record_type: type, records: Sequence[Any], tz: ZoneInfo) -> Series:

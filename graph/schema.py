@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
@@ -17,22 +19,39 @@ from .execution import Executor
 from .types import Info, Market, Node
 
 
-@strawberry.type
+@strawberry.type(description="The entry points: markets, and nodes by id")
 class Query:
     @strawberry.field(description="Every market gridql serves")
     def markets(self, info: Info) -> list[Market]:
         return [Market.of(info.context.market(iso)) for iso in model.ISO]
 
-    @strawberry.field
-    def market(self, info: Info, iso: model.ISO) -> Market:
+    @strawberry.field(description="One ISO's market")
+    def market(self, info: Info, iso: Annotated[model.ISO, strawberry.argument(description="The ISO")]) -> Market:
         return Market.of(info.context.market(iso))
 
-    @strawberry.field(description='A node by id, "<ISO>:<the ISO\'s own node id>", e.g. "NYISO:61761"')
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description='A node by id, "<ISO>:<the ISO\'s own node id>", e.g. "NYISO:61761"; an unknown id is null '
+        "with a NOT_FOUND error"
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description='"<ISO>:<the ISO\'s own node id>", e.g. "PJM:51288", "ERCOT:HB_HOUSTON"'),
+        ],
+    ) -> Node | None:
         return Node.of(await node_resolvers.find(info.context, id))
 
     @strawberry.field(description="Nodes by id, in order; null entries for unknown ids, each with an error")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description='Node ids, "<ISO>:<the ISO\'s own node id>"; the answer keeps their order'),
+        ],
+    ) -> list[Node | None]:
         found = await node_resolvers.find_many(info.context, ids)
         # An error in place of an item nulls that entry and reports the error with its path.
         return [item if isinstance(item, GraphQLError) else Node.of(item) for item in found]  # type: ignore[misc]

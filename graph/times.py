@@ -11,7 +11,7 @@ import dataclasses
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 
@@ -75,5 +75,15 @@ class IsoStrings:
         return text
 
 
-# strawberry's own DateTime, written through the memo: parsing and the schema are unchanged.
-DATETIME: ScalarDefinition = dataclasses.replace(DateTimeDefinition, serialize=IsoStrings())
+# strawberry's own DateTime, written through the memo, and described: parsing is unchanged.
+DATETIME: ScalarDefinition = dataclasses.replace(
+    DateTimeDefinition,
+    serialize=IsoStrings(),
+    description="An ISO 8601 date-time with its UTC offset, e.g. 2025-03-09T01:00:00-08:00. Answers are written in "
+    "the market's local offset; arguments must carry an offset (`Z` or `-05:00`), a naive time is BAD_USER_INPUT",
+)
+# strawberry's own Date, described.
+DATE: ScalarDefinition = dataclasses.replace(
+    DateDefinition,
+    description="An ISO 8601 calendar date, e.g. 2025-03-09: an operating day in the market's own timezone",
+)

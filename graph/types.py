@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import strawberry
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from adapters import model
 from resolvers import nodes as node_resolvers
@@ -20,33 +22,194 @@ from resolvers.series import market_series
 from .columns import Series, series
 from .times import local_times
 
-ISO = strawberry.enum(model.ISO, description="The four markets gridql serves")
-MarketRun = strawberry.enum(model.MarketRun, description="A market run: day-ahead or real-time, by interval length")
-NodeType = strawberry.enum(model.NodeType, description="Each ISO's own node types mapped to one set")
-DatasetKind = strawberry.enum(model.DatasetKind, description="The market-wide datasets, as named in `Market.datasets`")
-PriceVersion = strawberry.enum(model.PriceVersion, description="Which version of an interval's price this is")
+E = TypeVar("E", bound=Enum)
+
+
+def _enum(cls: type[E], description: str, values: Mapping[str, str]) -> type[E]:
+    """`cls` as a GraphQL enum, with a description for each of its members, by name: every member
+    must have one (the adapters' enums stay free of GraphQL)."""
+    strawberry.enum(cls, description=description)
+    definition = getattr(cls, "__strawberry_definition__", None)
+    if not isinstance(definition, StrawberryEnumDefinition):
+        raise TypeError(f"{cls.__name__} is not a strawberry enum")
+    named = {value.name for value in definition.values}
+    if named != set(values):
+        raise ValueError(f"{cls.__name__}: describe exactly its members {sorted(named)}, not {sorted(values)}")
+    definition.values = [dataclasses.replace(value, description=values[value.name]) for value in definition.values]
+    return cls
+
+
+ISO = _enum(
+    model.ISO,
+    "The four markets gridql serves, each on its own operating-day clock (`Market.timezone`)",
+    {
+        "PJM": "PJM Interconnection (Data Miner 2 feeds); operating days in America/New_York",
+        "ERCOT": "Electric Reliability Council of Texas (public API and MIS reports); operating days in "
+        "America/Chicago; prices are settlement point prices (SCED LMPs for REAL_TIME_5_MIN), without "
+        "energy/congestion/loss components",
+        "CAISO": "California ISO (OASIS reports); operating days in America/Los_Angeles",
+        "NYISO": "New York ISO (MIS public CSVs); operating days in America/New_York",
+    },
+)
+MarketRun = _enum(
+    model.MarketRun,
+    "A market run: day-ahead or real-time, by interval length. `Market.runs` lists those an ISO publishes; "
+    "asking for another is BAD_USER_INPUT",
+    {
+        "DAY_AHEAD_HOURLY": "Day-ahead market, hourly intervals, published the day before the operating day "
+        "(every ISO)",
+        "REAL_TIME_5_MIN": "Real-time dispatch, 5-minute intervals: PJM, CAISO and NYISO (RTD; NYISO's off-cycle "
+        "runs add shorter intervals), ERCOT (SCED runs: each holds until the next, at most 5 minutes)",
+        "REAL_TIME_15_MIN": "Real-time, 15-minute intervals: ERCOT's settlement point prices, CAISO's "
+        "fifteen-minute market (RTPD)",
+        "REAL_TIME_HOURLY": "Real-time, hourly intervals: PJM's and NYISO's hourly real-time prices; for ERCOT, "
+        "which publishes none, the simple average of the hour's four 15-minute settlement point prices",
+        "HOUR_AHEAD_15_MIN": "CAISO's hour-ahead scheduling process (HASP), 15-minute intervals",
+    },
+)
+NodeType = _enum(
+    model.NodeType,
+    "Each ISO's own node types mapped to one set",
+    {
+        "HUB": "A trading hub: PJM hubs, ERCOT `HB_` hubs, CAISO `TH_` trading hubs",
+        "ZONE": "A load or price zone: PJM zones, ERCOT `LZ_` load zones, CAISO default load aggregation points "
+        "(DLAP, ELAP), NYISO's eleven load zones",
+        "AGGREGATE": "Another aggregate of buses: PJM aggregates, CAISO custom price zones (sub-LAPs)",
+        "GENERATOR": "A generator or resource node: PJM GEN pnodes, ERCOT resource nodes, CAISO aggregated "
+        "generation APnodes, NYISO generators",
+        "LOAD": "A load bus (PJM LOAD pnodes)",
+        "INTERFACE": "An interface or tie to a neighbouring market: PJM interface pnodes, ERCOT DC ties, NYISO's "
+        "external proxy buses (H Q, NPX, O H, PJM)",
+        "OTHER": "Any node whose ISO type maps to none of the above",
+    },
+)
+DatasetKind = _enum(
+    model.DatasetKind,
+    "The market-wide datasets, as named in `Market.datasets`; each is also a `Market` field of that name",
+    {
+        "LOAD": "Actual load by area, MW (`Market.load`)",
+        "LOAD_FORECAST": "Load forecasts by area, MW, by vintage (`Market.loadForecast`)",
+        "FUEL_MIX": "Generation by fuel, MW (`Market.fuelMix`)",
+        "ANCILLARY_PRICES": "Ancillary service clearing prices by product and area, one run at a time "
+        "(`Market.ancillaryPrices`)",
+        "CONSTRAINTS": "Binding transmission constraints and their shadow prices, one run at a time "
+        "(`Market.constraints`)",
+        "RENEWABLES": "Wind and solar output, MW, actual and forecast (`Market.renewables`)",
+        "INTERFACE_FLOWS": "Flows and limits on transmission interfaces, MW (`Market.interfaceFlows`; NYISO only)",
+        "TRANSMISSION_RIGHTS": "FTR / CRR / TCC auction clearing prices (`Market.transmissionRights`; no ISO "
+        "serves it yet: DATASET_NOT_SERVED)",
+        "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`; no ISO serves it yet: "
+        "DATASET_NOT_SERVED)",
+    },
+)
+PriceVersion = _enum(
+    model.PriceVersion,
+    "Which version of an interval's price this is, where the ISO publishes more than one",
+    {
+        "PRELIMINARY": "Posted before the ISO verifies it (PJM's unverified real-time LMPs); replaced once the "
+        "verified price is out",
+        "VERIFIED": "The verified, settled price (PJM's real-time LMPs)",
+        "CORRECTED": "Re-posted after a price correction (PJM: `version_nbr` above 1)",
+    },
+)
 
 Info = strawberry.Info[Context, None]
 
-START = Annotated[datetime | None, strawberry.argument(description="Window start, an instant with offset (inclusive)")]
-END = Annotated[datetime | None, strawberry.argument(description="Window end, an instant with offset (exclusive)")]
+# The time selection every dataset takes: `date` (+ `days`), or `start` and `end`
+# (resolvers/windows.py). An interval is answered when its start lies in the window.
+START = Annotated[
+    datetime | None,
+    strawberry.argument(
+        description="Window start, an ISO 8601 instant with offset (inclusive); give it with `end`, instead of "
+        "`date`. An interval is returned when its start lies in [start, end)"
+    ),
+]
+END = Annotated[
+    datetime | None,
+    strawberry.argument(
+        description="Window end, an ISO 8601 instant with offset (exclusive); at most 366 days after `start`"
+    ),
+]
 DATE = Annotated[
     date | None,
-    strawberry.argument(description="First operating day, in the market's own timezone (instead of start/end)"),
+    strawberry.argument(
+        description="First operating day, in the market's own timezone (instead of start/end): local midnight "
+        "to local midnight, so a DST day lasts 23 or 25 hours"
+    ),
 ]
-DAYS = Annotated[int | None, strawberry.argument(description="Number of operating days from `date`")]
+DAYS = Annotated[int | None, strawberry.argument(description="Number of operating days from `date`, 1 to 366")]
+PUBLISHED_BEFORE = Annotated[
+    datetime | None,
+    strawberry.argument(
+        description="Forecasts as known then: for each interval, the latest vintage published strictly before "
+        "this instant (with offset); null: the latest vintage"
+    ),
+]
+RUN_OF_DATASET = Annotated[
+    model.MarketRun,
+    strawberry.argument(
+        description="The market run; `Market.datasets` lists the runs this ISO serves the dataset for, "
+        "another is BAD_USER_INPUT"
+    ),
+]
+RUN_OF_PRICES = Annotated[
+    model.MarketRun,
+    strawberry.argument(description="The market run; one of `Market.runs`, another is BAD_USER_INPUT"),
+]
+
+# Label filters: the ISO's own labels (`Market.labels`), compared case-insensitively; one the ISO
+# does not have is BAD_USER_INPUT, listing those it has.
+AREA = Annotated[
+    str | None,
+    strawberry.argument(description="Only this area: one of the ISO's own zone/region names, case-insensitively"),
+]
+PRODUCT = Annotated[
+    str | None,
+    strawberry.argument(description="Only this product: one of the ISO's own product names, case-insensitively"),
+]
+SOURCE = Annotated[str | None, strawberry.argument(description="SOLAR or WIND only")]
+FORECAST = Annotated[
+    bool | None, strawberry.argument(description="true: forecasts only; false: actual output only; null: both")
+]
+INTERFACE = Annotated[
+    str | None,
+    strawberry.argument(description="Only this interface: one of the ISO's own names, case-insensitively"),
+]
+NODE = Annotated[
+    str | None,
+    strawberry.argument(description="Only prices quoted at this node id or path (the ISO's own), case-insensitively"),
+]
+AUCTION = Annotated[
+    str | None, strawberry.argument(description="Only this auction: the ISO's own name, case-insensitively")
+]
+
+# Returned intervals: UTC in the adapters, written in the market's offset here.
+INTERVAL_START = "Interval start (inclusive), ISO 8601 in the market's local offset"
+INTERVAL_END = "Interval end (exclusive): the interval is half-open [start, end), in the market's local offset"
+TERM_START = "First instant of the term (inclusive), in the market's local offset"
+TERM_END = "End of the term (exclusive), in the market's local offset"
 
 
 @strawberry.type(description="One interval's price at a node, $/MWh; [start, end), in the market's local offset")
 class PriceInterval:
-    start: datetime
-    end: datetime
-    lmp: float = strawberry.field(description="Locational marginal price: energy + congestion + loss")
-    energy: float | None = strawberry.field(description="Energy component; null where the ISO does not publish it")
-    congestion: float | None = strawberry.field(
-        description="Congestion component, signed so that lmp = energy + congestion + loss"
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    lmp: float = strawberry.field(
+        description="Locational marginal price, $/MWh: energy + congestion + loss (CAISO's greenhouse-gas "
+        "component, where a node has one, is in lmp only). ERCOT: the settlement point price (the SCED LMP for "
+        "REAL_TIME_5_MIN)"
     )
-    loss: float | None = strawberry.field(description="Marginal loss component")
+    energy: float | None = strawberry.field(
+        description="Energy component, $/MWh; lmp - congestion - loss where the ISO prints none (NYISO, PJM's "
+        "unverified prices); null where the ISO publishes no components (ERCOT), never 0"
+    )
+    congestion: float | None = strawberry.field(
+        description="Congestion component, $/MWh, signed so that lmp = energy + congestion + loss in every market "
+        "(NYISO prints it negated; gridql flips it); null where the ISO publishes no components (ERCOT)"
+    )
+    loss: float | None = strawberry.field(
+        description="Marginal loss component, $/MWh; null where the ISO publishes no components (ERCOT)"
+    )
     version: model.PriceVersion | None = strawberry.field(
         default=None,
         description="PRELIMINARY (posted before the ISO verifies it, e.g. PJM's unverified LMPs), VERIFIED or "
@@ -59,25 +222,34 @@ class PriceInterval:
 
 @strawberry.type(description="A priced location: hub, zone, generator, load or interface")
 class Node:
-    id: strawberry.ID = strawberry.field(description='"<ISO>:<the ISO\'s own node id>", e.g. "NYISO:61761"')
-    iso: model.ISO
-    name: str
-    type: model.NodeType
+    id: strawberry.ID = strawberry.field(
+        description='"<ISO>:<the ISO\'s own node id>": a PJM pnode id, ERCOT settlement point, CAISO APnode or '
+        'NYISO PTID, e.g. "PJM:51288", "ERCOT:HB_HOUSTON", "CAISO:TH_NP15_GEN-APND", "NYISO:61761"'
+    )
+    iso: model.ISO = strawberry.field(description="The ISO whose node this is")
+    name: str = strawberry.field(
+        description="The ISO's own name for the node; its id where the ISO publishes no name (ERCOT resource "
+        "nodes, most CAISO APnodes)"
+    )
+    type: model.NodeType = strawberry.field(description="The ISO's node type, mapped to gridql's set")
     code: strawberry.Private[str]
 
     @classmethod
     def of(cls, node: model.Node) -> Node:
         return cls(id=strawberry.ID(node.id), iso=node.iso, name=node.name, type=node.type, code=node.code)
 
-    @strawberry.field
+    @strawberry.field(description="The market the node is priced in")
     def market(self, info: Info) -> Market:
         return Market.of(info.context.market(self.iso))
 
-    @strawberry.field(description="Prices of one market run; select `date` (+ `days`) or `start` and `end`")
+    @strawberry.field(
+        description="Prices of one market run, ordered by start, without duplicates; select `date` (+ `days`) or "
+        "`start` and `end`"
+    )
     async def prices(
         self,
         info: Info,
-        run: model.MarketRun,
+        run: RUN_OF_PRICES,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -104,11 +276,11 @@ class Node:
             for s, e, r in zip(starts, ends, records, strict=True)
         ]
 
-    @strawberry.field(description="Prices as columns: the fast form for long series (see Series)")
+    @strawberry.field(description="The same prices as `prices`, as columns: the fast form for long series (see Series)")
     async def price_series(
         self,
         info: Info,
-        run: model.MarketRun,
+        run: RUN_OF_PRICES,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -120,32 +292,42 @@ class Node:
         return series(model.PriceRecord, records, info.context.market(self.iso).tz)
 
 
-@strawberry.type
+@strawberry.type(description="Where a page of nodes lies in the whole list (Relay cursor connection)")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More nodes follow this page")
+    has_previous_page: bool = strawberry.field(description="Nodes precede this page: it starts `after` a cursor")
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor; null on an empty page")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor, to pass as `after` for the next page; null on an empty page"
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One node of a page, with its cursor")
 class NodeEdge:
-    cursor: str
-    node: Node
+    cursor: str = strawberry.field(description="An opaque cursor: pass it as `after` to page on from this node")
+    node: Node = strawberry.field(description="The node")
 
 
 @strawberry.type(description="A page of nodes (Relay cursor connection)")
 class NodeConnection:
-    edges: list[NodeEdge]
-    page_info: PageInfo
+    edges: list[NodeEdge] = strawberry.field(description="This page's nodes, in the market's node-list order")
+    page_info: PageInfo = strawberry.field(description="Whether pages precede or follow this one, and its cursors")
     total_count: int = strawberry.field(description="Nodes matching the filters, over all pages")
 
 
 @strawberry.type(description="A dataset a market serves")
 class Dataset:
-    name: str
-    description: str
-    runs: list[model.MarketRun]
+    name: str = strawberry.field(
+        description="`prices` (`Node.prices`), or the name of the `Market` field that serves the dataset: "
+        "a `DatasetKind` as camelCase (`load`, `loadForecast`, ...)"
+    )
+    description: str = strawberry.field(
+        description="What the dataset holds and the ISO's feeds behind it, each with the ISO's own report name "
+        "in parentheses"
+    )
+    runs: list[model.MarketRun] = strawberry.field(
+        description="The runs it is served for (the `run` argument); empty where it is not keyed by run"
+    )
     coverage: Coverage = strawberry.field(description="What the ISO serves of it, as of now")
 
 
@@ -200,61 +382,90 @@ def duration(length: timedelta) -> str:
 @strawberry.type(description="The labels one filter of a dataset takes: the ISO's own names")
 class Labels:
     field: str = strawberry.field(description="The filter argument: area, fuel, product, source, interface")
-    labels: list[str]
+    labels: list[str] = strawberry.field(
+        description="The ISO's own labels the filter takes, as its feeds declare them; filters compare them "
+        "case-insensitively"
+    )
 
 
 @strawberry.type(description="Actual load in an area; `area` is the ISO's own zone/region name")
 class LoadInterval:
-    start: datetime
-    end: datetime
-    area: str
-    mw: float
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    area: str = strawberry.field(
+        description="The ISO's own zone/region name; the ISO-wide total under the ISO's label for it (e.g. "
+        '"NYISO", "PJM RTO", "CA ISO-TAC")'
+    )
+    mw: float = strawberry.field(
+        description="Load, MW: the interval's average (hourly and integrated feeds) or a reading that holds for "
+        "the interval (5-minute feeds), as the ISO publishes it"
+    )
 
 
 @strawberry.type(description="A load forecast for an interval, from the vintage published at `publishedAt`")
 class LoadForecastInterval:
-    start: datetime
-    end: datetime
-    area: str
-    mw: float
-    published_at: datetime | None
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    area: str = strawberry.field(description="The ISO's own forecast zone/area name, or its label for the total")
+    mw: float = strawberry.field(description="Forecast load, MW")
+    published_at: datetime | None = strawberry.field(
+        description="When the ISO published this vintage, in the market's offset; null where the feed does not "
+        "say (counted as the oldest vintage)"
+    )
     model: str | None = strawberry.field(description="The ISO's forecast product, where it publishes several")
 
 
-@strawberry.type
+@strawberry.type(description="Generation of one fuel over an interval")
 class FuelMixInterval:
-    start: datetime
-    end: datetime
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
     fuel: str = strawberry.field(description="The ISO's own fuel label")
-    mw: float
+    mw: float = strawberry.field(
+        description="Generation, MW, as the ISO publishes it for the interval: hourly (PJM) or a 5-minute reading "
+        "that holds until the fuel's next one (ERCOT, CAISO, NYISO)"
+    )
 
 
 @strawberry.type(description="An ancillary service clearing price, $/MW(h)")
 class AncillaryPriceInterval:
-    start: datetime
-    end: datetime
-    product: str = strawberry.field(description="The ISO's own product name")
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    product: str = strawberry.field(
+        description='The ISO\'s own product name, e.g. "REGUP" (ERCOT), "RU" (CAISO), "SR" (PJM)'
+    )
     area: str | None = strawberry.field(description="Reserve zone or region; null where ISO-wide")
-    price: float
+    price: float = strawberry.field(
+        description="Clearing price, $/MW per hour of the service ($/MW(h)), as the ISO publishes it"
+    )
 
 
 @strawberry.type(description="A binding transmission constraint and its shadow price, $/MWh")
 class ConstraintInterval:
-    start: datetime
-    end: datetime
-    name: str
-    shadow_price: float
-    limit_mw: float | None
-    flow_mw: float | None
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    name: str = strawberry.field(
+        description="The ISO's name for the constraint: the monitored facility (CAISO: the nomogram or branch "
+        "id), with the contingency where the ISO gives one"
+    )
+    shadow_price: float = strawberry.field(
+        description="Shadow price, $/MWh, with the ISO's own sign (not normalized across ISOs); NYISO's "
+        "`Constraint Cost`"
+    )
+    limit_mw: float | None = strawberry.field(
+        description="The constraint's limit, MW; null where the ISO does not publish it (today only ERCOT does)"
+    )
+    flow_mw: float | None = strawberry.field(
+        description="Flow on the constraint, MW; null where the ISO does not publish it (today only ERCOT does)"
+    )
 
 
 @strawberry.type(description="Wind or solar output, actual or forecast")
 class RenewableInterval:
-    start: datetime
-    end: datetime
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
     source: str = strawberry.field(description="SOLAR or WIND")
     area: str | None = strawberry.field(description="Region or zone; null for the whole ISO")
-    mw: float
+    mw: float = strawberry.field(description="Output, MW, actual or forecast, as the ISO publishes it for the interval")
     forecast: bool = strawberry.field(description="false: actual output; true: a forecast")
     published_at: datetime | None = strawberry.field(description="Forecasts: when this vintage was published")
     model: str | None = strawberry.field(description="Forecasts: the ISO's forecast product")
@@ -262,32 +473,42 @@ class RenewableInterval:
 
 @strawberry.type(description="Flow and limits on a transmission interface, MW")
 class InterfaceFlowInterval:
-    start: datetime
-    end: datetime
-    interface: str
-    flow_mw: float
-    positive_limit_mw: float | None
-    negative_limit_mw: float | None
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    interface: str = strawberry.field(description="The ISO's own interface name")
+    flow_mw: float = strawberry.field(
+        description="Flow, MW: positive in the interface's positive direction as the ISO defines it, negative "
+        "against it"
+    )
+    positive_limit_mw: float | None = strawberry.field(
+        description="Limit on flow in the positive direction, MW; null where the ISO prints no limit (NYISO's ±9999)"
+    )
+    negative_limit_mw: float | None = strawberry.field(
+        description="Limit on flow in the negative direction, MW, as the ISO prints it (usually negative); null "
+        "where the ISO prints no limit (NYISO's ±9999)"
+    )
 
 
 @strawberry.type(description="A cleared FTR / CRR / TCC auction price; start/end is the term the right covers")
 class TransmissionRightPrice:
-    start: datetime
-    end: datetime
-    auction: str
+    start: datetime = strawberry.field(description=TERM_START)
+    end: datetime = strawberry.field(description=TERM_END)
+    auction: str = strawberry.field(description='The ISO\'s auction name, e.g. "2025/2026 Annual Round 1"')
     node: str = strawberry.field(description="The ISO's node id (or path) the price is quoted at")
     price: float = strawberry.field(description="$/MW for the term, as the ISO publishes it")
-    time_of_use: str | None
-    hedge_type: str | None
+    time_of_use: str | None = strawberry.field(
+        description='The hours the right covers, as the ISO names them ("ONPEAK", "OFFPEAK", "24H", ...)'
+    )
+    hedge_type: str | None = strawberry.field(description='"OBLIGATION" or "OPTION", as the ISO names it')
 
 
 @strawberry.type(description="A capacity auction clearing price; start/end is the delivery term")
 class CapacityPrice:
-    start: datetime
-    end: datetime
-    auction: str
+    start: datetime = strawberry.field(description=TERM_START)
+    end: datetime = strawberry.field(description=TERM_END)
+    auction: str = strawberry.field(description="The ISO's auction name")
     area: str = strawberry.field(description="LDA / locality")
-    price: float
+    price: float = strawberry.field(description="Clearing price, in `unit`")
     unit: str = strawberry.field(description='e.g. "$/MW-day", "$/kW-month"')
 
 
@@ -308,10 +529,13 @@ def localized(cls: type[T], records: Iterable[Any], tz: ZoneInfo) -> list[T]:
 
 @strawberry.type(description="One ISO's market")
 class Market:
-    iso: model.ISO
-    name: str
-    timezone: str = strawberry.field(description='IANA name, e.g. "America/Los_Angeles"')
-    runs: list[model.MarketRun] = strawberry.field(description="The runs this ISO publishes")
+    iso: model.ISO = strawberry.field(description="The ISO")
+    name: str = strawberry.field(description='The ISO\'s full name, e.g. "PJM Interconnection"')
+    timezone: str = strawberry.field(
+        description='IANA name, e.g. "America/Los_Angeles": operating days (`date`) are days in this zone, and '
+        "answers are written in its offset"
+    )
+    runs: list[model.MarketRun] = strawberry.field(description="The runs this ISO publishes prices for (`Node.prices`)")
 
     @classmethod
     def of(cls, info: model.MarketInfo) -> Market:
@@ -321,10 +545,22 @@ class Market:
     async def nodes(
         self,
         info: Info,
-        type: model.NodeType | None = None,
-        search: str | None = None,
-        first: int | None = 100,
-        after: str | None = None,
+        type: Annotated[model.NodeType | None, strawberry.argument(description="Only nodes of this type")] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only nodes whose name or ISO node id (without the `<ISO>:` prefix) contains this text, "
+                "case-insensitively"
+            ),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 0 to 1000")] = 100,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A cursor of this list (an edge's `cursor`, `pageInfo.endCursor`): the page starts after "
+                "that node"
+            ),
+        ] = None,
     ) -> NodeConnection:
         found = await node_resolvers.page(info.context, self.iso, type, search, 100 if first is None else first, after)
         edges = [NodeEdge(cursor=node_resolvers.cursor_of(n), node=Node.of(n)) for n in found.nodes]
@@ -365,23 +601,36 @@ class Market:
         description="The labels each filter of a dataset takes (`area`, `fuel`, `product`, ...), as the ISO names "
         "them; a filter naming another label is refused"
     )
-    def labels(self, info: Info, dataset: model.DatasetKind) -> list[Labels]:
+    def labels(
+        self,
+        info: Info,
+        dataset: Annotated[
+            model.DatasetKind,
+            strawberry.argument(description="The dataset; one this ISO does not serve has no labels (an empty list)"),
+        ],
+    ) -> list[Labels]:
         declared = info.context.adapters[self.iso].labels(dataset)
         return [Labels(field=name, labels=list(values)) for name, values in declared.items()]
 
     @strawberry.field(
-        description="Actual load by area; `area` filters on the ISO's own zone/region name; `run` picks a "
+        description="Actual load by area, MW; `area` filters on the ISO's own zone/region name; `run` picks a "
         "cadence where the ISO publishes several (see `Market.datasets`)"
     )
     async def load(
         self,
         info: Info,
-        area: str | None = None,
+        area: AREA = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
-        run: model.MarketRun | None = None,
+        run: Annotated[
+            model.MarketRun | None,
+            strawberry.argument(
+                description="The cadence, where the ISO publishes several (NYISO: REAL_TIME_5_MIN, the default when "
+                "left out, or REAL_TIME_HOURLY); elsewhere leave it out"
+            ),
+        ] = None,
     ) -> list[LoadInterval]:
         records, tz = await _series(
             info, self.iso, model.DatasetKind.LOAD, start, end, date, days, run=run, filters={"area": area}
@@ -389,17 +638,17 @@ class Market:
         return localized(LoadInterval, records, tz)
 
     @strawberry.field(
-        description="Load forecasts: the latest vintage, or the latest published before `publishedBefore`"
+        description="Load forecasts by area, MW: the latest vintage, or the latest published before `publishedBefore`"
     )
     async def load_forecast(
         self,
         info: Info,
-        area: str | None = None,
+        area: AREA = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
-        published_before: datetime | None = None,
+        published_before: PUBLISHED_BEFORE = None,
     ) -> list[LoadForecastInterval]:
         records, tz = await _series(
             info,
@@ -414,7 +663,7 @@ class Market:
         )
         return localized(LoadForecastInterval, records, tz)
 
-    @strawberry.field(description="Generation by fuel; `fuel` filters on the ISO's own label")
+    @strawberry.field(description="Generation by fuel, MW; `fuel` filters on the ISO's own label")
     async def fuel_mix(
         self,
         info: Info,
@@ -422,20 +671,28 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
-        fuel: str | None = None,
+        fuel: Annotated[
+            str | None,
+            strawberry.argument(description="Only this fuel: one of the ISO's own fuel labels, case-insensitively"),
+        ] = None,
     ) -> list[FuelMixInterval]:
         records, tz = await _series(
             info, self.iso, model.DatasetKind.FUEL_MIX, start, end, date, days, filters={"fuel": fuel}
         )
         return localized(FuelMixInterval, records, tz)
 
-    @strawberry.field(description="Ancillary service prices of one run, by product and area")
+    @strawberry.field(description="Ancillary service clearing prices of one run, by product and area, $/MW(h)")
     async def ancillary_prices(
         self,
         info: Info,
-        run: model.MarketRun,
-        product: str | None = None,
-        area: str | None = None,
+        run: RUN_OF_DATASET,
+        product: PRODUCT = None,
+        area: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this reserve zone or region: one of the ISO's own names, case-insensitively"
+            ),
+        ] = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -454,11 +711,14 @@ class Market:
         )
         return localized(AncillaryPriceInterval, records, tz)
 
-    @strawberry.field(description="Binding transmission constraints of one run and their shadow prices")
+    @strawberry.field(
+        description="Binding transmission constraints of one run and their shadow prices; a constraint appears "
+        "only in the intervals where it binds"
+    )
     async def constraints(
         self,
         info: Info,
-        run: model.MarketRun,
+        run: RUN_OF_DATASET,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -467,18 +727,27 @@ class Market:
         records, tz = await _series(info, self.iso, model.DatasetKind.CONSTRAINTS, start, end, date, days, run=run)
         return localized(ConstraintInterval, records, tz)
 
-    @strawberry.field(description="Wind and solar output, actual and forecast")
+    @strawberry.field(
+        description="Wind and solar output, MW, actual and forecast; forecasts: the latest vintage, or the latest "
+        "published before `publishedBefore`"
+    )
     async def renewables(
         self,
         info: Info,
-        source: str | None = None,
-        area: str | None = None,
-        forecast: bool | None = None,
+        source: SOURCE = None,
+        area: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this region or zone: one of the ISO's own names, case-insensitively; "
+                "ISO-wide rows have no area"
+            ),
+        ] = None,
+        forecast: FORECAST = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
-        published_before: datetime | None = None,
+        published_before: PUBLISHED_BEFORE = None,
     ) -> list[RenewableInterval]:
         records, tz = await _series(
             info,
@@ -493,11 +762,11 @@ class Market:
         )
         return localized(RenewableInterval, records, tz)
 
-    @strawberry.field(description="Flows and limits on transmission interfaces")
+    @strawberry.field(description="Flows and limits on transmission interfaces, MW")
     async def interface_flows(
         self,
         info: Info,
-        interface: str | None = None,
+        interface: INTERFACE = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -512,8 +781,8 @@ class Market:
     async def transmission_rights(
         self,
         info: Info,
-        node: str | None = None,
-        auction: str | None = None,
+        node: NODE = None,
+        auction: AUCTION = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -535,7 +804,9 @@ class Market:
     async def capacity_prices(
         self,
         info: Info,
-        area: str | None = None,
+        area: Annotated[
+            str | None, strawberry.argument(description="Only this LDA / locality, case-insensitively")
+        ] = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -548,26 +819,64 @@ class Market:
 
     @strawberry.field(
         description="Any market-wide dataset as columns (the fast form for long series); the filters are those "
-        "of the dataset's own field, and a filter the dataset does not have is an error"
+        "of the dataset's own field, compared case-insensitively, and a filter the dataset does not have is "
+        "BAD_USER_INPUT"
     )
     async def series(
         self,
         info: Info,
-        dataset: model.DatasetKind,
-        run: model.MarketRun | None = None,
-        area: str | None = None,
-        product: str | None = None,
-        fuel: str | None = None,
-        source: str | None = None,
-        forecast: bool | None = None,
-        interface: str | None = None,
-        node: str | None = None,
-        auction: str | None = None,
+        dataset: Annotated[model.DatasetKind, strawberry.argument(description="The dataset")],
+        run: Annotated[
+            model.MarketRun | None,
+            strawberry.argument(
+                description="The market run: required by ANCILLARY_PRICES and CONSTRAINTS; picks LOAD's cadence "
+                "where the ISO publishes several; see `Market.datasets`"
+            ),
+        ] = None,
+        area: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this area, the ISO's own name (LOAD, LOAD_FORECAST, ANCILLARY_PRICES, RENEWABLES, "
+                "CAPACITY_PRICES)"
+            ),
+        ] = None,
+        product: Annotated[
+            str | None,
+            strawberry.argument(description="Only this product, the ISO's own name (ANCILLARY_PRICES)"),
+        ] = None,
+        fuel: Annotated[
+            str | None, strawberry.argument(description="Only this fuel, the ISO's own label (FUEL_MIX)")
+        ] = None,
+        source: Annotated[str | None, strawberry.argument(description="SOLAR or WIND only (RENEWABLES)")] = None,
+        forecast: Annotated[
+            bool | None,
+            strawberry.argument(description="true: forecasts only; false: actual output only (RENEWABLES)"),
+        ] = None,
+        interface: Annotated[
+            str | None,
+            strawberry.argument(description="Only this interface, the ISO's own name (INTERFACE_FLOWS)"),
+        ] = None,
+        node: Annotated[
+            str | None,
+            strawberry.argument(description="Only prices quoted at this node id or path (TRANSMISSION_RIGHTS)"),
+        ] = None,
+        auction: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this auction, the ISO's own name (TRANSMISSION_RIGHTS, CAPACITY_PRICES)"
+            ),
+        ] = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
-        published_before: datetime | None = None,
+        published_before: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Forecast datasets (LOAD_FORECAST, RENEWABLES) as known then: for each interval, the "
+                "latest vintage published strictly before this instant (with offset); null: the latest vintage"
+            ),
+        ] = None,
     ) -> Series:
         filters = {
             "area": area,

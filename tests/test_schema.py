@@ -6,12 +6,17 @@ import pytest
 from graphql import (
     EnumTypeDefinitionNode,
     GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLSchema,
     ObjectTypeDefinitionNode,
     ScalarTypeDefinitionNode,
     build_schema,
+    introspection_types,
     parse,
     print_ast,
+    specified_scalar_types,
 )
 
 from graph.schema import sdl
@@ -87,3 +92,43 @@ def test_node_connection_follows_relay() -> None:
         obj = ours.type_map[type_name]
         assert isinstance(obj, GraphQLObjectType)
         assert {name: str(obj.fields[name].type) for name in fields} == fields
+
+
+def undocumented(schema: GraphQLSchema) -> list[str]:
+    """Every type, field, argument, enum value and input field without a description; the built-in
+    scalars and the introspection types are GraphQL's own."""
+    missing: list[str] = []
+    for name, kind in sorted(schema.type_map.items()):
+        if name in specified_scalar_types or name in introspection_types:
+            continue
+        if not kind.description:
+            missing.append(name)
+        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType):
+            for field_name, field in kind.fields.items():
+                if not field.description:
+                    missing.append(f"{name}.{field_name}")
+                missing += [f"{name}.{field_name}({arg})" for arg, value in field.args.items() if not value.description]
+        elif isinstance(kind, GraphQLInputObjectType):
+            missing += [f"{name}.{field}" for field, value in kind.fields.items() if not value.description]
+        elif isinstance(kind, GraphQLEnumType):
+            missing += [f"{name}.{value}" for value, member in kind.values.items() if not member.description]
+    return missing
+
+
+def test_every_schema_element_is_described() -> None:
+    missing = undocumented(build_schema((REPO / "schema.graphql").read_text()))
+    assert missing == [], f"{len(missing)} undocumented in schema.graphql: {', '.join(missing)}"
+
+
+def test_undocumented_finds_each_kind_of_element() -> None:
+    bare = build_schema(
+        """
+        type Query { a(x: Int): E  b(y: In): I }
+        enum E { V }
+        input In { f: Int }
+        interface I { g: String }
+        scalar S
+        """
+    )
+    expected = ["E", "E.V", "I", "I.g", "In", "In.f", "Query", "Query.a", "Query.a(x)", "Query.b", "Query.b(y)", "S"]
+    assert undocumented(bare) == expected
