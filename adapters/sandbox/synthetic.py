@@ -53,11 +53,13 @@ def price(node: str, run: str, start_utc: datetime, local_hour: float) -> tuple[
 
 
 def mock_transport(answer: Callable[[httpx.Request], httpx.Response], latency: float = 0.0) -> httpx.MockTransport:
-    """An ISO's sandbox as an httpx transport, each response held back `latency` seconds."""
+    """An ISO's sandbox as an httpx transport, each response held back `latency` seconds. A response is
+    built in a worker thread: a month's file takes seconds of CPU, which on the event loop would hold up
+    every other request the server is answering, as a real ISO's would not."""
 
     async def handler(request: httpx.Request) -> httpx.Response:
         if latency > 0:
             await asyncio.sleep(latency)
-        return answer(request)
+        return await asyncio.to_thread(answer, request)
 
     return httpx.MockTransport(handler)
