@@ -61,47 +61,76 @@ class Leaf(NamedTuple):
     non_null: bool
 
 
-class Plan(NamedTuple):
-    """How to complete each item of one list field in one selection: built once per request."""
+class Plan:
+    """How to complete each item of one list field in one selection: built once per request.
 
-    typename: str
-    leaves: tuple[Leaf, ...]
-    items_non_null: bool
+    The loop over items is written out as Python source for this selection and compiled, the way
+    `dataclasses` writes `__init__`: each leaf a local read and a constant-keyed dict, with a
+    finite float (the commonest leaf) passed through without a call. A general loop reading the
+    same plan spent half its time on the per-leaf bookkeeping this removes."""
+
+    __slots__ = ("_build", "items_non_null", "leaves", "typename")
+
+    def __init__(self, typename: str, leaves: tuple[Leaf, ...], items_non_null: bool) -> None:
+        self.typename, self.leaves, self.items_non_null = typename, leaves, items_non_null
+        self._build = _compile(typename, leaves, items_non_null)
 
     def rows(self, items: list[Any] | tuple[Any, ...]) -> list[Any] | None:
         """Each item's dict, as graphql-core would build it; None where graphql-core must decide
         (an error to locate, a null to propagate, an awaitable to await)."""
-        typename, leaves = self.typename, self.leaves
-        rows: list[Any] = []
-        append = rows.append
         try:
-            for item in items:
-                if item is None or item is Undefined:
-                    if self.items_non_null:
-                        return None
-                    append(None)
-                    continue
-                row: dict[str, Any] = {}
-                for key, attribute, coerce, non_null in leaves:
-                    if attribute is None:
-                        row[key] = typename
-                        continue
-                    value = getattr(item, attribute)
-                    if value is None or value is Undefined:
-                        if non_null:
-                            return None
-                        row[key] = None
-                        continue
-                    if value.__class__ not in _PLAIN and (isawaitable(value) or isinstance(value, Exception)):
-                        return None
-                    coerced = coerce(value)
-                    if coerced is None or coerced is Undefined:
-                        return None
-                    row[key] = coerced
-                append(row)
+            return self._build(items)
         except Exception:  # graphql-core's own path reports it, located, in its words
             return None
-        return rows
+
+
+def _compile(typename: str, leaves: tuple[Leaf, ...], items_non_null: bool) -> Callable[[Any], list[Any] | None]:
+    lines = [
+        "def rows(items):",
+        "    out = []",
+        "    append = out.append",
+        "    for item in items:",
+        "        if item is None or item is Undefined:",
+        "            if items_non_null:",
+        "                return None",
+        "            append(None)",
+        "            continue",
+    ]
+    scope: dict[str, Any] = {
+        "Undefined": Undefined,
+        "_PLAIN": _PLAIN,
+        "isawaitable": isawaitable,
+        "isfinite": isfinite,
+        "items_non_null": items_non_null,
+        "typename": typename,
+    }
+    entries = []
+    for n, leaf in enumerate(leaves):
+        v = f"v{n}"
+        entries.append(f"{leaf.key!r}: {'typename' if leaf.attribute is None else v}")
+        if leaf.attribute is None:
+            continue
+        scope[f"coerce{n}"] = leaf.coerce
+        general = [
+            f"if {v} is None or {v} is Undefined:",
+            "    return None" if leaf.non_null else f"    {v} = None",
+            "else:",
+            f"    if {v}.__class__ not in _PLAIN and (isawaitable({v}) or isinstance({v}, Exception)):",
+            "        return None",
+            f"    {v} = coerce{n}({v})",
+            f"    if {v} is None or {v} is Undefined:",
+            "        return None",
+        ]
+        lines.append(f"        {v} = item.{leaf.attribute}")
+        if leaf.coerce is _float:  # graphql-core's answer for a finite float is the float itself
+            lines.append(f"        if {v}.__class__ is not float or not isfinite({v}):")
+            lines += [f"            {line}" for line in general]
+        else:
+            lines += [f"        {line}" for line in general]
+    lines += ["        append({" + ", ".join(entries) + "})", "    return out"]
+    exec("\n".join(lines), scope)  # the source holds only response keys and attribute names
+    build: Callable[[Any], list[Any] | None] = scope["rows"]
+    return build
 
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
@@ -188,6 +217,8 @@ def _leaf(parent: GraphQLObjectType, key: str, details: FieldDetailsList) -> Lea
     field_type, non_null = _unwrapped(field.type)
     if not is_leaf_type(field_type):
         return None
+    if not definition.python_name.isidentifier():
+        return None  # the compiled loop reads it as `item.<name>`
     coerce = _FAST.get(field_type, field_type.coerce_output_value)
     return Leaf(key, definition.python_name, coerce, non_null)
 
