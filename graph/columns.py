@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.info import Info
+from strawberry.types.nodes import SelectedField
 from strawberry.types.scalar import ScalarDefinition
+from strawberry.utils.str_converters import to_camel_case
 
 from .times import DATE, DATETIME, local_times
 
@@ -155,11 +158,15 @@ class Series:
     )
 
 
-def series(record_type: type, records: Sequence[Any], tz: ZoneInfo) -> Series:
-    """Columns of `records` (adapter dataclasses, UTC) with times in the market's offset."""
+def series(record_type: type, records: Sequence[Any], tz: ZoneInfo, info: Info[Any, Any] | None = None) -> Series:
+    """Columns of `records` (adapter dataclasses, UTC) with times in the market's offset: with
+    `info`, only the columns its query selects (a column costs a pass over every record)."""
+    wanted = _selected(info) if info is not None else None
     local = local_times(tz)
     columns: dict[str, list[Any]] = {}
     for field in dataclasses.fields(record_type):
+        if wanted is not None and field.name not in wanted:
+            continue
         values = list(map(attrgetter(field.name), records))
         if field.name in ("start", "end"):
             values = local(values)
@@ -169,3 +176,18 @@ def series(record_type: type, records: Sequence[Any], tz: ZoneInfo) -> Series:
             values = [None if v is None else v.value for v in values]
         columns[field.name] = values
     return Series(length=len(records), **columns)  # type: ignore[arg-type]
+
+
+def _selected(info: Info[Any, Any]) -> set[str] | None:
+    """The Series fields (Python names) the query selects; None when a fragment would make that a
+    longer question, and all columns are built."""
+    wanted = {"start", "end"}  # Series requires them
+    for selection in info.selected_fields:
+        for field in selection.selections:
+            if not isinstance(field, SelectedField):
+                return None
+            wanted.add(_PYTHON_NAMES.get(field.name, field.name))
+    return wanted
+
+
+_PYTHON_NAMES = {to_camel_case(f.name): f.name for f in dataclasses.fields(Series)}

@@ -275,7 +275,7 @@ class Node:
         node = model.Node(self.iso, self.code, self.name, self.type)
         path = info.path.as_list()
         records = await node_prices(info.context, path, node, run, start, end, date, 1 if days is None else days)
-        return series(model.PriceRecord, records, info.context.market(self.iso).tz)
+        return series(model.PriceRecord, records, info.context.market(self.iso).tz, info)
 
 
 @strawberry.type(description="Where a page of nodes lies in the whole list (Relay cursor connection)")
@@ -900,7 +900,7 @@ class Market:
         records, tz = await _series(
             info, self.iso, dataset, start, end, date, days, run=run, published_before=published_before, filters=filters
         )
-        return series(record_type, records, tz)
+        return series(record_type, records, tz, info)
 
 
 async def _series(

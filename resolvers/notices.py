@@ -75,8 +75,10 @@ def _reason(
             kept = f"keeps {_span(coverage.retention)}" if coverage.retention is not None else "serves"
             return OUTSIDE_RETENTION, f"older than the ISO {kept}: it serves from about {_at(earliest)}"
         return NO_DATA, f"the ISO answered with no rows for {_at(window.start)} - {_at(window.end)}"
-    # map over attrgetters runs in C: this is on every answer's path, rows by the thousand.
     first = records[0].start  # records are ordered by start
+    if first <= window.start and records[-1].end >= window.end:
+        return None  # covered at both ends: no gap for a reason below to explain
+    # map over attrgetters runs in C: rows by the thousand.
     last = max(map(_END, records))
     step = min(map(sub, map(_END, records), map(_START, records)))
     if latest is not None and window.end - last > step and latest < window.end:

@@ -32,6 +32,22 @@ async def test_price_series_equals_the_typed_prices() -> None:
     assert dict(stack.counts) == {ISO.NYISO: 1, ISO.PJM: 1}
 
 
+async def test_a_series_builds_the_columns_asked_for_in_any_spelling() -> None:
+    """Only selected columns are built: aliases, a repeated field, fragments and @skip get the same
+    numbers as the full selection."""
+    full = await Stack().query(BOTH, {"id": "NYISO:61761", "run": "REAL_TIME_5_MIN"})
+    expected = full["data"]["node"]["priceSeries"]  # type: ignore[index]
+    query = """query($id: ID!) { node(id: $id) {
+      a: priceSeries(run: REAL_TIME_5_MIN, date: "2025-11-02") { price: lmp lmp congestion @skip(if: true) }
+      b: priceSeries(run: REAL_TIME_5_MIN, date: "2025-11-02") { ...Cols ... on Series { loss } }
+    } } fragment Cols on Series { end energy }"""
+    body = await Stack().query(query, {"id": "NYISO:61761"})
+    assert "errors" not in body
+    node = body["data"]["node"]  # type: ignore[index]
+    assert node["a"] == {"price": expected["lmp"], "lmp": expected["lmp"]}
+    assert node["b"] == {"end": expected["end"], "energy": expected["energy"], "loss": expected["loss"]}
+
+
 async def test_series_refuses_a_filter_the_dataset_does_not_have() -> None:
     body = await Stack().query(
         '{ market(iso: NYISO) { series(dataset: LOAD, fuel: "Nuclear", date: "2025-07-01") { length } } }'
