@@ -16,9 +16,8 @@ from typing import Any, NewType
 from zoneinfo import ZoneInfo
 
 import strawberry
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError
 from strawberry.types.info import Info
-from strawberry.types.nodes import SelectedField
 from strawberry.types.scalar import ScalarDefinition
 from strawberry.utils.str_converters import to_camel_case
 
@@ -180,13 +179,14 @@ def series(record_type: type, records: Sequence[Any], tz: ZoneInfo, info: Info[A
 
 def _selected(info: Info[Any, Any]) -> set[str] | None:
     """The Series fields (Python names) the query selects; None when a fragment would make that a
-    longer question, and all columns are built."""
+    longer question, and all columns are built. Read from the query's own nodes: strawberry's
+    `selected_fields` builds a tree of objects, which cost more than the columns it saves."""
     wanted = {"start", "end"}  # Series requires them
-    for selection in info.selected_fields:
-        for field in selection.selections:
-            if not isinstance(field, SelectedField):
+    for node in info._raw_info.field_nodes:
+        for selection in node.selection_set.selections if node.selection_set else ():
+            if not isinstance(selection, FieldNode):
                 return None
-            wanted.add(_PYTHON_NAMES.get(field.name, field.name))
+            wanted.add(_PYTHON_NAMES.get(selection.name.value, selection.name.value))
     return wanted
 
 
