@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .model import ISO
 
@@ -70,7 +71,8 @@ class Settings:
     introspection: bool = True
     cors_origins: tuple[str, ...] = ()
     # Where fetched records are kept (adapters/archive): a SQLite file, ":memory:" for a store that
-    # starts empty each run, or None for a pure pass-through.
+    # starts empty each run, a postgresql:// URL for one shared by replicas, or None for a pure
+    # pass-through.
     archive: str | None = None
     # Live request spacing per ISO, seconds, where an account's limits differ from the default
     # (a PJM member key allows far more than a non-member one).
@@ -144,10 +146,13 @@ class Settings:
 
 def _archive(value: str, *, sandbox: bool) -> str | None:
     """GRIDQL_ARCHIVE: "off" for none; unset, the user's data directory when live and a temporary
-    store in the sandbox (so a sandbox run is reproducible); else the SQLite file it names."""
+    store in the sandbox (so a sandbox run is reproducible); else the SQLite file or PostgreSQL URL
+    it names (its password a secret: scrubbed from every message)."""
     value = value.strip()
     if value.lower() == "off":
         return None
+    if value.startswith(("postgresql://", "postgres://")):
+        Secret(urlsplit(value).password or "")
     if value:
         return value
     if sandbox:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .archive import Archive, SQLiteStore, day_window, operating_days
+from .archive import Archive, day_window, open_store, operating_days
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
@@ -490,5 +490,5 @@ class Declaration:
             RecordCache(iso, ttl=settings.cache_ttl, max_bytes=settings.cache_bytes, stale_after=settings.stale_after),
             clock=clock or _now,
             deadline=settings.request_deadline,
-            archive=Archive(SQLiteStore(settings.archive), self.market.tz) if settings.archive else None,
+            archive=Archive(open_store(settings.archive), self.market.tz) if settings.archive else None,
         )

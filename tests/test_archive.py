@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from adapters import nyiso, pjm, sandbox
-from adapters.archive import SQLiteStore, codec
+from adapters.archive import codec
 from adapters.archive.backfill import backfill
+from adapters.archive.sqlite import SQLiteStore
 from adapters.config import Settings
 from adapters.model import (
     ISO,
