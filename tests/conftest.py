@@ -65,3 +65,21 @@ def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with postgres_schema() as url:
         open_store(url, migrate=True).close()
         yield url
+
+
+# A Redis the replica tests share (its database flushed before each): as GRIDQL_TEST_POSTGRES_URL.
+REDIS_URL = os.environ.get("GRIDQL_TEST_REDIS_URL", "")
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    if not REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the replica tests on Redis: GRIDQL_TEST_REDIS_URL is not set")
+        pytest.skip("GRIDQL_TEST_REDIS_URL is not set")
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    await client.aclose()
+    return REDIS_URL
