@@ -41,6 +41,7 @@ from adapters.model import (
     Window,
 )
 from adapters.pipeline import FeedAdapter
+from graph import workers
 from graph.cli import main
 
 from .conftest import SAMPLES, postgres_schema
@@ -267,6 +268,7 @@ def test_a_postgresql_archive_out_of_date_is_refused_until_migrated(
         with pytest.raises(ArchiveError, match=r"schema version 0, this gridql needs 1: run `gridql archive migrate`"):
             open_store(url)
         monkeypatch.setenv("GRIDQL_ARCHIVE", url)
+        monkeypatch.setattr(workers, "serve", lambda *_: pytest.fail("served an out-of-date archive"))
         assert main(["serve", "--sandbox"]) == 1  # refused before it listens
         assert "run `gridql archive migrate`" in capsys.readouterr().err
         assert main(["archive", "migrate"]) == 0
@@ -330,3 +332,16 @@ def test_a_backfill_killed_mid_run_resumes_without_refetching_what_it_kept(
     monkeypatch.setenv("GRIDQL_ARCHIVE", archive)
     assert main([*argv, "--sandbox"]) == 0
     assert "672 rows, 3 upstream requests; 0 week(s) failed" in capsys.readouterr().err
+
+
+def test_an_unreachable_postgresql_archive_is_one_line_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("psycopg")
+    monkeypatch.setenv("GRIDQL_ARCHIVE", "postgresql://gridql:hunter3@127.0.0.1:1/gridql?connect_timeout=2")
+    assert main(["archive", "status"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert (
+        line.startswith("gridql: cannot reach the archive postgresql://gridql@127.0.0.1:1/gridql")
+        and "hunter3" not in line
+    )

@@ -49,11 +49,15 @@ _MIGRATING = 0x67726964  # "grid"
 _PARTITIONING = 0x67726965
 
 
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())  # libpq's messages run over lines, with hints
+
+
 def _connect(url: str, where: str) -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(url, autocommit=True)
     except psycopg.Error as exc:
-        raise ArchiveError(f"cannot reach the archive {where}: {str(exc).strip()}") from None
+        raise ArchiveError(f"cannot reach the archive {where}: {_one_line(exc)}") from None
 
 
 class _Connection:
@@ -121,7 +125,11 @@ class PostgresStore:
 
     def __init__(self, url: str, where: str, *, migrate: bool = False) -> None:
         self._reads = _Connection(url, where)
-        self._writes = _Connection(url, where)
+        try:
+            self._writes = _Connection(url, where)
+        except BaseException:
+            self._reads.close()
+            raise
         self._months: set[str] = set()  # partitions known to exist
         try:
             with self._writes as conn:
@@ -130,6 +138,9 @@ class PostgresStore:
             pending(found, MIGRATIONS, where)  # newer than this gridql: refused
             if found < MIGRATIONS[-1].version:
                 raise out_of_date(found, MIGRATIONS, where)
+        except psycopg.Error as exc:  # say, a role that may not create tables
+            self.close()
+            raise ArchiveError(f"the archive {where}: {_one_line(exc)}") from None
         except BaseException:
             self.close()
             raise

@@ -59,6 +59,7 @@ class SQLiteStore:
             (found,) = self._db.execute("PRAGMA user_version").fetchone()
             todo = pending(found, MIGRATIONS, where)
             for migration in todo:
+                # Statement by statement: executescript would commit this transaction first.
                 for statement in migration.sql.split(";"):
                     if statement.strip():
                         self._db.execute(statement)
