@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .model import ISO
 
@@ -70,8 +72,12 @@ class Settings:
     introspection: bool = True
     cors_origins: tuple[str, ...] = ()
     # Where fetched records are kept (adapters/archive): a SQLite file, ":memory:" for a store that
-    # starts empty each run, or None for a pure pass-through.
+    # starts empty each run, a postgresql:// URL for one shared by replicas, or None for a pure
+    # pass-through.
     archive: str | None = None
+    # Redis that replicas share each ISO's request spacing and the single-flight lock through
+    # (adapters/shared.py); "" keeps both in-process.
+    redis_url: str = ""
     # Live request spacing per ISO, seconds, where an account's limits differ from the default
     # (a PJM member key allows far more than a non-member one).
     min_intervals: dict[ISO, float] = field(default_factory=dict)
@@ -101,6 +107,11 @@ class Settings:
             if value < least or (value == least and not inclusive):
                 relation = "at least" if inclusive else "more than"
                 raise ValueError(f"{variable} must be {relation} {least}, got {value}")
+        if self.redis_url:
+            if not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+                raise ValueError("GRIDQL_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+            if importlib.util.find_spec("redis") is None:
+                raise ValueError("GRIDQL_REDIS_URL is set: install gridql[redis] for its client")
         for iso, spacing in self.min_intervals.items():
             if spacing < 0:
                 raise ValueError(f"GRIDQL_{iso.value}_MIN_INTERVAL must be at least 0, got {spacing}")
@@ -123,6 +134,7 @@ class Settings:
             "gc_freeze_every": float(env.get("GRIDQL_GC_FREEZE_EVERY", "30")),
             "workers": int(env.get("GRIDQL_WORKERS", "1")),
             "faults": env.get("GRIDQL_SANDBOX_FAULTS", ""),
+            "redis_url": _url_with_secret(env.get("GRIDQL_REDIS_URL", "")),
             "api_keys_file": env.get("GRIDQL_API_KEYS_FILE", ""),
             "graphiql": _flag(env.get("GRIDQL_GRAPHIQL", "1")),
             "introspection": _flag(env.get("GRIDQL_INTROSPECTION", "1")),
@@ -142,12 +154,22 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
+def _url_with_secret(url: str) -> str:
+    """`url`, its password (if any) made a secret: scrubbed from every message."""
+    url = url.strip()
+    Secret(urlsplit(url).password or "")
+    return url
+
+
 def _archive(value: str, *, sandbox: bool) -> str | None:
     """GRIDQL_ARCHIVE: "off" for none; unset, the user's data directory when live and a temporary
-    store in the sandbox (so a sandbox run is reproducible); else the SQLite file it names."""
+    store in the sandbox (so a sandbox run is reproducible); else the SQLite file or PostgreSQL URL
+    it names (its password a secret: scrubbed from every message)."""
     value = value.strip()
     if value.lower() == "off":
         return None
+    if value.startswith(("postgresql://", "postgres://")):
+        _url_with_secret(value)
     if value:
         return value
     if sandbox:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -30,6 +31,9 @@ from .errors import (
     UpstreamUnavailable,
 )
 from .model import ISO
+
+if TYPE_CHECKING:
+    from .shared import Shared  # redis is the `redis` extra's
 
 log = logging.getLogger("gridql.upstream")
 MAX_REDIRECTS = 5
@@ -62,10 +66,14 @@ class _Call:
 
 class RateLimiter:
     """Spaces requests to one ISO at least `interval` seconds apart, in arrival order. Its queue
-    is bounded by time: `ahead` says how long a request arriving now would wait for its slot."""
+    is bounded by time: `ahead` says how long a request arriving now would wait for its slot.
+    With `shared`, every replica's requests to the upstream `name` are spaced together; `ahead`
+    still counts this process's queue only (it is asked on every request, so it asks no server)."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, shared: Shared | None = None, name: str = "") -> None:
         self.interval = interval
+        self._shared = shared if interval > 0 else None
+        self._name = name
         self._lock = asyncio.Lock()
         self._next = 0.0
         self.waiting = 0  # requests queued for a slot, the one sleeping to its slot included
@@ -81,6 +89,9 @@ class RateLimiter:
             async with self._lock:
                 now = time.monotonic()
                 delay = self._next - now
+                if self._shared is not None:
+                    delay = await self._shared.reserve(self._name, self.interval, delay)
+                    now = time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
                     now += delay
@@ -175,11 +186,12 @@ class Upstream:
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         longest_wait: float = math.inf,
+        shared: Shared | None = None,
     ) -> None:
         self.iso = iso
         self.name = name
         self.retry = retry or RetryPolicy()
-        self.limiter = RateLimiter(min_interval)
+        self.limiter = RateLimiter(min_interval, shared, f"{iso.value}:{name}")
         # A request that would wait longer than this for its turn is refused (UpstreamBusy): the
         # queue of each ISO's requests is bounded by the time it takes to drain.
         self.longest_wait = longest_wait
@@ -204,12 +216,15 @@ class Upstream:
         *,
         live_spacing: float,
         spacing: float | None = None,
+        shared: Shared | None = None,
     ) -> Upstream:
         """The ISO's client as settings ask: the ISO's own request spacing live, none in the sandbox
-        (no ISO to protect), or `spacing` when a test pins it. Each of N server processes keeps its
+        (no ISO to protect), or `spacing` when a test pins it. With `shared` (Redis), every replica
+        and worker takes its turn from one spacing; without, each of N server processes keeps its
         own pace, so each spaces its requests N times as far apart and together they keep the ISO's."""
         if spacing is None:
-            spacing = 0.0 if settings.sandbox else settings.min_intervals.get(iso, live_spacing) * settings.workers
+            workers = 1 if shared is not None else settings.workers
+            spacing = 0.0 if settings.sandbox else settings.min_intervals.get(iso, live_spacing) * workers
         return cls(
             iso,
             name,
@@ -218,6 +233,7 @@ class Upstream:
             retry=RetryPolicy(attempts=settings.retries),
             transport=transport,
             longest_wait=settings.request_deadline,
+            shared=shared,
         )
 
     async def aclose(self) -> None:

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from .archive import Archive, SQLiteStore, day_window, operating_days
+from .archive import Archive, day_window, open_store, operating_days
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
@@ -57,6 +57,9 @@ from .model import (
     TransmissionRightRecord,
     Window,
 )
+
+if TYPE_CHECKING:
+    from .shared import Shared  # redis is the `redis` extra's
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +222,19 @@ async def _off_loop(parser: Parser, body: bytes) -> list[Any]:
 
 
 class Pipeline:
-    def __init__(self, source: Source, cache: RecordCache, deadline: float, archive: Archive | None = None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        cache: RecordCache,
+        deadline: float,
+        archive: Archive | None = None,
+        shared: Shared | None = None,
+    ) -> None:
         self.source = source
         self.cache = cache
         self.deadline = deadline
         self.archive = archive
+        self.shared = shared
 
     def reads(self, feed: Feed[Any], ask: Ask) -> int:
         """Records answering `ask` would read upstream: the planned pieces neither cached nor archived."""
@@ -257,8 +268,19 @@ class Pipeline:
 
     async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
         """The feed's records for `ask`: validated, cached per piece, archived per day, clipped and joined."""
-        archive = self.archive
         held, rest = self._split(feed, ask)  # metadata only: a quick indexed read
+        if rest is None or self.shared is None or held is None:
+            return await self._answer(feed, ask, held, rest)
+        # Replicas asked the same at once: one fetches and archives it, the others wait for it
+        # and then find it in the shared archive.
+        async with self.shared.flight(_flight(feed, rest)) as first:
+            if not first:
+                held, rest = self._split(feed, ask)
+            return await self._answer(feed, ask, held, rest)
+
+    async def _answer(self, feed: Feed[Any], ask: Ask, held: list[date] | None, rest: Ask | None) -> Groups:
+        """`held` days from the archive, `rest` fetched; with `held` None, all of `ask` fetched."""
+        archive = self.archive
         if archive is None or held is None:
             return await self._fetched(feed, ask)
         found: dict[Hashable, list[list[Any]]] = {}
@@ -331,6 +353,14 @@ class Pipeline:
         return groups
 
 
+def _flight(feed: Feed[Any], ask: Ask) -> str:
+    """What `ask` fetches of `feed`, spelled the same by every replica."""
+    window = ask.window
+    span = "" if window is None else f"{window.start.isoformat()}/{window.end.isoformat()}"
+    before = "" if ask.published_before is None else ask.published_before.isoformat()
+    return f"{feed.iso.value}|{feed.name}|{span}|{','.join(ask.codes)}|{before}"
+
+
 def _clipped(records: list[Any], window: Window) -> list[Any]:
     """The records (ordered by start) starting inside the window: two bisections."""
     lo = bisect_left(records, window.start, key=_START)
@@ -382,13 +412,14 @@ class FeedAdapter:
         clock: Callable[[], datetime] = _now,
         deadline: float = 60.0,
         archive: Archive | None = None,
+        shared: Shared | None = None,
     ) -> None:
         self.market = market
         self.fixed_nodes = tuple(fixed_nodes)
         self.catalog = catalog
         self.source = source
         self.clock = clock
-        self.pipeline = Pipeline(source, cache, deadline, archive)
+        self.pipeline = Pipeline(source, cache, deadline, archive, shared)
 
     @property
     def datasets(self) -> Sequence[DatasetInfo]:
@@ -403,6 +434,8 @@ class FeedAdapter:
             await upstream.aclose()
         if self.pipeline.archive is not None:
             self.pipeline.archive.store.close()
+        if self.pipeline.shared is not None:
+            await self.pipeline.shared.aclose()
 
     def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:
         """What the ISO serves as of now: of a dataset (of one run, or of all its feeds with `run`
@@ -478,9 +511,16 @@ class Declaration:
         """The ISO's adapter. With `transport` None it reaches the ISO; the sandbox and the tests
         pass theirs. `min_interval` pins the spacing of every upstream (tests)."""
         iso = self.market.iso
+        shared = None
+        if settings.redis_url:
+            from .shared import Shared
+
+            shared = Shared(settings.redis_url)
 
         def upstream(name: str, live_spacing: float) -> Upstream:
-            return Upstream.configured(iso, name, settings, transport, live_spacing=live_spacing, spacing=min_interval)
+            return Upstream.configured(
+                iso, name, settings, transport, live_spacing=live_spacing, spacing=min_interval, shared=shared
+            )
 
         return FeedAdapter(
             self.market,
@@ -490,5 +530,6 @@ class Declaration:
             RecordCache(iso, ttl=settings.cache_ttl, max_bytes=settings.cache_bytes, stale_after=settings.stale_after),
             clock=clock or _now,
             deadline=settings.request_deadline,
-            archive=Archive(SQLiteStore(settings.archive), self.market.tz) if settings.archive else None,
+            archive=Archive(open_store(settings.archive), self.market.tz) if settings.archive else None,
+            shared=shared,
         )

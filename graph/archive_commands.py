@@ -1,4 +1,4 @@
-"""`gridql backfill` and `gridql archive status`: the archive from the terminal."""
+"""`gridql backfill`, `gridql import` and `gridql archive status|migrate`: the archive from the terminal."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from adapters import registry
-from adapters.archive import Archive, SQLiteStore
+from adapters.archive import Archive, open_store
 from adapters.archive.backfill import Progress, backfill
+from adapters.archive.locations import shown
 from adapters.config import Settings
 from adapters.errors import UpstreamError
 from adapters.model import ISO, MarketInfo
@@ -47,6 +48,10 @@ def add_commands(commands: Any) -> None:
     actions = archive.add_subparsers(dest="action", required=True, metavar="ACTION")
     status = actions.add_parser("status", help="days, series and revisions held per feed")
     status.set_defaults(run=_status)
+    migrate = actions.add_parser(
+        "migrate", help="bring the archive's schema up to date (PostgreSQL: before replicas start)"
+    )
+    migrate.set_defaults(run=_migrate)
 
 
 def _iso(name: str, command: str) -> ISO:
@@ -100,7 +105,7 @@ def _backfill(args: argparse.Namespace) -> int:
     for day, reason in done.failed:
         print(f"gridql: backfill: the week from {day} failed: {reason}", file=sys.stderr)
     print(
-        f"gridql: {feed.name} {args.first} - {args.last} is in {settings.archive}: {done.rows:,} rows, "
+        f"gridql: {feed.name} {args.first} - {args.last} is in {shown(settings.archive)}: {done.rows:,} rows, "
         f"{done.requests} upstream requests; {len(done.failed)} week(s) failed (run again to retry them)",
         file=sys.stderr,
     )
@@ -108,14 +113,12 @@ def _backfill(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    if settings.archive is None or settings.archive == ":memory:":
-        raise CommandError("import: GRIDQL_ARCHIVE names no archive file")
+    location = _stored("import")
     iso = _iso(args.iso, "import")
     feed = next((f for f in registry.feeds() if f.iso is iso and f.name.lower() == args.feed.lower()), None)
     if feed is None or feed.interval is None:
         raise CommandError(f"import: {iso.value} has no archived feed {args.feed!r}; see `gridql parse --list`")
-    archive = Archive(SQLiteStore(settings.archive), _timezone(iso))
+    archive = Archive(open_store(location), _timezone(iso))
     now = datetime.now(UTC)
     total = 0
     try:
@@ -131,21 +134,38 @@ def _import(args: argparse.Namespace) -> int:
             print(f"gridql: {name}: {len(records):,} {feed.name} rows archived", file=sys.stderr)
     finally:
         archive.store.close()
-    print(f"gridql: {total:,} rows from {len(args.files)} file(s) in {settings.archive}", file=sys.stderr)
+    print(f"gridql: {total:,} rows from {len(args.files)} file(s) in {shown(location)}", file=sys.stderr)
     return 0
 
 
+def _stored(command: str) -> str:
+    """The archive GRIDQL_ARCHIVE names, if it outlives this command."""
+    location = Settings.from_env().archive
+    if location is None or location == ":memory:":
+        raise CommandError(f"{command}: GRIDQL_ARCHIVE names no archive file or database")
+    return location
+
+
 def _status(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    if settings.archive is None or settings.archive == ":memory:":
-        raise CommandError("archive: GRIDQL_ARCHIVE names no archive file")
-    store = SQLiteStore(settings.archive)
+    location = _stored("archive")
+    store = open_store(location)
     try:
         extents = store.extents()
     finally:
         store.close()
-    print(f"{settings.archive}: {len(extents)} feed(s)")
+    print(f"{shown(location)}: {len(extents)} feed(s)")
     for e in extents:
         held = f"{e.days:>8,} series-days of {e.series:,} series, {e.revisions:,} bodies with revisions"
         print(f"  {e.feed:28} {e.first} - {e.last}  {held}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    location = _stored("archive migrate")
+    store = open_store(location, migrate=True)
+    store.close()
+    for migration in store.applied:
+        print(f"gridql: {shown(location)}: applied migration {migration.version}: {migration.purpose}", file=sys.stderr)
+    if not store.applied:
+        print(f"gridql: {shown(location)}: the schema is up to date", file=sys.stderr)
     return 0

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import orjson
 
 from adapters import registry
+from adapters.archive import ArchiveError
 from adapters.config import Settings
 from adapters.errors import UpstreamError
 from adapters.feed import Feed
@@ -305,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperatorError as exc:
         print(f"gridql: {exc}", file=sys.stderr)
         return exc.code
-    except (KeyFileError, archive_commands.CommandError) as exc:
+    except (KeyFileError, archive_commands.CommandError, ArchiveError) as exc:
         print(f"gridql: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

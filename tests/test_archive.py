@@ -4,7 +4,10 @@ restart; a day still being revised is fetched again after its cadence; changes a
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -16,9 +19,11 @@ import httpx
 import pytest
 
 from adapters import nyiso, pjm, sandbox
-from adapters.archive import SQLiteStore, codec
+from adapters.archive import ArchiveError, codec, open_store
 from adapters.archive.backfill import backfill
-from adapters.config import Settings
+from adapters.archive.locations import shown
+from adapters.archive.sqlite import SQLiteStore
+from adapters.config import Settings, scrub
 from adapters.model import (
     ISO,
     AncillaryPriceRecord,
@@ -36,17 +41,17 @@ from adapters.model import (
     Window,
 )
 from adapters.pipeline import FeedAdapter
+from graph import workers
 from graph.cli import main
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, postgres_schema
 from .helpers import utc
 from .sandbox_app import Counting, Stack
 
 PRICES = '{ node(id: "NYISO:61757") { priceSeries(run: REAL_TIME_5_MIN, date: "2025-03-09", days: 2) { start lmp } } }'
 
 
-async def test_a_restart_asks_the_iso_nothing_it_already_answered(tmp_path: Path) -> None:
-    archive = str(tmp_path / "archive.sqlite")
+async def test_a_restart_asks_the_iso_nothing_it_already_answered(archive: str) -> None:
     first = Stack(archive=archive)
     before = await first.query(PRICES)
     assert sum(first.counts.values()) >= 1
@@ -57,8 +62,7 @@ async def test_a_restart_asks_the_iso_nothing_it_already_answered(tmp_path: Path
     assert len(after["data"]["node"]["priceSeries"]["lmp"]) == 23 * 12 + 24 * 12  # type: ignore[index]
 
 
-async def test_what_was_fetched_is_kept_and_only_what_the_archive_lacks_is_fetched(tmp_path: Path) -> None:
-    archive = str(tmp_path / "archive.sqlite")
+async def test_what_was_fetched_is_kept_and_only_what_the_archive_lacks_is_fetched(archive: str) -> None:
     end_of_march = PRICES.replace("2025-03-09", "2025-03-30")
     await Stack(archive=archive).query(end_of_march)  # March's zip: every zone's every day, all kept
     stack = Stack(archive=archive)
@@ -81,8 +85,7 @@ def _adapter(package: Any, archive: str, now: list[datetime]) -> tuple[FeedAdapt
     return adapter, transport
 
 
-async def test_a_day_still_revised_is_fetched_again_after_its_cadence_a_settled_one_never(tmp_path: Path) -> None:
-    archive = str(tmp_path / "archive.sqlite")
+async def test_a_day_still_revised_is_fetched_again_after_its_cadence_a_settled_one_never(archive: str) -> None:
     now = [utc(2025, 7, 2, 18)]
     adapter, transport = _adapter(pjm, archive, now)
     today = Window(utc(2025, 7, 2, 4), utc(2025, 7, 2, 16))  # this morning: unverified, still revised
@@ -101,8 +104,7 @@ async def test_a_day_still_revised_is_fetched_again_after_its_cadence_a_settled_
     await adapter.aclose()
 
 
-async def test_a_settled_day_with_no_rows_is_stored_as_such(tmp_path: Path) -> None:
-    archive = str(tmp_path / "archive.sqlite")
+async def test_a_settled_day_with_no_rows_is_stored_as_such(archive: str) -> None:
     now = [utc(2025, 7, 20)]
     adapter, transport = _adapter(pjm, archive, now)
     window = Window(utc(2025, 6, 1, 4), utc(2025, 6, 2, 4))
@@ -115,8 +117,8 @@ async def test_a_settled_day_with_no_rows_is_stored_as_such(tmp_path: Path) -> N
     await again.aclose()
 
 
-def test_a_changed_day_is_a_new_revision_and_the_latest_is_read(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "archive.sqlite")
+def test_a_changed_day_is_a_new_revision_and_the_latest_is_read(archive: str) -> None:
+    store = open_store(archive)
     day = date(2025, 7, 1)
     one = PriceRecord("A", utc(2025, 7, 1, 4), utc(2025, 7, 1, 5), 30.0, None, None, None, PriceVersion.PRELIMINARY)
     two = PriceRecord("A", utc(2025, 7, 1, 4), utc(2025, 7, 1, 5), 31.5, 30.0, 1.0, 0.5, PriceVersion.VERIFIED)
@@ -127,7 +129,8 @@ def test_a_changed_day_is_a_new_revision_and_the_latest_is_read(tmp_path: Path) 
     (mark,) = store.marks("rt", ["A"], [day]).values()
     assert mark.revision == 2 and mark.settled and mark.fetched_at == utc(2025, 7, 9)
     (extent,) = store.extents()
-    assert (extent.feed, extent.days, extent.revisions) == ("rt", 1, 2)
+    assert (extent.feed, extent.first, extent.last, extent.days, extent.revisions) == ("rt", day, day, 1, 2)
+    store.close()
 
 
 def test_two_processes_writing_one_archive_wait_for_each_other(tmp_path: Path) -> None:
@@ -202,8 +205,7 @@ class _FailingOnce(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-async def test_a_backfill_that_failed_part_way_resumes_without_refetching_what_it_kept(tmp_path: Path) -> None:
-    archive = str(tmp_path / "archive.sqlite")
+async def test_a_backfill_that_failed_part_way_resumes_without_refetching_what_it_kept(archive: str) -> None:
     settings = sandbox.credentials(Settings(sandbox=True, archive=archive, retries=1))
     now = utc(2025, 7, 20)
     transport = _FailingOnce(sandbox.transport(ISO.PJM, settings, clock=lambda: now), "06%2F08%2F2025")
@@ -227,9 +229,9 @@ async def test_a_backfill_that_failed_part_way_resumes_without_refetching_what_i
 
 
 def test_backfill_and_status_from_the_terminal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    archive: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("GRIDQL_ARCHIVE", str(tmp_path / "archive.sqlite"))
+    monkeypatch.setenv("GRIDQL_ARCHIVE", archive)
     argv = ["backfill", "NYISO", "isolf", "--from", "2025-01-01", "--to", "2025-01-03", "--sandbox"]
     assert main(argv) == 0
     assert "1,728 rows, 1 upstream requests; 0 week(s) failed" in capsys.readouterr().err
@@ -243,12 +245,12 @@ def test_backfill_and_status_from_the_terminal(
 
 
 async def test_an_imported_iso_file_is_served_from_the_archive_with_its_own_numbers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GRIDQL_ARCHIVE", str(tmp_path / "archive.sqlite"))
+    monkeypatch.setenv("GRIDQL_ARCHIVE", archive)
     recorded = SAMPLES / "nyiso" / "vincal848_realtime_zone_20251102_CAPITL.csv"
     assert await asyncio.to_thread(main, ["import", "NYISO", "realtime", str(recorded)]) == 0
-    stack = Stack(archive=str(tmp_path / "archive.sqlite"))
+    stack = Stack(archive=archive)
     body = await stack.query(
         '{ node(id: "NYISO:61757") { priceSeries(run: REAL_TIME_5_MIN, date: "2025-11-02") { start lmp } } }'
     )
@@ -257,3 +259,89 @@ async def test_an_imported_iso_file_is_served_from_the_archive_with_its_own_numb
     assert (
         series["start"][0] == "2025-11-02T00:00:00-04:00" and series["lmp"][0] == 123.63
     )  # "11/02/2025 00:05:00","CAPITL",61757,123.63
+
+
+def test_a_postgresql_archive_out_of_date_is_refused_until_migrated(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with postgres_schema() as url:
+        with pytest.raises(ArchiveError, match=r"schema version 0, this gridql needs 1: run `gridql archive migrate`"):
+            open_store(url)
+        monkeypatch.setenv("GRIDQL_ARCHIVE", url)
+        monkeypatch.setattr(workers, "serve", lambda *_: pytest.fail("served an out-of-date archive"))
+        assert main(["serve", "--sandbox"]) == 1  # refused before it listens
+        assert "run `gridql archive migrate`" in capsys.readouterr().err
+        assert main(["archive", "migrate"]) == 0
+        assert "applied migration 1" in capsys.readouterr().err
+        assert main(["archive", "migrate"]) == 0
+        assert "up to date" in capsys.readouterr().err
+        open_store(url).close()
+
+
+def test_an_archive_newer_than_this_gridql_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "archive.sqlite"
+    sqlite3.connect(str(path)).execute("PRAGMA user_version = 99").connection.close()
+    with pytest.raises(ArchiveError, match="schema version 99, newer than this gridql's 1"):
+        open_store(str(path))
+
+
+def test_the_password_of_a_postgresql_archive_is_never_shown() -> None:
+    assert shown("postgresql://gridql:hunter2@db:5432/gridql") == "postgresql://gridql@db:5432/gridql"
+    with pytest.MonkeyPatch.context() as patch:  # reading the setting makes its password a secret
+        patch.setenv("GRIDQL_ARCHIVE", "postgresql://gridql:hunter2@db/gridql")
+        Settings.from_env()
+    assert scrub("password hunter2 refused") == "password [redacted] refused"
+
+
+def test_two_replicas_writing_one_postgresql_day_at_once_keep_both_revisions() -> None:
+    with postgres_schema() as url:
+        stores = [open_store(url, migrate=True), open_store(url)]
+        day = date(2025, 7, 1)
+        versions = [
+            PriceRecord("A", utc(2025, 7, 1, 4), utc(2025, 7, 1, 5), price, None, None, None, PriceVersion.VERIFIED)
+            for price in (30.0, 31.0)
+        ]
+        writers = [
+            threading.Thread(target=store.write, args=("rt", {("A", day): [record]}, utc(2025, 7, 2), [day]))
+            for store, record in zip(stores, versions, strict=True)
+        ]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join(10)
+        (mark,) = stores[0].marks("rt", ["A"], [day]).values()
+        (extent,) = stores[1].extents()
+        assert mark.revision == 2 and extent.revisions == 2
+        for store in stores:
+            store.close()
+
+
+def test_a_backfill_killed_mid_run_resumes_without_refetching_what_it_kept(
+    archive: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["backfill", "PJM", "da_hrl_lmps", "--from", "2025-06-01", "--to", "2025-06-28", "--nodes", "51288"]
+    env = {**os.environ, "GRIDQL_ARCHIVE": archive, "GRIDQL_SANDBOX_LATENCY": "1"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", *argv, "--sandbox"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    assert run.stderr is not None
+    line = run.stderr.readline()  # a line per week: the first week is archived, the second being fetched
+    run.kill()
+    run.wait(10)
+    assert line.startswith("da_hrl_lmps: 7/28 days, 168 rows, 1 upstream requests"), line
+    monkeypatch.setenv("GRIDQL_ARCHIVE", archive)
+    assert main([*argv, "--sandbox"]) == 0
+    assert "672 rows, 3 upstream requests; 0 week(s) failed" in capsys.readouterr().err
+
+
+def test_an_unreachable_postgresql_archive_is_one_line_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("psycopg")
+    monkeypatch.setenv("GRIDQL_ARCHIVE", "postgresql://gridql:hunter3@127.0.0.1:1/gridql?connect_timeout=2")
+    assert main(["archive", "status"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert (
+        line.startswith("gridql: cannot reach the archive postgresql://gridql@127.0.0.1:1/gridql")
+        and "hunter3" not in line
+    )

@@ -8,7 +8,7 @@ from the archive for one publication cadence after it was fetched, then fetched 
 changed is kept as a new revision. A day the ISO answered with no rows is stored empty, so it is
 not asked again.
 
-The store's calls block (SQLite); they run off the event loop.
+The store (adapters/archive/store.py: SQLite or PostgreSQL) blocks; its calls run off the event loop.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 
 from ..feed import Feed
 from ..model import PriceRecord, Window
-from .store import Key, SQLiteStore, Store
+from .locations import open_store
+from .store import ArchiveError, Key, Store
 
-__all__ = ["Archive", "SQLiteStore", "Store", "operating_days"]
+__all__ = ["Archive", "ArchiveError", "Store", "open_store", "operating_days"]
 
 
 def operating_days(window: Window, tz: ZoneInfo) -> list[date]:
