@@ -134,3 +134,13 @@ def test_the_pinned_hashes_are_sri_sha384() -> None:
         for asset in package.assets:
             algorithm, _, digest = asset.integrity.partition("-")
             assert algorithm == "sha384" and len(base64.b64decode(digest)) == hashlib.sha384().digest_size
+
+
+async def test_a_copy_installed_while_the_server_runs_is_used_at_the_next_page_load(tmp_path: Path) -> None:
+    async with Stack(graphiql_assets=str(tmp_path / "later")).client() as client:
+        before = _config(await client.get("/graphql", headers={"Accept": "text/html"}))
+        assert before["assets"][0]["url"].startswith("https://unpkg.com/")  # type: ignore[index]
+        _install(tmp_path / "later")
+        after = _config(await client.get("/graphql", headers={"Accept": "text/html"}))
+        url = after["assets"][0]["url"]  # type: ignore[index]
+        assert url.startswith("/graphiql/assets/") and (await client.get(url)).status_code == 200
