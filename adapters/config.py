@@ -69,6 +69,7 @@ class Settings:
     faults: str = ""  # sandbox fault injection spec (adapters/sandbox/faults.py), e.g. "NYISO=503"
     api_keys_file: str = ""  # set: every /graphql request needs a client key listed (hashed) there
     graphiql: bool = True
+    graphiql_assets: str = ""  # GraphiQL's installed scripts (graph/graphiql_assets.py); "": the user's data directory
     introspection: bool = True
     cors_origins: tuple[str, ...] = ()
     # Where fetched records are kept (adapters/archive): a SQLite file, ":memory:" for a store that
@@ -137,6 +138,7 @@ class Settings:
             "redis_url": _url_with_secret(env.get("GRIDQL_REDIS_URL", "")),
             "api_keys_file": env.get("GRIDQL_API_KEYS_FILE", ""),
             "graphiql": _flag(env.get("GRIDQL_GRAPHIQL", "1")),
+            "graphiql_assets": env.get("GRIDQL_GRAPHIQL_ASSETS", "").strip(),
             "introspection": _flag(env.get("GRIDQL_INTROSPECTION", "1")),
             "cors_origins": tuple(o.strip() for o in env.get("GRIDQL_CORS_ORIGINS", "").split(",") if o.strip()),
             "min_intervals": {

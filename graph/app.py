@@ -1,9 +1,8 @@
-"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser), /healthz and /metrics."""
+"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser), /healthz, /metrics and GraphiQL's scripts."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import re
@@ -34,6 +33,7 @@ from adapters.config import Settings
 from adapters.model import ISO
 from resolvers.context import Context, build_context
 
+from . import graphiql
 from .access import KeyRing
 from .collector import keep_frozen
 from .execution import DEADLINE_EXCEEDED
@@ -41,17 +41,6 @@ from .schema import schema
 
 log = logging.getLogger("gridql")
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
-
-EXAMPLE_QUERY = """# Day-ahead prices at one hub or zone in each ISO, for the 2025 spring-forward day
-# (23 hourly intervals everywhere). extensions.gridql shows one upstream request per ISO.
-{
-  nodes(ids: ["PJM:51288", "ERCOT:HB_HOUSTON", "CAISO:TH_NP15_GEN-APND", "NYISO:61761"]) {
-    id
-    name
-    prices(run: DAY_AHEAD_HOURLY, date: "2025-03-09") { start end lmp energy congestion loss }
-  }
-}
-"""
 
 
 def _code(error: GraphQLError) -> str:
@@ -70,7 +59,8 @@ def _code(error: GraphQLError) -> str:
 
 class GraphQLView(GraphQL[Context, None]):
     def __init__(self, adapters: Mapping[ISO, Adapter], settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        # gridql serves its own page (graph/graphiql.py); strawberry's answers a browser's GET with 404.
+        super().__init__(schema, graphql_ide=None)
         self.adapters = adapters
         self.settings = settings
         self.keys = KeyRing.load(Path(settings.api_keys_file)) if settings.api_keys_file else None
@@ -79,6 +69,9 @@ class GraphQLView(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        if self.settings.graphiql and graphiql.wants_page(scope):
+            await graphiql.page(self.settings, scope)(scope, receive, send)
             return
         if scope["method"] == "POST":
             body = await read_body(scope, receive, self.settings)
@@ -126,13 +119,6 @@ class GraphQLView(GraphQL[Context, None]):
             message = f"The request took longer than its {deadline:g} s deadline and was stopped; try again"
             return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": DEADLINE_EXCEEDED})])
         return result
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        html = self.graphql_ide_html.replace(
-            "defaultEditorToolsVisibility: true,",
-            f"defaultEditorToolsVisibility: true, defaultQuery: {json.dumps(EXAMPLE_QUERY)},",
-        )
-        return Response(html, media_type="text/html")
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         self.metrics.requests += 1
@@ -356,7 +342,12 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         )
     return Starlette(
         # The view answers every method itself: a refused one gets a JSON error, not a bare 405 page.
-        routes=[Route("/graphql", view), Route("/healthz", healthz), Route("/metrics", metrics)],
+        routes=[
+            Route("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/metrics", metrics),
+            *([graphiql.assets_route(settings)] if settings.graphiql else []),
+        ],
         middleware=middleware,
         lifespan=lifespan,
     )

@@ -1,5 +1,6 @@
 """`gridql serve` runs the API; `gridql parse` runs an adapter's parser over a downloaded file;
-`gridql keys add|list|revoke` manages client API keys; `gridql schema` prints the SDL.
+`gridql keys add|list|revoke` manages client API keys; `gridql schema` prints the SDL;
+`gridql graphiql install` fetches GraphiQL's scripts from the npm registry for offline use.
 
 An operator's mistake (a bad flag, file, port or environment value) is one line on stderr starting
 `gridql:` and a non-zero exit, never a traceback."""
@@ -19,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
 
+import httpx
 import orjson
 
 from adapters import registry
@@ -27,7 +29,7 @@ from adapters.config import Settings
 from adapters.errors import UpstreamError
 from adapters.feed import Feed
 
-from . import archive_commands, workers
+from . import archive_commands, graphiql_assets, workers
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -164,6 +166,22 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _graphiql_install(args: argparse.Namespace) -> int:
+    folder = Path(args.dir) if args.dir else graphiql_assets.default_folder()
+    try:
+        with httpx.Client(timeout=60, follow_redirects=True) as client:
+            written = graphiql_assets.install(folder, client, args.registry)
+    except graphiql_assets.InstallError as exc:
+        raise OperatorError(f"graphiql install: {exc}") from None
+    except OSError as exc:
+        raise OperatorError(f"graphiql install: cannot write {folder}: {exc.strerror or exc}") from None
+    for path in written:
+        print(path)
+    hint = "" if folder == graphiql_assets.default_folder() else f"; serve with {graphiql_assets.SETTING}={folder}"
+    print(f"gridql: GraphiQL installed in {folder}{hint}", file=sys.stderr)
+    return 0
+
+
 class OperatorError(Exception):
     """A mistake in what the operator asked for: one line on stderr, no traceback."""
 
@@ -292,6 +310,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(run=_schema)
+
+    graphiql = commands.add_parser("graphiql", help="GraphiQL's browser assets, for a page that works offline")
+    graphiql_actions = graphiql.add_subparsers(dest="action", required=True, metavar="ACTION")
+    install = graphiql_actions.add_parser(
+        "install", help="download the pinned graphiql, react and react-dom packages and keep their browser builds"
+    )
+    install.add_argument(
+        "--dir", help="the asset folder (default: $GRIDQL_GRAPHIQL_ASSETS, else ~/.local/share/gridql/graphiql)"
+    )
+    install.add_argument("--registry", default=graphiql_assets.REGISTRY, help="the npm registry (default: %(default)s)")
+    install.set_defaults(run=_graphiql_install)
     return parser
 
 
