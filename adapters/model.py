@@ -55,6 +55,12 @@ class MarketInfo:
     name: str
     timezone: str  # IANA name; operating days are days in this zone
     runs: tuple[MarketRun, ...]
+    # Datasets the market has no market for at all (ERCOT and CAISO hold no capacity auction), each
+    # with why: answered empty with a notice saying so, not refused as a dataset not yet served.
+    absent: tuple[tuple[DatasetKind, str], ...] = ()
+
+    def absence(self, kind: DatasetKind) -> str | None:
+        return next((why for absent, why in self.absent if absent is kind), None)
 
     @property
     def tz(self) -> ZoneInfo:

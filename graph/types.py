@@ -99,7 +99,8 @@ DatasetKind = _enum(
         "TRANSMISSION_RIGHTS": "FTR / CRR / TCC auction clearing prices (`Market.transmissionRights`; no ISO "
         "serves it yet: DATASET_NOT_SERVED)",
         "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`; no ISO serves it yet: "
-        "DATASET_NOT_SERVED)",
+        "DATASET_NOT_SERVED). ERCOT and CAISO have no capacity market: their answer is empty, with a "
+        "NO_SUCH_MARKET notice saying why",
     },
 )
 PriceVersion = _enum(
@@ -800,7 +801,11 @@ class Market:
         )
         return localized(TransmissionRightPrice, records, tz)
 
-    @strawberry.field(description="Capacity auction clearing prices whose delivery term starts in the window")
+    @strawberry.field(
+        description="Capacity auction clearing prices whose delivery term starts in the window. ERCOT (an "
+        "energy-only market) and CAISO (bilateral resource adequacy) hold no capacity auction: they answer an empty "
+        "list with a NO_SUCH_MARKET notice saying so"
+    )
     async def capacity_prices(
         self,
         info: Info,
