@@ -128,9 +128,17 @@ def _earliest(feed: Feed[Any], tz: ZoneInfo, now: datetime) -> datetime | None:
     return max(bounds) if bounds else None
 
 
-def market(iso: ISO, name: str, timezone: str, feeds: Sequence[Feed[Any]]) -> MarketInfo:
-    """The ISO's market; its runs are those its price feeds serve, in their order."""
-    return MarketInfo(iso, name, timezone, tuple(f.serves.run for f in feeds if isinstance(f.serves, Prices)))
+def market(
+    iso: ISO,
+    name: str,
+    timezone: str,
+    feeds: Sequence[Feed[Any]],
+    absent: Mapping[DatasetKind, str] | None = None,
+) -> MarketInfo:
+    """The ISO's market; its runs are those its price feeds serve, in their order. `absent`: the
+    datasets the market has no market for, with why."""
+    runs = tuple(f.serves.run for f in feeds if isinstance(f.serves, Prices))
+    return MarketInfo(iso, name, timezone, runs, tuple((absent or {}).items()))
 
 
 def unsupported_run(iso: ISO, run: MarketRun, runs: Iterable[MarketRun]) -> UnsupportedRun:

@@ -55,6 +55,12 @@ class MarketInfo:
     name: str
     timezone: str  # IANA name; operating days are days in this zone
     runs: tuple[MarketRun, ...]
+    # Datasets the market has no market for at all (ERCOT and CAISO hold no capacity auction), each
+    # with why: answered empty with a notice saying so, not refused as a dataset not yet served.
+    absent: tuple[tuple[DatasetKind, str], ...] = ()
+
+    def absence(self, kind: DatasetKind) -> str | None:
+        return next((why for absent, why in self.absent if absent is kind), None)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -143,6 +149,7 @@ class DatasetKind(Enum):
     RENEWABLES = "renewables"
     INTERFACE_FLOWS = "interfaceFlows"
     TRANSMISSION_RIGHTS = "transmissionRights"
+    FTR_CONGESTION_PRICES = "ftrCongestionPrices"
     CAPACITY_PRICES = "capacityPrices"
 
 
@@ -252,15 +259,35 @@ class InterfaceFlowRecord:
 
 @dataclass(slots=True)
 class TransmissionRightRecord:
-    """A cleared price from an FTR / CRR / TCC auction. start/end: the term the right covers."""
+    """A price from an FTR / CRR / TCC auction: a cleared price, or a bid where the ISO publishes
+    bids only (PJM: its clearing prices sit behind the member login). start/end: the term the right
+    covers."""
 
-    auction: str  # the ISO's auction name, e.g. "2025/2026 Annual Round 1"
+    auction: str  # the ISO's auction name, e.g. "JAN 2025 Auction"
     node: str  # the ISO's node id the price is quoted at (source/sink prices), or a path "A-B"
     start: datetime
     end: datetime
     price: float  # $/MW for the term, as the ISO publishes it
-    time_of_use: str | None = None  # "ONPEAK", "OFFPEAK", "24H" ...
+    time_of_use: str | None = None  # the class type: "ONPEAK", "OFFPEAK", "24H" ...
     hedge_type: str | None = None  # "OBLIGATION" / "OPTION"
+    source_node: str | None = None  # a path's source node id (its name where no node has it)
+    sink_node: str | None = None  # a path's sink node id (its name where no node has it)
+    period: str | None = None  # the ISO's label of the term, e.g. "FEB", "Q3"
+    trade_type: str | None = None  # a bid's side: "BUY" / "SELL"
+    bid_mw: float | None = None  # a bid's quantity, MW
+
+
+@dataclass(slots=True)
+class FtrCongestionRecord:
+    """A node's congestion price by FTR class type over a term (PJM's FTR credit calculator):
+    as it was (`simulated` False), or simulated with planned transmission upgrades."""
+
+    node: str  # the node id (its name where no node has it)
+    start: datetime
+    end: datetime
+    time_of_use: str  # the class type: "ONPEAK", "OFFPEAK", "DAILYOFFPEAK", "WKNDONPEAK", "24H"
+    price: float  # $/MWh
+    simulated: bool
 
 
 @dataclass(slots=True)
@@ -284,5 +311,6 @@ RECORD_TYPES: dict[DatasetKind, type] = {
     DatasetKind.RENEWABLES: RenewableRecord,
     DatasetKind.INTERFACE_FLOWS: InterfaceFlowRecord,
     DatasetKind.TRANSMISSION_RIGHTS: TransmissionRightRecord,
+    DatasetKind.FTR_CONGESTION_PRICES: FtrCongestionRecord,
     DatasetKind.CAPACITY_PRICES: CapacityPriceRecord,
 }

@@ -44,6 +44,7 @@ from .model import (
     Coverage,
     DatasetInfo,
     DatasetKind,
+    FtrCongestionRecord,
     FuelMixRecord,
     InterfaceFlowRecord,
     LoadForecastRecord,
@@ -122,7 +123,16 @@ _SERIES: dict[type, Callable[[Any], tuple[Any, ...]]] = {
     ConstraintRecord: lambda r: (r.name,),
     RenewableRecord: lambda r: (r.source, r.area or "", r.forecast, r.model or ""),
     InterfaceFlowRecord: lambda r: (r.interface,),
-    TransmissionRightRecord: lambda r: (r.auction, r.node, r.time_of_use or "", r.hedge_type or ""),
+    # Bids (PJM) differ by side and price too; the parser merges bids identical in all of these.
+    TransmissionRightRecord: lambda r: (
+        r.auction,
+        r.node,
+        r.time_of_use or "",
+        r.hedge_type or "",
+        r.trade_type or "",
+        r.price,
+    ),
+    FtrCongestionRecord: lambda r: (r.node, r.time_of_use, r.simulated),
     CapacityPriceRecord: lambda r: (r.auction, r.area),
 }
 _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
@@ -134,7 +144,8 @@ _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
     ConstraintRecord: attrgetter("shadow_price", "limit_mw", "flow_mw"),
     RenewableRecord: attrgetter("mw", "mw"),
     InterfaceFlowRecord: attrgetter("flow_mw", "positive_limit_mw", "negative_limit_mw"),
-    TransmissionRightRecord: attrgetter("price", "price"),
+    TransmissionRightRecord: attrgetter("price", "bid_mw"),
+    FtrCongestionRecord: attrgetter("price", "price"),
     CapacityPriceRecord: attrgetter("price", "price"),
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -73,7 +73,7 @@ class Series:
     node: StringColumn | None = strawberry.field(
         default=None,
         description="Prices: the ISO's own node id (without the `<ISO>:` prefix); TRANSMISSION_RIGHTS: the node "
-        "id or path the price is quoted at",
+        "id or path the price is quoted at; FTR_CONGESTION_PRICES: the node id",
     )
     lmp: FloatColumn | None = strawberry.field(
         default=None, description="Prices: locational marginal price, $/MWh (as `PriceInterval.lmp`)"
@@ -108,8 +108,8 @@ class Series:
     )
     price: FloatColumn | None = strawberry.field(
         default=None,
-        description="Clearing price: ANCILLARY_PRICES $/MW(h), TRANSMISSION_RIGHTS $/MW for the term, "
-        "CAPACITY_PRICES in `unit`",
+        description="Clearing price: ANCILLARY_PRICES $/MW(h), TRANSMISSION_RIGHTS $/MW for the term (PJM: the "
+        "bid's quoted price), FTR_CONGESTION_PRICES $/MWh, CAPACITY_PRICES in `unit`",
     )
     name: StringColumn | None = strawberry.field(
         default=None, description="CONSTRAINTS: the ISO's name for the constraint"
@@ -147,10 +147,31 @@ class Series:
         default=None, description="TRANSMISSION_RIGHTS, CAPACITY_PRICES: the ISO's auction name"
     )
     time_of_use: StringColumn | None = strawberry.field(
-        default=None, description='TRANSMISSION_RIGHTS: the hours the right covers ("ONPEAK", "OFFPEAK", "24H", ...)'
+        default=None,
+        description="TRANSMISSION_RIGHTS, FTR_CONGESTION_PRICES: the class type, the hours covered "
+        '("OnPeak", "24H", ...)',
     )
     hedge_type: StringColumn | None = strawberry.field(
-        default=None, description='TRANSMISSION_RIGHTS: "OBLIGATION" or "OPTION"'
+        default=None, description='TRANSMISSION_RIGHTS: "Obligation" or "Option", as the ISO names it'
+    )
+    source_node: StringColumn | None = strawberry.field(
+        default=None, description="TRANSMISSION_RIGHTS: a path's source node id (its name where no node has it)"
+    )
+    sink_node: StringColumn | None = strawberry.field(
+        default=None, description="TRANSMISSION_RIGHTS: a path's sink node id (its name where no node has it)"
+    )
+    period: StringColumn | None = strawberry.field(
+        default=None, description='TRANSMISSION_RIGHTS: the ISO\'s label of the term, e.g. "FEB", "Q3"'
+    )
+    trade_type: StringColumn | None = strawberry.field(
+        default=None, description="TRANSMISSION_RIGHTS: a bid's side, as the ISO names it"
+    )
+    bid_mw: FloatColumn | None = strawberry.field(
+        default=None, description="TRANSMISSION_RIGHTS: a bid's quantity, MW; null for a clearing price"
+    )
+    simulated: BooleanColumn | None = strawberry.field(
+        default=None,
+        description="FTR_CONGESTION_PRICES: false as it was, true simulated with planned transmission upgrades",
     )
     unit: StringColumn | None = strawberry.field(
         default=None, description='CAPACITY_PRICES: the unit of `price`, e.g. "$/MW-day", "$/kW-month"'

@@ -98,10 +98,14 @@ DatasetKind = _enum(
         "(`Market.constraints`)",
         "RENEWABLES": "Wind and solar output, MW, actual and forecast (`Market.renewables`)",
         "INTERFACE_FLOWS": "Flows and limits on transmission interfaces, MW (`Market.interfaceFlows`; NYISO only)",
-        "TRANSMISSION_RIGHTS": "FTR / CRR / TCC auction clearing prices (`Market.transmissionRights`; no ISO "
-        "serves it yet: DATASET_NOT_SERVED)",
+        "TRANSMISSION_RIGHTS": "FTR / CRR / TCC auction prices (`Market.transmissionRights`): PJM's monthly FTR "
+        "auction bids (its clearing prices sit behind PJM's member login); elsewhere not served yet: "
+        "DATASET_NOT_SERVED",
+        "FTR_CONGESTION_PRICES": "Congestion prices by node, month and FTR class type, as they were and simulated "
+        "(`Market.ftrCongestionPrices`; PJM only)",
         "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`; no ISO serves it yet: "
-        "DATASET_NOT_SERVED)",
+        "DATASET_NOT_SERVED). ERCOT and CAISO have no capacity market: their answer is empty, with a "
+        "NO_SUCH_MARKET notice saying why",
     },
 )
 PriceVersion = _enum(
@@ -475,17 +479,61 @@ class InterfaceFlowInterval:
     )
 
 
-@strawberry.type(description="A cleared FTR / CRR / TCC auction price; start/end is the term the right covers")
+@strawberry.type(
+    description="An FTR / CRR / TCC auction price; start/end is the term the right covers. PJM publishes the bids "
+    "into its auctions (Data Miner 2), not their clearing prices, which sit behind PJM's member login (FTR Center): "
+    "a PJM row is one bid, its `price` the bid's quoted price"
+)
 class TransmissionRightPrice:
     start: datetime = strawberry.field(description=TERM_START)
     end: datetime = strawberry.field(description=TERM_END)
-    auction: str = strawberry.field(description='The ISO\'s auction name, e.g. "2025/2026 Annual Round 1"')
-    node: str = strawberry.field(description="The ISO's node id (or path) the price is quoted at")
-    price: float = strawberry.field(description="$/MW for the term, as the ISO publishes it")
-    time_of_use: str | None = strawberry.field(
-        description='The hours the right covers, as the ISO names them ("ONPEAK", "OFFPEAK", "24H", ...)'
+    auction: str = strawberry.field(description='The ISO\'s auction name, e.g. "JAN 2025 Auction" (PJM)')
+    node: str = strawberry.field(
+        description='The ISO\'s node id the price is quoted at, or a path "<source node>-<sink node>"'
     )
-    hedge_type: str | None = strawberry.field(description='"OBLIGATION" or "OPTION", as the ISO names it')
+    price: float = strawberry.field(
+        description="$/MW for the term, as the ISO publishes it: a clearing price, or (PJM) the bid's quoted price"
+    )
+    time_of_use: str | None = strawberry.field(
+        description='The class type: the hours the right covers, as the ISO names them ("OnPeak", "OffPeak", '
+        '"DailyOffPeak", "WkndOnPeak", "24H" at PJM)'
+    )
+    hedge_type: str | None = strawberry.field(description='"Obligation" or "Option", as the ISO names it')
+    source_node: str | None = strawberry.field(
+        description="A path's source: the node id (PJM: the pnode id its name matches, with runs of spaces "
+        "ignored), or the ISO's name where no node has it"
+    )
+    sink_node: str | None = strawberry.field(
+        description="A path's sink: the node id, or the ISO's name where no node has it (as `sourceNode`)"
+    )
+    period: str | None = strawberry.field(
+        description='The ISO\'s label of the term: a month ("FEB") or a planning-year quarter ("Q3": December to '
+        "February) at PJM"
+    )
+    trade_type: str | None = strawberry.field(description="A bid's side, as the ISO names it (buy or sell)")
+    bid_mw: float | None = strawberry.field(
+        description="A bid's quantity, MW (bids alike in all but MW summed); null for a clearing price"
+    )
+
+
+@strawberry.type(
+    description="A node's congestion price over a term for one FTR class type ($/MWh): PJM's FTR credit calculator "
+    "congestion LMPs, as they were and as simulated with planned transmission upgrades"
+)
+class FtrCongestionPrice:
+    start: datetime = strawberry.field(description=TERM_START)
+    end: datetime = strawberry.field(description=TERM_END)
+    node: str = strawberry.field(
+        description="The pnode id the feed's node name matches (runs of spaces ignored), or the name where no pnode "
+        "has it"
+    )
+    time_of_use: str = strawberry.field(
+        description='The FTR class type: "OnPeak", "OffPeak", "DailyOffPeak", "WkndOnPeak" or "24H"'
+    )
+    price: float = strawberry.field(description="Congestion price, $/MWh")
+    simulated: bool = strawberry.field(
+        description="false: as it was; true: simulated by PJM (PROMOD) with planned transmission upgrades"
+    )
 
 
 @strawberry.type(description="A capacity auction clearing price; start/end is the delivery term")
@@ -781,12 +829,24 @@ class Market:
         )
         return localized(InterfaceFlowInterval, records, tz)
 
-    @strawberry.field(description="FTR / CRR / TCC auction clearing prices whose term starts in the window")
+    @strawberry.field(
+        description="FTR / CRR / TCC auction prices whose term starts in the window. PJM: every bid into the monthly "
+        'FTR auctions named for the window\'s months ("JAN 2025 Auction"), on the terms starting in the window, '
+        "posted about four months after the auction; PJM publishes no clearing prices outside its member login (FTR "
+        "Center). A whole auction is about 1.4 million bids: at a non-member key's pace that is over the default "
+        "request deadline (UPSTREAM_TOO_SLOW) until the archive holds it"
+    )
     async def transmission_rights(
         self,
         info: Info,
         node: NODE = None,
         auction: AUCTION = None,
+        time_of_use: Annotated[
+            str | None,
+            strawberry.argument(
+                description='Only this class type, the ISO\'s own label ("OnPeak"), case-insensitively'
+            ),
+        ] = None,
         start: START = None,
         end: END = None,
         date: DATE = None,
@@ -800,11 +860,50 @@ class Market:
             end,
             date,
             days,
-            filters={"node": node, "auction": auction},
+            filters={"node": node, "auction": auction, "time_of_use": time_of_use},
         )
         return localized(TransmissionRightPrice, records, tz)
 
-    @strawberry.field(description="Capacity auction clearing prices whose delivery term starts in the window")
+    @strawberry.field(
+        description="Congestion prices by node and FTR class type for the months starting in the window, $/MWh: "
+        "PJM's FTR credit calculator congestion LMPs (ftr_cong_lmp), as they were and simulated with planned "
+        "upgrades"
+    )
+    async def ftr_congestion_prices(
+        self,
+        info: Info,
+        node: Annotated[
+            str | None, strawberry.argument(description="Only this node: its pnode id, or its name where unmatched")
+        ] = None,
+        time_of_use: Annotated[
+            str | None,
+            strawberry.argument(description='Only this class type ("OnPeak", "24H", ...), case-insensitively'),
+        ] = None,
+        simulated: Annotated[
+            bool | None, strawberry.argument(description="true: simulated only; false: as it was only")
+        ] = None,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> list[FtrCongestionPrice]:
+        records, tz = await _series(
+            info,
+            self.iso,
+            model.DatasetKind.FTR_CONGESTION_PRICES,
+            start,
+            end,
+            date,
+            days,
+            filters={"node": node, "time_of_use": time_of_use, "simulated": simulated},
+        )
+        return localized(FtrCongestionPrice, records, tz)
+
+    @strawberry.field(
+        description="Capacity auction clearing prices whose delivery term starts in the window. ERCOT (an "
+        "energy-only market) and CAISO (bilateral resource adequacy) hold no capacity auction: they answer an empty "
+        "list with a NO_SUCH_MARKET notice saying so"
+    )
     async def capacity_prices(
         self,
         info: Info,
@@ -862,7 +961,9 @@ class Market:
         ] = None,
         node: Annotated[
             str | None,
-            strawberry.argument(description="Only prices quoted at this node id or path (TRANSMISSION_RIGHTS)"),
+            strawberry.argument(
+                description="Only prices quoted at this node id or path (TRANSMISSION_RIGHTS, FTR_CONGESTION_PRICES)"
+            ),
         ] = None,
         auction: Annotated[
             str | None,

@@ -27,6 +27,7 @@ OUTSIDE_RETENTION = "OUTSIDE_RETENTION"  # older than the upstream keeps
 NO_DATA = "NO_DATA"  # the ISO answered and had none
 PARTIAL = "PARTIAL"  # rows for part of the window only, for none of the reasons above
 REPEATED_HOUR_BY_ORDER = "REPEATED_HOUR_BY_ORDER"  # rows of a repeated hour the file does not tell apart
+NO_SUCH_MARKET = "NO_SUCH_MARKET"  # the ISO holds no market for it (ERCOT's and CAISO's capacity): never any rows
 
 
 def explain(
@@ -49,6 +50,13 @@ def explain(
         context.notices.append(
             {"iso": iso.value, "path": list(path), "code": code, "message": f"{iso.value} {what}: {message}"}
         )
+
+
+def no_market(context: Context, iso: ISO, path: Sequence[str | int], what: str, why: str) -> None:
+    """The ISO has no market for `what`: an empty answer that is complete, not a gap."""
+    context.notices.append(
+        {"iso": iso.value, "path": list(path), "code": NO_SUCH_MARKET, "message": f"{iso.value} {what}: {why}"}
+    )
 
 
 def _repeated_hour(tz: ZoneInfo, records: Sequence[Any], how: str) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ from adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest
 
 from .context import Context
 from .errors import bad_input, dataset_not_served, from_upstream
-from .notices import explain
+from .notices import explain, no_market
 from .windows import resolve_window
 
 
@@ -34,6 +34,11 @@ async def market_series(
     valid ones, and an answer short of its window gets a notice saying why."""
     adapter = context.adapters[iso]
     info = next((d for d in adapter.datasets if d.kind is kind), None)
+    why = adapter.market.absence(kind)
+    if info is None and why is not None:
+        resolve_window(adapter.market, start, end, day, days)  # a bad window is refused all the same
+        no_market(context, iso, path, kind.value, why)
+        return []
     if info is None:
         raise dataset_not_served(str(unsupported_dataset(iso, kind, run, None)))
     if run is not None and run not in info.runs:

@@ -144,3 +144,28 @@ async def test_a_day_without_a_repeated_hour_has_no_such_notice() -> None:
         '{ node(id: "NYISO:61757") { prices(run: REAL_TIME_5_MIN, date: "2025-11-03") { start } } }'
     )
     assert errors(body) == [] and notices(body) == []
+
+
+@pytest.mark.parametrize("iso", [ISO.ERCOT, ISO.CAISO])
+async def test_a_market_without_a_capacity_market_says_so_not_dataset_not_served(iso: ISO) -> None:
+    stack = Stack()
+    body = await stack.query(
+        f'{{ market(iso: {iso.value}) {{ capacityPrices(date: "2025-06-01") {{ price }} '
+        f'series(dataset: CAPACITY_PRICES, date: "2025-06-01") {{ length }} }} }}'
+    )
+    assert errors(body) == []
+    assert body["data"]["market"]["capacityPrices"] == []  # type: ignore[index]
+    assert body["data"]["market"]["series"]["length"] == 0  # type: ignore[index]
+    found = notices(body)
+    assert [(n["code"], n["path"]) for n in found] == [
+        ("NO_SUCH_MARKET", ["market", "capacityPrices"]),
+        ("NO_SUCH_MARKET", ["market", "series"]),
+    ]
+    assert found[0]["message"].startswith(f"{iso.value} capacityPrices: {iso.value} has no capacity market")
+    assert sum(stack.counts.values()) == 0
+
+
+async def test_a_market_without_a_capacity_market_still_refuses_a_bad_window() -> None:
+    body = await Stack().query('{ market(iso: ERCOT) { capacityPrices(date: "1997-12-31") { price } } }')
+    (error,) = errors(body)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"

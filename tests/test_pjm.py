@@ -207,6 +207,10 @@ def test_feeds_registered_and_parse_either_wire_format() -> None:
         "hourly_wind_power_forecast",
         "solar_gen",
         "wind_gen",
+        "ftr_bids_mnt",
+        "ftr_bids_annual",
+        "ftr_bids_long_term",
+        "ftr_cong_lmp",
     ]
     assert all(f.iso is ISO.PJM for f in pjm.FEEDS)
 
@@ -1152,13 +1156,14 @@ async def test_unserved_datasets_and_runs(recorder: Recorder) -> None:
     adapter = live(recorder)
     window = Window.days(date(2025, 7, 1), 1, NY)
 
-    assert {d.kind for d in adapter.datasets} == {kind for kind, _, _ in SERIES_REQUESTS}
+    served = {kind for kind, _, _ in SERIES_REQUESTS} | {DatasetKind.TRANSMISSION_RIGHTS}
+    assert {d.kind for d in adapter.datasets} == served | {DatasetKind.FTR_CONGESTION_PRICES}
     assert {d.kind: d.runs for d in adapter.datasets}[DatasetKind.CONSTRAINTS] == (
         MarketRun.DAY_AHEAD_HOURLY,
         MarketRun.REAL_TIME_5_MIN,
     )
-    with pytest.raises(UnsupportedDataset, match="transmissionRights"):
-        await adapter.series(SeriesRequest(DatasetKind.TRANSMISSION_RIGHTS, window))
+    with pytest.raises(UnsupportedDataset, match="interfaceFlows"):
+        await adapter.series(SeriesRequest(DatasetKind.INTERFACE_FLOWS, window))
     with pytest.raises(UnsupportedDataset, match="constraints for REAL_TIME_HOURLY"):
         await adapter.series(SeriesRequest(DatasetKind.CONSTRAINTS, window, MarketRun.REAL_TIME_HOURLY))
     assert recorder.requests == []

@@ -370,4 +370,14 @@ FEEDS: tuple[Feed[Query], ...] = (
     ),
 )
 
-MARKET = market(ISO.CAISO, "California ISO", "America/Los_Angeles", FEEDS)
+# California's resource adequacy is bilateral: load-serving entities contract capacity to meet the CPUC's
+# requirements; CAISO runs no capacity auction (its CPM backstop procurement sets no market price).
+NO_CAPACITY_MARKET = (
+    "CAISO has no capacity market: resource adequacy is contracted bilaterally by load-serving entities under "
+    "CPUC and local requirements, and CAISO holds no capacity auction (its Capacity Procurement Mechanism is a "
+    "backstop with an administered price)"
+)
+
+MARKET = market(
+    ISO.CAISO, "California ISO", "America/Los_Angeles", FEEDS, {DatasetKind.CAPACITY_PRICES: NO_CAPACITY_MARKET}
+)

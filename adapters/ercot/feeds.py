@@ -384,4 +384,17 @@ FEEDS: tuple[Feed[Any], ...] = (
     ),
 )
 
-MARKET = market(ISO.ERCOT, "Electric Reliability Council of Texas", "America/Chicago", FEEDS)
+# ERCOT is an energy-only market: resource adequacy rests on scarcity pricing (the operating reserve
+# demand curve), and no capacity is bought, so there is no capacity price to serve.
+NO_CAPACITY_MARKET = (
+    "ERCOT has no capacity market: it is an energy-only market, where scarcity pricing (the operating reserve "
+    "demand curve) rewards capacity and no capacity auction is held"
+)
+
+MARKET = market(
+    ISO.ERCOT,
+    "Electric Reliability Council of Texas",
+    "America/Chicago",
+    FEEDS,
+    {DatasetKind.CAPACITY_PRICES: NO_CAPACITY_MARKET},
+)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..feed import Clock, Dataset, Feed, NodeList, Prices, Serves, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceVersion
-from . import rows
+from . import ftr, rows
 from .parse import Convert, Reader, nodes, prices, unverified_prices
 
 # Seconds between requests: PJM allows non-member keys 6 requests a minute (members 600) and
@@ -67,6 +67,11 @@ class Query:
     past_days_only: bool = False
     # Prices read by pnode name (the unverified hourly feed carries no pnode id); not filtered.
     by_name: bool = False
+    # The FTR feeds are asked a month at a time, by this filter (`date_filter` None): the auction
+    # named for the month (`market_name`), or the month the values apply to (`effective_day`).
+    # Their rows name nodes; the source swaps in pnode ids. `rows_per_month`: what a month reads.
+    by_month: str | None = None
+    rows_per_month: int = 0
 
 
 def _feed(
@@ -225,6 +230,29 @@ _SOLAR_WIND: dict[str, tuple[str, ...]] = {"source": ("SOLAR", "WIND")}
 # days"; each vintage covers the 48 hours from its evaluation (recorded sample).
 FORECAST_RETENTION = timedelta(days=30)
 FORECAST_HORIZON = timedelta(hours=48)
+
+# The FTR bid feeds: every bid into an auction, posted about four months after it (the public PJM FTR
+# warehouse ETL, NOTES); no node filter is accepted, so a monthly auction is read whole: about 1.44
+# million rows (29 pages) in 2025. PJM publishes the bids, not the clearing prices.
+FTR_BIDS_DELAY = timedelta(days=123)
+
+
+def _ftr_bids(name: str, description: str, serves: Serves, interval: timedelta) -> Feed[Query]:
+    return _feed(
+        name,
+        description,
+        ftr.BID_COLUMNS,
+        ftr.bids,
+        serves,
+        interval,
+        timedelta(days=30),
+        delay=FTR_BIDS_DELAY,
+        earliest=date(2006, 1, 1),  # the public clients' earliest monthly auction, JAN 2006
+        date_filter=None,
+        by_month="market_name",
+        rows_per_month=1_440_000,
+    )
+
 
 # The price feeds in the order of `MARKET.runs`; each real-time one names the unverified feed that
 # answers the intervals it has not verified yet. Their `delay` is the run's as served: the
@@ -472,6 +500,44 @@ FEEDS: tuple[Feed[Query], ...] = (
         delay=HOUR,
         labels={**_SOLAR_WIND, "area": RENEWABLE_AREAS},
         rows_per_day=24 * len(RENEWABLE_AREAS),
+    ),
+    _ftr_bids(
+        "ftr_bids_mnt",
+        "Bids into PJM's monthly FTR auctions, by path, class type, hedge type and side, with quoted MW and "
+        "price, posted about four months after each auction (clearing prices sit behind PJM's member login)",
+        Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+        timedelta(days=92),  # a quarter, the longest product of a monthly auction
+    ),
+    # Parsed (`gridql parse`), not served: the `market_name` labels of the annual and long-term
+    # auctions, which the requests would be filtered by, are not confirmed. Their columns are taken
+    # to be the monthly feed's (the three share Data Miner's "FTR Auction Bids" definition).
+    _ftr_bids(
+        "ftr_bids_annual",
+        "Bids into PJM's annual FTR auction (parse only; same columns as ftr_bids_mnt)",
+        None,
+        timedelta(days=366),
+    ),
+    _ftr_bids(
+        "ftr_bids_long_term",
+        "Bids into PJM's long-term FTR auctions (parse only; same columns as ftr_bids_mnt)",
+        None,
+        timedelta(days=3 * 366),
+    ),
+    _feed(
+        "ftr_cong_lmp",
+        "FTR credit calculator congestion LMPs: each node's congestion price per month and FTR class type, as it "
+        "was and as simulated with planned transmission upgrades",
+        ftr.CONGESTION_COLUMNS,
+        ftr.congestion,
+        Dataset(DatasetKind.FTR_CONGESTION_PRICES),
+        timedelta(days=31),
+        timedelta(days=30),
+        # kept seven years, from 2014 (public FTR research notes, NOTES)
+        retention=timedelta(days=7 * 365),
+        earliest=date(2014, 1, 1),
+        date_filter=None,
+        by_month="effective_day",
+        rows_per_month=15_000,  # ~14,500 nodes a month (the public FTR warehouse ETL)
     ),
 )
 

@@ -101,3 +101,10 @@ SYNTHETIC: tuple[Pnode, ...] = (
 )
 
 PNODES: tuple[Pnode, ...] = (*HUBS, *ZONES, *BUSES, *SYNTHETIC)
+
+
+def name_key(name: str) -> str:
+    """A pnode name as the FTR feeds and the pnode list both reduce to: the FTR feeds print names
+    with other runs of internal spaces than the pnode list does ("02AMSTED138 KV  TR2"), so names
+    are matched with every run of whitespace made one space, in upper case."""
+    return " ".join(name.split()).upper()

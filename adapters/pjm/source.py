@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,13 +15,13 @@ import httpx
 
 from ..config import Secret
 from ..errors import CredentialsMissing, CredentialsRejected, UpstreamBadResponse
-from ..feed import Feed, Prices
+from ..feed import Feed, NodeList, Prices
 from ..http import Upstream
 from ..model import DAY, ISO, RUN_LENGTH, Window
 from ..pipeline import Ask, Parse, Parser, Piece
-from . import feeds
+from . import feeds, ftr
 from .feeds import Query
-from .nodes import HUBS, ZONES
+from .nodes import HUBS, ZONES, name_key
 from .parse import Page, Reader
 
 BASE_URL = "https://api.pjm.com/api/v1/"
@@ -50,6 +52,50 @@ class Span:
     def intervals(self, length: timedelta) -> int:
         window = self.days
         return (window.end - window.start) // length
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A piece of an FTR feed: the month it is asked for (the auction named for it, or the month
+    its values apply to)."""
+
+    first: date
+
+    def filter(self, by: str) -> str:
+        if by == "market_name":
+            return ftr.auction_name(self.first)
+        after = _next_month(self.first) - timedelta(days=1)
+        return f"{self.first:%m/%d/%Y}to{after:%m/%d/%Y}"
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def months(window: Window, feed: Feed[Any], now: datetime) -> list[Month]:
+    """The months of the window (EPT) the feed may hold by `now`: not before its earliest, not
+    older than it keeps, and posted by now (an auction's bids months after it)."""
+    days = window.local_days(TZ)
+    first, last = days[0].replace(day=1), days[-1]
+    if feed.earliest is not None:
+        first = max(first, feed.earliest.replace(day=1))
+    out = []
+    while first <= last:
+        start = Window.days(first, 1, TZ).start
+        kept = feed.retention is None or now - feed.retention < Window.days(_next_month(first), 1, TZ).start
+        if kept and start + feed.delay <= now:
+            out.append(Month(first))
+        first = _next_month(first)
+    return out
+
+
+def _month_covers(query: Query, month: Month) -> Window:
+    """What a month's answer may hold: an auction's terms lie in its planning year (products of
+    the months and quarters left, and of any already started); congestion values cover the month."""
+    if query.by_month == "market_name":
+        year = ftr.planning_year(month.first)
+        return Window.days(year, (date(year.year + 1, year.month, 1) - year).days, TZ)
+    return Window.days(month.first, (_next_month(month.first) - month.first).days, TZ)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +150,10 @@ def _piece(covers: Window | None, detail: Hashable, *queries: int) -> Piece:
     return Piece(covers, detail, sum(seconds(rows) for rows in queries), sum(queries))
 
 
+PNODE_ROWS = 25_000  # the pnode list: ~23,700 rows
+# How long the pnode ids the FTR feeds' node names are matched to are kept.
+IDS_FOR = timedelta(days=1)
+
 # The LMP feeds' `type` of each fixed node: what an archived day is filtered by.
 _TYPES = {str(p.id): p.subtype for p in (*HUBS, *ZONES)}
 
@@ -113,13 +163,25 @@ class DataMiner:
         self.upstream = upstream
         self.upstreams: Sequence[Upstream] = (upstream,)
         self._api_key = api_key
+        # pnode ids by `nodes.name_key` of their names, for the FTR feeds; read once a day
+        self._ids: tuple[datetime, dict[str, str]] | None = None
+        self._ids_lock = asyncio.Lock()
 
     def plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         """One piece per span (and node group, for prices); a node list is one piece. Each piece
         carries its upstream seconds at PJM's pace, pages (and the fallback's) included."""
         query: Query = feed.query
+        if ask.window is not None and query.by_month is not None:
+            planned = [
+                _piece(_month_covers(query, month), month, query.rows_per_month)
+                for month in months(ask.window, feed, ask.now)
+            ]
+            if planned and self._ids is None:  # the pnode list is read first, to name the nodes
+                first = planned[0]
+                planned[0] = dataclasses.replace(first, seconds=first.seconds + seconds(PNODE_ROWS))
+            return planned
         if ask.window is None or query.date_filter is None:
-            return [_piece(None, None, 25_000)]  # the pnode list: ~23,700 rows
+            return [_piece(None, None, PNODE_ROWS)]
         if not isinstance(feed.serves, Prices):
             pieces = []
             for span in spans(ask.window, ask, feed):
@@ -176,6 +238,11 @@ class DataMiner:
         reader = _reader(feed)
         part = piece.detail
         params: dict[str, str | int] = {"rowCount": feeds.ROW_COUNT, "startRow": 1}
+        if isinstance(part, Month) and query.by_month is not None:
+            params.update({"fields": ",".join(query.fields), **dict(query.filters)})
+            params[query.by_month] = part.filter(query.by_month)
+            records = await self._read_all(BASE_URL + query.report, params, parse, reader.pages())
+            return ftr.with_pnode_ids(records, await self._pnode_ids(parse))
         if isinstance(part, Part) and query.date_filter is not None:
             params[query.date_filter] = part.span.ept_filter(query.early + query.lookback)
         url = BASE_URL + query.report
@@ -200,6 +267,24 @@ class DataMiner:
             covers = piece.covers
             records = [r for r in records if covers.start <= r.start < covers.end]
         return records
+
+    async def _pnode_ids(self, parse: Parse) -> dict[str, str]:
+        """Pnode ids by the names the FTR feeds print, reduced by `nodes.name_key`: the one place
+        those names meet the pnode list."""
+        async with self._ids_lock:
+            now = datetime.now(UTC)
+            if self._ids is None or now - self._ids[0] > IDS_FOR:
+                listing = next(f for f in feeds.FEEDS if isinstance(f.serves, NodeList))
+                query: Query = listing.query
+                params: dict[str, str | int] = {
+                    "rowCount": feeds.ROW_COUNT,
+                    "startRow": 1,
+                    "fields": ",".join(query.fields),
+                    **dict(query.filters),
+                }
+                found = await self._read_all(BASE_URL + query.report, params, parse, _reader(listing).pages())
+                self._ids = (now, {name_key(node.name): node.code for node in found})
+            return self._ids[1]
 
     async def _fallback(self, feed: Feed[Any], part: Part, parse: Parse) -> list[Any]:
         """The intervals of `part` as the unverified feed posted them, for the group's nodes."""

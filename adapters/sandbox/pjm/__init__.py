@@ -25,7 +25,8 @@ import httpx
 from ...model import MarketRun
 from ...pjm.nodes import PNODES, Pnode
 from ..synthetic import mock_transport, price
-from .tables import TABLES
+from .ftr import ftr_bids_mnt, ftr_cong_lmp
+from .tables import TABLES as MARKET_WIDE
 from .wire import TZ, BadQuery, Table, envelope, instants, only_filters, parse_int, wall_range
 
 # What content faults aim at: the LMP feeds' total price.
@@ -65,6 +66,7 @@ _PNODE_COLUMNS = (
     "termination_date",
 )
 _SORTED = sorted(PNODES, key=lambda p: p.id)
+TABLES = {**MARKET_WIDE, "ftr_bids_mnt": ftr_bids_mnt, "ftr_cong_lmp": ftr_cong_lmp}
 
 
 def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = None) -> httpx.AsyncBaseTransport:
