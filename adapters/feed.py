@@ -53,6 +53,15 @@ class NodeList:
     """The ISO's list of priced nodes."""
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The query of a report the ISO publishes as a document (a workbook on its site), not as a
+    feed: gridql does not fetch it. `gridql import` reads the file into the archive, which serves
+    it; `where` says where the ISO posts it."""
+
+    where: str
+
+
 # None: parse-only (`gridql parse`), not served by the API.
 Serves = Prices | Dataset | NodeList | None
 
@@ -117,6 +126,7 @@ def coverage(feeds: Sequence[Feed[Any]], tz: ZoneInfo, now: datetime) -> Coverag
         cadence=min(f.cadence for f in feeds),
         delay=delay,
         repeated_hour=FOLDED_BY_ORDER if any(f.folds_by_order for f in feeds) else None,
+        document=next((f"{f.name} ({f.query.where})" for f in feeds if isinstance(f.query, Document)), None),
     )
 
 

@@ -174,6 +174,9 @@ class Coverage:
     # How rows of the repeated fall-back hour are placed where the ISO's file does not say which of
     # the two hours a row is; None where every row says (UTC stamps, offsets, a DST flag).
     repeated_hour: str | None = None
+    # A dataset the ISO publishes as a document: the document (and where it is posted), imported
+    # into the archive with `gridql import`, never fetched; None for feeds.
+    document: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +303,7 @@ class CapacityPriceRecord:
     end: datetime
     price: float
     unit: str  # "$/MW-day", "$/kW-month"
+    product: str | None = None  # the ISO's capacity product, e.g. PJM's "CP", "Annual"; None where one
 
 
 RECORD_TYPES: dict[DatasetKind, type] = {

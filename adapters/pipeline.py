@@ -4,7 +4,7 @@
 
 Only planning and fetching differ per ISO: each ISO's `source` module cuts a request into the
 pieces its upstream allows (`Source.plan`) and fetches one piece (`Source.fetch`: auth, paging,
-archives). Everything else is here, once, for all 62 feeds:
+archives). Everything else is here, once, for every feed:
 
 - parsing runs off the event loop (a month's file must not stall other requests);
 - every record is checked before it is cached: it starts inside the piece it was fetched for,
@@ -35,7 +35,7 @@ from .archive import Archive, day_window, open_store, operating_days
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
-from .feed import Catalog, Feed, coverage
+from .feed import Catalog, Document, Feed, coverage
 from .http import Upstream
 from .model import (
     AncillaryPriceRecord,
@@ -133,7 +133,7 @@ _SERIES: dict[type, Callable[[Any], tuple[Any, ...]]] = {
         r.price,
     ),
     FtrCongestionRecord: lambda r: (r.node, r.time_of_use, r.simulated),
-    CapacityPriceRecord: lambda r: (r.auction, r.area),
+    CapacityPriceRecord: lambda r: (r.auction, r.area, r.product or ""),
 }
 _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
     PriceRecord: attrgetter("lmp", "energy", "congestion", "loss"),
@@ -259,7 +259,11 @@ class Pipeline:
         _, rest = self._split(feed, ask)
         if rest is None:
             return []
-        return [p for p in self.source.plan(feed, rest) if (feed.name, p) not in self.cache]
+        return [p for p in self._plan(feed, rest) if (feed.name, p) not in self.cache]
+
+    def _plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
+        """The source's pieces; none for a document, which only the archive answers."""
+        return [] if isinstance(feed.query, Document) else self.source.plan(feed, ask)
 
     def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
         """The days the archive answers `ask` for (None: the archive is not asked: there is none,
@@ -309,18 +313,20 @@ class Pipeline:
     async def _keep_empty(self, feed: Feed[Any], ask: Ask, fetched: Groups) -> None:
         """The asked (series, day)s the ISO answered with no rows: archived as such once settled."""
         archive = self.archive
-        if archive is None or ask.window is None:
-            return
+        if archive is None or ask.window is None or isinstance(feed.query, Document):
+            return  # a document's days are the archive's only once imported
         days = operating_days(ask.window, archive.tz)
         asked = [(name, day) for day in days for name in ask.codes or ("",)]
         await archive.keep_empty(feed, asked, fetched.values(), ask.now)
 
     def _cached(self, feed: Feed[Any], ask: Ask) -> bool:
         """Every piece the window needs is in the record cache: the archive has nothing to add."""
-        return all((feed.name, piece) in self.cache for piece in self.source.plan(feed, ask))
+        if isinstance(feed.query, Document):
+            return False  # only the archive holds a document's records
+        return all((feed.name, piece) in self.cache for piece in self._plan(feed, ask))
 
     async def _fetched(self, feed: Feed[Any], ask: Ask) -> Groups:
-        pieces = self.source.plan(feed, ask)
+        pieces = self._plan(feed, ask)
         upstream = sum(p.seconds for p in pieces if (feed.name, p) not in self.cache)
         if upstream > self.deadline:
             raise UpstreamTooSlow(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
 from .base import Adapter
 from .config import Settings
@@ -22,10 +22,32 @@ def build(settings: Settings, *, clock: Callable[[], datetime] | None = None) ->
     from . import sandbox
 
     sandboxed = sandbox.credentials(settings)
-    return {
+    built = {
         iso: package.create(sandboxed, sandbox.transport(iso, settings, clock=clock), clock=clock)
         for iso, package in packages.items()
     }
+    import_sandbox_documents(built, (clock or _now)())
+    return built
+
+
+def import_sandbox_documents(adapters: Mapping[ISO, Adapter], now: datetime) -> None:
+    """What `gridql import` does with the sandbox's documents (capacity auction workbooks), into
+    each sandboxed adapter's archive: the datasets only documents publish answer there too."""
+    from . import sandbox
+    from .pipeline import FeedAdapter
+
+    for iso, adapter in adapters.items():
+        if not isinstance(adapter, FeedAdapter) or adapter.pipeline.archive is None:
+            continue
+        archive = adapter.pipeline.archive
+        bodies = sandbox.documents(iso, now)
+        for feed in adapter.catalog.feeds:
+            if feed.name in bodies:
+                archive.keep_now(feed, feed.parse(bodies[feed.name]), now)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def feeds() -> list[Feed[object]]:

@@ -104,7 +104,7 @@ class Series:
     )
     fuel: StringColumn | None = strawberry.field(default=None, description="FUEL_MIX: the ISO's own fuel label")
     product: StringColumn | None = strawberry.field(
-        default=None, description="ANCILLARY_PRICES: the ISO's own product name"
+        default=None, description="ANCILLARY_PRICES, CAPACITY_PRICES: the ISO's own product name"
     )
     price: FloatColumn | None = strawberry.field(
         default=None,

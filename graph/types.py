@@ -103,9 +103,9 @@ DatasetKind = _enum(
         "DATASET_NOT_SERVED",
         "FTR_CONGESTION_PRICES": "Congestion prices by node, month and FTR class type, as they were and simulated "
         "(`Market.ftrCongestionPrices`; PJM only)",
-        "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`; no ISO serves it yet: "
-        "DATASET_NOT_SERVED). ERCOT and CAISO have no capacity market: their answer is empty, with a "
-        "NO_SUCH_MARKET notice saying why",
+        "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`): PJM's RPM and NYISO's ICAP "
+        "auctions, from the workbooks they publish, served from the archive once imported (`gridql import`). ERCOT "
+        "and CAISO have no capacity market: their answer is empty, with a NO_SUCH_MARKET notice saying why",
     },
 )
 PriceVersion = _enum(
@@ -540,10 +540,17 @@ class FtrCongestionPrice:
 class CapacityPrice:
     start: datetime = strawberry.field(description=TERM_START)
     end: datetime = strawberry.field(description=TERM_END)
-    auction: str = strawberry.field(description="The ISO's auction name")
-    area: str = strawberry.field(description="LDA / locality")
+    auction: str = strawberry.field(
+        description='The ISO\'s auction name: PJM "<delivery year> <auction>" ("2025/2026 BRA"), NYISO "Strip", '
+        '"Monthly" or "Spot"'
+    )
+    area: str = strawberry.field(description="LDA (PJM, e.g. RTO, MAAC) / locality (NYISO: NYCA, GHIJ, NYC, LI)")
     price: float = strawberry.field(description="Clearing price, in `unit`")
-    unit: str = strawberry.field(description='e.g. "$/MW-day", "$/kW-month"')
+    unit: str = strawberry.field(description='"$/MW-day" (PJM), "$/kW-month" (NYISO)')
+    product: str | None = strawberry.field(
+        description='The ISO\'s capacity product where it clears several: PJM "CP", "Annual", "Base Gen", ...; null '
+        "at NYISO"
+    )
 
 
 T = TypeVar("T")
@@ -900,9 +907,12 @@ class Market:
         return localized(FtrCongestionPrice, records, tz)
 
     @strawberry.field(
-        description="Capacity auction clearing prices whose delivery term starts in the window. ERCOT (an "
-        "energy-only market) and CAISO (bilateral resource adequacy) hold no capacity auction: they answer an empty "
-        "list with a NO_SUCH_MARKET notice saying so"
+        description="Capacity auction clearing prices whose delivery term starts in the window: PJM's RPM resource "
+        "clearing prices by LDA, delivery year (from June 1), auction and product, $/MW-day; NYISO's ICAP Strip, "
+        "Monthly and Spot prices by locality and month, $/kW-month. Both ISOs publish them as workbooks, not feeds: "
+        "gridql serves what the archive holds once the workbook is imported (`gridql import`), and says NOT_IMPORTED "
+        "otherwise. ERCOT (an energy-only market) and CAISO (bilateral resource adequacy) hold no capacity auction: "
+        "they answer an empty list with a NO_SUCH_MARKET notice saying so"
     )
     async def capacity_prices(
         self,
@@ -914,9 +924,17 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        auction: AUCTION = None,
     ) -> list[CapacityPrice]:
         records, tz = await _series(
-            info, self.iso, model.DatasetKind.CAPACITY_PRICES, start, end, date, days, filters={"area": area}
+            info,
+            self.iso,
+            model.DatasetKind.CAPACITY_PRICES,
+            start,
+            end,
+            date,
+            days,
+            filters={"area": area, "auction": auction},
         )
         return localized(CapacityPrice, records, tz)
 

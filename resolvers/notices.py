@@ -27,6 +27,7 @@ OUTSIDE_RETENTION = "OUTSIDE_RETENTION"  # older than the upstream keeps
 NO_DATA = "NO_DATA"  # the ISO answered and had none
 PARTIAL = "PARTIAL"  # rows for part of the window only, for none of the reasons above
 REPEATED_HOUR_BY_ORDER = "REPEATED_HOUR_BY_ORDER"  # rows of a repeated hour the file does not tell apart
+NOT_IMPORTED = "NOT_IMPORTED"  # published as a document: the archive holds none of the window
 NO_SUCH_MARKET = "NO_SUCH_MARKET"  # the ISO holds no market for it (ERCOT's and CAISO's capacity): never any rows
 
 
@@ -78,6 +79,11 @@ def _reason(
             return NOT_YET_PUBLISHED, (
                 f"{_at(window.start)} onwards is not published yet: the ISO posts each interval about "
                 f"{_span(coverage.delay)} after it starts, so far up to about {_at(latest)}"
+            )
+        if coverage.document is not None:
+            return NOT_IMPORTED, (
+                f"the ISO publishes it as a document, {coverage.document}, which gridql does not fetch; the "
+                f"archive holds none of {_at(window.start)} - {_at(window.end)}: load the file with `gridql import`"
             )
         if earliest is not None and window.end <= earliest:
             kept = f"keeps {_span(coverage.retention)}" if coverage.retention is not None else "serves"

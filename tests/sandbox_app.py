@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
-from adapters import caiso, ercot, nyiso, pjm, sandbox
+from adapters import caiso, ercot, nyiso, pjm, registry, sandbox
 from adapters.base import Adapter
 from adapters.config import Settings
 from adapters.model import ISO
@@ -50,6 +51,7 @@ class Stack:
             )
             self.transports[iso] = Counting(iso, inner, self.counts)
             adapters[iso] = package.create(credentials, transport=self.transports[iso], min_interval=0)
+        registry.import_sandbox_documents(adapters, datetime.now(UTC))
         self.app: Starlette = create_app(self.settings, adapters=adapters)
 
     def client(self) -> httpx.AsyncClient:

@@ -211,6 +211,7 @@ def test_feeds_registered_and_parse_either_wire_format() -> None:
         "ftr_bids_annual",
         "ftr_bids_long_term",
         "ftr_cong_lmp",
+        "rpm-auctions-resource-clearing-price-summary",
     ]
     assert all(f.iso is ISO.PJM for f in pjm.FEEDS)
 
@@ -1157,7 +1158,8 @@ async def test_unserved_datasets_and_runs(recorder: Recorder) -> None:
     window = Window.days(date(2025, 7, 1), 1, NY)
 
     served = {kind for kind, _, _ in SERIES_REQUESTS} | {DatasetKind.TRANSMISSION_RIGHTS}
-    assert {d.kind for d in adapter.datasets} == served | {DatasetKind.FTR_CONGESTION_PRICES}
+    documents = {DatasetKind.FTR_CONGESTION_PRICES, DatasetKind.CAPACITY_PRICES}
+    assert {d.kind for d in adapter.datasets} == served | documents
     assert {d.kind: d.runs for d in adapter.datasets}[DatasetKind.CONSTRAINTS] == (
         MarketRun.DAY_AHEAD_HOURLY,
         MarketRun.REAL_TIME_5_MIN,

@@ -74,7 +74,11 @@ class Archive:
     async def keep(self, feed: Feed[Any], records: Sequence[Any], now: datetime) -> None:
         """Store what a piece fetched, every series of it, by operating day. Grouping a month of
         every node is CPU work: it runs off the event loop with the writes."""
-        await asyncio.to_thread(lambda: self._write(feed, self.by_day(records), now))
+        await asyncio.to_thread(self.keep_now, feed, records, now)
+
+    def keep_now(self, feed: Feed[Any], records: Sequence[Any], now: datetime) -> None:
+        """`keep`, blocking: for callers outside the event loop (the sandbox's documents)."""
+        self._write(feed, self.by_day(records), now)
 
     async def keep_empty(
         self, feed: Feed[Any], asked: Sequence[Key], answered: Iterable[Sequence[Any]], now: datetime

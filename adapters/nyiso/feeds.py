@@ -33,8 +33,9 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
+from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceRecord
+from . import icap
 from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
 from .load import TOTAL, parse_isolf, parse_pal, parse_pal_integrated
 from .nodes import ZONES, parse_generators
@@ -185,7 +186,23 @@ def _mis(
     )
 
 
-FEEDS: tuple[Feed[Mis], ...] = (
+# ICAP auction results are a monthly workbook on nyiso.com, not an MIS report: imported, never
+# fetched (its document folder changes every year).
+ICAP_REPORT: Feed[Document] = Feed(
+    ISO.NYISO,
+    "ICAP-Market-Report",
+    "ICAP auction clearing prices by locality (NYCA, GHIJ, NYC, LI) and auction (Strip, Monthly, Spot) for each "
+    "month, $/kW-month: the monthly ICAP Market Report workbook's MCP Table (import it with `gridql import`)",
+    Document("https://www.nyiso.com/installed-capacity-market: ICAP-Market-Report-<Month>-<Year>.xlsx"),
+    icap.parse,
+    Dataset(DatasetKind.CAPACITY_PRICES),
+    Clock.LOCAL_START,
+    timedelta(days=31),
+    timedelta(days=30),  # a report a month
+    revisions=timedelta(0),
+)
+
+FEEDS: tuple[Feed[Any], ...] = (
     _prices(
         "damlbmp",
         MarketRun.DAY_AHEAD_HOURLY,
@@ -329,6 +346,7 @@ FEEDS: tuple[Feed[Mis], ...] = (
         labels={},
         rows=CONSTRAINTS,
     ),
+    ICAP_REPORT,
 )
 
 MARKET = market(ISO.NYISO, "New York ISO", "America/New_York", FEEDS)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, Serves, market
+from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, Serves, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceVersion
-from . import ftr, rows
+from . import ftr, rows, rpm
 from .parse import Convert, Reader, nodes, prices, unverified_prices
 
 # Seconds between requests: PJM allows non-member keys 6 requests a minute (members 600) and
@@ -254,10 +254,29 @@ def _ftr_bids(name: str, description: str, serves: Serves, interval: timedelta) 
     )
 
 
+# RPM results are a workbook on pjm.com, not a Data Miner feed: imported, never fetched.
+RPM_RESULTS: Feed[Document] = Feed(
+    ISO.PJM,
+    "rpm-auctions-resource-clearing-price-summary",
+    "RPM resource clearing prices by LDA, delivery year, auction (BRA and incremental) and product, $/MW-day: "
+    "PJM's workbook of all RPM auctions held to date (import it with `gridql import`)",
+    Document(
+        "https://www.pjm.com/-/media/DotCom/markets-ops/rpm/rpm-auction-info/"
+        "rpm-auctions-resource-clearing-price-summary.xlsx"
+    ),
+    rpm.parse,
+    Dataset(DatasetKind.CAPACITY_PRICES),
+    Clock.LOCAL_START,
+    timedelta(days=366),
+    timedelta(days=365),  # one Base Residual Auction a delivery year, incremental ones after
+    earliest=date(2007, 6, 1),  # RPM's first delivery year, 2007/2008
+    revisions=timedelta(0),
+)
+
 # The price feeds in the order of `MARKET.runs`; each real-time one names the unverified feed that
 # answers the intervals it has not verified yet. Their `delay` is the run's as served: the
 # unverified rows (PRELIMINARY) appear within minutes, the verified ones replace them later.
-FEEDS: tuple[Feed[Query], ...] = (
+FEEDS: tuple[Feed[Any], ...] = (
     _lmps(
         "da_hrl_lmps",
         "Day-ahead hourly LMPs per pnode (Data Miner 2 JSON page or CSV export)",
@@ -539,6 +558,7 @@ FEEDS: tuple[Feed[Query], ...] = (
         by_month="effective_day",
         rows_per_month=15_000,  # ~14,500 nodes a month (the public FTR warehouse ETL)
     ),
+    RPM_RESULTS,
 )
 
 MARKET = market(ISO.PJM, "PJM Interconnection", "America/New_York", FEEDS)

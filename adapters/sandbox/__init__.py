@@ -39,3 +39,17 @@ def credentials(settings: Settings) -> Settings:
         ercot_username=settings.ercot_username or Secret("sandbox@example.com"),
         ercot_password=settings.ercot_password or Secret("sandbox-password"),
     )
+
+
+def documents(iso: ISO, now: datetime) -> dict[str, bytes]:
+    """The reports the ISO publishes as documents (workbooks), as the sandbox's ISO would post them
+    by `now`, by the name of the feed that reads them: what `gridql import` would be given."""
+    if iso is ISO.PJM:
+        from .pjm.rpm import workbook as rpm
+
+        return {"rpm-auctions-resource-clearing-price-summary": rpm(now.year)}
+    if iso is ISO.NYISO:
+        from .nyiso.icap import workbook as icap
+
+        return {"ICAP-Market-Report": icap(now.date())}
+    return {}
