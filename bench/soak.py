@@ -269,7 +269,7 @@ async def slow(port: int, tally: Tally, deadline: float, *, drip: bool) -> None:
         ms = (time.perf_counter() - began) * 1000
         status = _raw_status(answer)
         codes = error_codes(answer.partition(b"\r\n\r\n")[2]) if status else []
-        tally.record(what, status, codes, ms, (408, ["BAD_REQUEST"]))
+        tally.record(what, status, codes, ms, (408, ["REQUEST_TIMEOUT"]))
 
 
 def hostile(

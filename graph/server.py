@@ -19,7 +19,7 @@ HEADER_TIMEOUT = 10.0
 _TIMED_OUT = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: %d\r\n\r\n"
 )
-_BODY = b'{"errors":[{"message":"The request headers did not arrive in time","extensions":{"code":"BAD_REQUEST"}}]}'
+_BODY = b'{"errors":[{"message":"The request headers did not arrive in time","extensions":{"code":"REQUEST_TIMEOUT"}}]}'
 
 
 class HeaderDeadline(H11Protocol):

@@ -105,7 +105,7 @@ async def _answer(reader: asyncio.StreamReader) -> bytes:
 async def test_a_silent_connection_is_closed_with_408(served: tuple[str, int]) -> None:
     reader, writer = await asyncio.open_connection(*served)
     answer = await _answer(reader)
-    assert answer.startswith(b"HTTP/1.1 408 ") and b'"code":"BAD_REQUEST"' in answer
+    assert answer.startswith(b"HTTP/1.1 408 ") and b'"code":"REQUEST_TIMEOUT"' in answer
     writer.close()
 
 
