@@ -6,7 +6,18 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .http import Upstream
-from .model import Coverage, DatasetInfo, DatasetKind, MarketInfo, MarketRun, Node, PriceRecord, SeriesRequest, Window
+from .model import (
+    Coverage,
+    DatasetInfo,
+    DatasetKind,
+    InterconnectionProject,
+    MarketInfo,
+    MarketRun,
+    Node,
+    PriceRecord,
+    SeriesRequest,
+    Window,
+)
 
 
 class Adapter(Protocol):
@@ -52,6 +63,11 @@ class Adapter(Protocol):
 
     def series_reads(self, request: SeriesRequest) -> int:
         """Records `series(request)` would read upstream (0 where unknown or cached)."""
+        ...
+
+    async def interconnection_queue(self) -> Sequence[InterconnectionProject]:
+        """Every project in the ISO's current interconnection queue file, in the file's order.
+        Raises `UnsupportedDataset` where the ISO has none declared, `UpstreamError` on failure."""
         ...
 
     def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:

@@ -83,6 +83,8 @@ class Settings:
     # (a PJM member key allows far more than a non-member one).
     min_intervals: dict[ISO, float] = field(default_factory=dict)
     pjm_api_key: Secret = field(default_factory=lambda: Secret(""))
+    # The key pjm.com's interconnection queue page sends to PJM's planning API (`api-subscription-key`).
+    pjm_planning_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_api_key: Secret = field(default_factory=lambda: Secret(""))
     ercot_username: Secret = field(default_factory=lambda: Secret(""))
     ercot_password: Secret = field(default_factory=lambda: Secret(""))
@@ -147,6 +149,7 @@ class Settings:
                 if env.get(f"GRIDQL_{iso.value}_MIN_INTERVAL")
             },
             "pjm_api_key": _secret("GRIDQL_PJM_API_KEY"),
+            "pjm_planning_key": _secret("GRIDQL_PJM_PLANNING_KEY"),
             "ercot_api_key": _secret("GRIDQL_ERCOT_API_KEY"),
             "ercot_username": _secret("GRIDQL_ERCOT_USERNAME"),
             "ercot_password": _secret("GRIDQL_ERCOT_PASSWORD"),

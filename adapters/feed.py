@@ -62,8 +62,13 @@ class Document:
     where: str
 
 
+@dataclass(frozen=True, slots=True)
+class QueueSnapshot:
+    """The ISO's interconnection queue: one current snapshot, not an interval series."""
+
+
 # None: parse-only (`gridql parse`), not served by the API.
-Serves = Prices | Dataset | NodeList | None
+Serves = Prices | Dataset | NodeList | QueueSnapshot | None
 
 Q = TypeVar("Q")
 
@@ -189,6 +194,13 @@ class Catalog:
 
     def nodes(self) -> Feed[Any]:
         return next(f for f in self.feeds if isinstance(f.serves, NodeList))
+
+    def queue(self) -> Feed[Any]:
+        """The ISO's interconnection queue feed."""
+        found = next((f for f in self.feeds if isinstance(f.serves, QueueSnapshot)), None)
+        if found is None:
+            raise UnsupportedDataset(f"{self.iso.value} does not serve an interconnection queue")
+        return found
 
     def dataset(self, kind: DatasetKind, run: MarketRun | None) -> tuple[Feed[Any], ...]:
         """The feeds that together serve `kind` (for `run`)."""

@@ -318,3 +318,36 @@ RECORD_TYPES: dict[DatasetKind, type] = {
     DatasetKind.FTR_CONGESTION_PRICES: FtrCongestionRecord,
     DatasetKind.CAPACITY_PRICES: CapacityPriceRecord,
 }
+
+
+class QueueStatus(Enum):
+    """Where an interconnection request stands, normalized from each ISO's own status words."""
+
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    COMPLETED = "COMPLETED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+@dataclass(slots=True)
+class InterconnectionProject:
+    """One request in an ISO's interconnection queue, as of the ISO's current queue file.
+
+    `fuel` is gridql's normalized label (`queue.FUELS`); `technology` the ISO's own words; `extras`
+    every other column of the ISO's row, by the ISO's header (JSON values: text, numbers, ISO dates)."""
+
+    iso: ISO
+    project_id: str
+    name: str | None
+    status: QueueStatus
+    iso_status: str | None  # the ISO's own status words
+    fuel: str
+    technology: str | None
+    capacity_mw: float | None
+    county: str | None
+    state: str | None
+    point_of_interconnection: str | None
+    queue_date: date | None
+    in_service_date: date | None  # proposed (or, for completed projects, actual where the ISO says)
+    withdrawal_date: date | None
+    extras: dict[str, object]

@@ -46,6 +46,7 @@ from .model import (
     DatasetKind,
     FtrCongestionRecord,
     FuelMixRecord,
+    InterconnectionProject,
     InterfaceFlowRecord,
     LoadForecastRecord,
     LoadRecord,
@@ -58,6 +59,7 @@ from .model import (
     TransmissionRightRecord,
     Window,
 )
+from .queue import SNAPSHOT_TTL
 
 if TYPE_CHECKING:
     from .shared import Shared  # redis is the `redis` extra's
@@ -198,8 +200,8 @@ def latest_vintages(records: Sequence[Any], published_before: datetime | None) -
 
 def validate(feed: Feed[Any], piece: Piece, records: Sequence[Any]) -> None:
     """Refuse a body whose records could put a wrong number in the cache."""
-    if not records or isinstance(records[0], Node):
-        return
+    if not records or isinstance(records[0], Node | InterconnectionProject):
+        return  # no intervals: a list of things, as of the fetch
     values = _VALUES.get(type(records[0]))
     if values is None:
         raise TypeError(f"{feed.name} parsed to {type(records[0]).__name__}, which no dataset serves")
@@ -403,6 +405,8 @@ def _grouped(records: Sequence[Any]) -> Groups:
         return {}
     if isinstance(records[0], Node):
         return {None: list({node.code: node for node in records}.values())}
+    if isinstance(records[0], InterconnectionProject):
+        return {None: list(records)}  # the ISO's order; its own ids may repeat across its sheets
     if isinstance(records[0], PriceRecord):
         by_node: Groups = {}
         for record in records:
@@ -437,6 +441,10 @@ class FeedAdapter:
         self.source = source
         self.clock = clock
         self.pipeline = Pipeline(source, cache, deadline, archive, shared)
+        # A queue file is today's snapshot, a large workbook: kept hours, in its own cache, never archived.
+        self.snapshots = Pipeline(
+            source, RecordCache(market.iso, ttl=SNAPSHOT_TTL.total_seconds(), max_bytes=1 << 28), deadline
+        )
 
     @property
     def datasets(self) -> Sequence[DatasetInfo]:
@@ -475,6 +483,11 @@ class FeedAdapter:
         for node in groups.get(None, ()):
             listed.setdefault(node.code, node)
         return list(listed.values())
+
+    async def interconnection_queue(self) -> Sequence[InterconnectionProject]:
+        """Every project in the ISO's current queue file."""
+        groups = await self.snapshots.run(self.catalog.queue(), Ask(None, self.clock()))
+        return groups.get(None, [])
 
     async def prices(self, run: MarketRun, codes: Sequence[str], window: Window) -> dict[str, list[PriceRecord]]:
         feed = self.catalog.prices(run)

@@ -27,6 +27,19 @@ def sheet_rows(iso: ISO, body: bytes, name: str | None = None) -> list[tuple[Any
         book.close()
 
 
+def all_sheets(iso: ISO, body: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's rows, by the sheet's name with surrounding spaces dropped (NYISO has named
+    one " Cluster Projects")."""
+    try:
+        book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UpstreamBadResponse(iso, "expected an xlsx workbook, got a body that is not one") from None
+    try:
+        return {sheet.title.strip(): [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book}
+    finally:
+        book.close()
+
+
 def text(value: Any) -> str:
     """A cell as text, runs of whitespace made one space ("" for an empty cell)."""
     return " ".join(str(value).split()) if value is not None else ""

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from adapters import model
@@ -19,6 +20,7 @@ from resolvers import nodes as node_resolvers
 from resolvers.context import Context
 from resolvers.errors import bad_input
 from resolvers.prices import node_prices
+from resolvers.queue import interconnection_queue
 from resolvers.series import market_series
 
 from .columns import Series, series
@@ -116,6 +118,17 @@ PriceVersion = _enum(
         "verified price is out",
         "VERIFIED": "The verified, settled price (PJM's real-time LMPs)",
         "CORRECTED": "Re-posted after a price correction (PJM: `version_nbr` above 1)",
+    },
+)
+_enum(
+    model.QueueStatus,
+    "Where an interconnection request stands, normalized from each ISO's own words (`isoStatus` keeps them)",
+    {
+        "ACTIVE": "In the queue: being studied, under agreement or under construction (PJM's partly in-service "
+        "projects too)",
+        "SUSPENDED": "Suspended at the developer's request (PJM, CAISO); may resume",
+        "COMPLETED": "Done: in service (PJM, NYISO, CAISO completed projects) or approved for synchronization (ERCOT)",
+        "WITHDRAWN": "Left the queue: withdrawn, cancelled, annulled or inactive (ERCOT's inactive projects)",
     },
 )
 
@@ -553,6 +566,56 @@ class CapacityPrice:
     )
 
 
+@strawberry.type(
+    description="One request in an ISO's interconnection queue, as of the ISO's current queue file: the same "
+    "fields at every ISO, and the ISO's other columns in `extras`"
+)
+class InterconnectionProject:
+    project_id: str = strawberry.field(
+        description='The ISO\'s queue id: PJM "AF1-123", ERCOT INR "24INR0123", CAISO queue position, NYISO queue '
+        "position"
+    )
+    name: str | None = strawberry.field(description="Project name, as the ISO lists it (null where confidential)")
+    status: model.QueueStatus = strawberry.field(description="The normalized status")
+    iso_status: str | None = strawberry.field(
+        description="The ISO's own status words (PJM, CAISO), or the sheet the project is listed on (ERCOT, NYISO)"
+    )
+    fuel: str = strawberry.field(
+        description="gridql's fuel label, the same at every ISO: SOLAR, WIND, OFFSHORE_WIND, STORAGE, HYBRID (two "
+        "of solar, wind and storage), GAS, OIL, COAL, NUCLEAR, HYDRO, BIOMASS, GEOTHERMAL, HYDROGEN, TRANSMISSION, "
+        "LOAD or OTHER"
+    )
+    technology: str | None = strawberry.field(
+        description='The ISO\'s own fuel / technology words, its codes spelled out ("Solar - Photovoltaic Solar", '
+        '"Combined Cycle + Natural Gas")'
+    )
+    capacity_mw: float | None = strawberry.field(
+        description="Requested capacity, MW: PJM maximum facility output (MFO), ERCOT capacity, CAISO net MW to "
+        "grid, NYISO the larger of summer and winter MW"
+    )
+    county: str | None = strawberry.field(description="County, as the ISO writes it")
+    state: str | None = strawberry.field(description="Two-letter state code (ERCOT: TX)")
+    point_of_interconnection: str | None = strawberry.field(
+        description="Where it connects: substation or line (ERCOT POI location, CAISO station or transmission "
+        "line, NYISO points of interconnection); null where the ISO's file has none (PJM's export)"
+    )
+    queue_date: date | None = strawberry.field(
+        description="Date the request entered the queue (PJM submitted, CAISO queue date, NYISO date of IR, "
+        "ERCOT screening study start or model-ready date)"
+    )
+    in_service_date: date | None = strawberry.field(
+        description="Actual in-service date where the ISO gives one, else the proposed one (PJM projected, ERCOT "
+        "projected COD, CAISO current on-line date, NYISO proposed in-service)"
+    )
+    withdrawal_date: date | None = strawberry.field(
+        description="Date it left the queue (PJM withdrawal, CAISO withdrawn, ERCOT inactive or cancel date); "
+        "NYISO dates no withdrawal: null there"
+    )
+    extras: JSON = strawberry.field(
+        description="The ISO's other columns of this row, by the ISO's header: text, numbers, ISO 8601 dates"
+    )
+
+
 T = TypeVar("T")
 
 
@@ -937,6 +1000,32 @@ class Market:
             filters={"area": area, "auction": auction},
         )
         return localized(CapacityPrice, records, tz)
+
+    @strawberry.field(
+        description="The ISO's interconnection queue as of its current queue file (PJM planning queue export, ERCOT "
+        "GIS report, CAISO Public Queue Report, NYISO interconnection queue workbook): a snapshot, not a series, "
+        "cached for hours; filters combine"
+    )
+    async def interconnection_queue(
+        self,
+        info: Info,
+        status: Annotated[
+            model.QueueStatus | None, strawberry.argument(description="Only projects with this status")
+        ] = None,
+        fuel: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this fuel: one of gridql's fuel labels (`InterconnectionProject.fuel`), "
+                "case-insensitively; another is BAD_USER_INPUT listing them"
+            ),
+        ] = None,
+        state: Annotated[
+            str | None, strawberry.argument(description="Only projects in this state: a two-letter code")
+        ] = None,
+    ) -> list[InterconnectionProject]:
+        found = await interconnection_queue(info.context, self.iso, status, fuel, state)
+        # The adapter's records carry every field of the GraphQL type by the same name: served as they are.
+        return cast(list[InterconnectionProject], found)
 
     @strawberry.field(
         description="Any market-wide dataset as columns (the fast form for long series); the filters are those "

@@ -585,8 +585,8 @@ async def test_live_requests_are_spaced_five_seconds_apart_and_files_one() -> No
     live = caiso.create(Settings())
     offline = caiso.create(Settings(sandbox=True), sandbox.transport())
     try:
-        assert {u.name: u.limiter.interval for u in live.upstreams} == {"oasis": 5.0, "files": 1.0}
-        assert {u.name: u.limiter.interval for u in offline.upstreams} == {"oasis": 0.0, "files": 0.0}
+        assert {u.name: u.limiter.interval for u in live.upstreams} == {"oasis": 5.0, "files": 1.0, "queue": 10.0}
+        assert {u.name: u.limiter.interval for u in offline.upstreams} == {"oasis": 0.0, "files": 0.0, "queue": 0.0}
     finally:
         await live.aclose()
         await offline.aclose()
@@ -621,7 +621,7 @@ def test_market_and_feeds() -> None:
     assert set(feeds) == {
         *("PRC_LMP", "PRC_RTPD_LMP", "PRC_INTVL_LMP", "PRC_HASP_LMP", "ATL_APNODE"),
         *("SLD_FCST", "SLD_FCST_ACTUAL", "SLD_REN_FCST", "PRC_AS", "PRC_INTVL_AS", "PRC_NOMOGRAM"),
-        *("PRC_NOMOGRAM_RTM", "ENE_SLRS", "DailyRenewablesWatch", "fuelsource"),
+        *("PRC_NOMOGRAM_RTM", "ENE_SLRS", "DailyRenewablesWatch", "fuelsource", "PublicQueueReport"),
     }
     assert len(caiso.FEEDS) == len(feeds)
     assert all(feed.iso is ISO.CAISO for feed in caiso.FEEDS)
@@ -1498,6 +1498,7 @@ def test_every_served_feed_declares_retention_cadence_delay_and_labels() -> None
         "PRC_INTVL_AS": (oasis, timedelta(minutes=15), timedelta(minutes=15)),
         "PRC_NOMOGRAM": (oasis, timedelta(days=1), -timedelta(hours=11)),
         "PRC_NOMOGRAM_RTM": (oasis, timedelta(minutes=15), timedelta(minutes=15)),
+        "PublicQueueReport": (None, timedelta(days=30), timedelta(0)),  # a snapshot: today's queue only
     }
     assert feeds["fuelsource"].earliest == date(2018, 4, 10)
     adapter = caiso.create(Settings(sandbox=True), sandbox.transport())

@@ -106,7 +106,9 @@ def test_serve_sandbox_answers_over_http() -> None:
     with Server() as server:
         health = httpx.get(f"{server.url}/healthz", timeout=1).json()
         assert health["isos"] == ["PJM", "ERCOT", "CAISO", "NYISO"]
-        assert health["upstream"]["NYISO"] == {"mis": {"circuit": "closed", "failures": 0}}
+        # the MIS, and www.nyiso.com for the interconnection queue workbook
+        closed = {"circuit": "closed", "failures": 0}
+        assert health["upstream"]["NYISO"] == {"mis": closed, "www": closed}
         answer = httpx.post(f"{server.url}/graphql", json={"query": QUERY}, timeout=30).json()
         assert answer["data"]["node"]["name"] == "N.Y.C."
         assert len(answer["data"]["node"]["prices"]) == 23

@@ -268,7 +268,7 @@ def test_every_feed_is_registered() -> None:
     assert {f.name for f in FEEDS} == {
         "damlbmp", "realtime", "rtlbmp", "generator", "pal", "palIntegrated", "isolf", "rtfuelmix",
         "damasp", "rtasp", "ExternalLimitsFlows", "LimitingConstraints", "DAMLimitingConstraints",
-        "ICAP-Market-Report",
+        "ICAP-Market-Report", "NYISO-Interconnection-Queue",
     }  # fmt: skip
 
 

@@ -212,6 +212,7 @@ def test_feeds_registered_and_parse_either_wire_format() -> None:
         "ftr_bids_long_term",
         "ftr_cong_lmp",
         "rpm-auctions-resource-clearing-price-summary",
+        "PlanningQueueExport",
     ]
     assert all(f.iso is ISO.PJM for f in pjm.FEEDS)
 
@@ -816,15 +817,15 @@ async def test_create_uses_the_sandbox_only_when_asked() -> None:
         MarketRun.REAL_TIME_HOURLY,
     )
     in_sandbox = sandboxed()
-    (upstream,) = in_sandbox.upstreams
-    assert upstream.name == "dataminer"
+    upstream, planning = in_sandbox.upstreams
+    assert (upstream.name, planning.name) == ("dataminer", "planning")
     assert isinstance(upstream.client._transport, httpx.MockTransport)
     assert upstream.limiter.interval == 0.0  # no ISO to protect
     real = pjm.create(Settings(sandbox=True))
-    (upstream,) = real.upstreams
+    upstream, _ = real.upstreams
     assert not isinstance(upstream.client._transport, httpx.MockTransport)
     real = pjm.create(Settings())
-    (upstream,) = real.upstreams
+    upstream, _ = real.upstreams
     assert not isinstance(upstream.client._transport, httpx.MockTransport)
     assert upstream.limiter.interval == pjm_feeds.SPACING == 10.0  # 6 requests a minute
     await in_sandbox.aclose()

@@ -4,6 +4,8 @@ and CAISO's daily published files (Today's Outlook fuel source, Daily Renewables
 from __future__ import annotations
 
 from ..pipeline import Declaration
+from ..queue import QUEUE_SPACING
+from ..queue_source import WithQueue
 from .feeds import FEEDS, FILES_SPACING, MARKET, OASIS_SPACING
 from .nodes import FIXED_NODES
 from .source import CaisoSource
@@ -15,8 +17,10 @@ DECLARATION = Declaration(
     MARKET,
     FIXED_NODES,
     FEEDS,
-    lambda upstream, settings: CaisoSource(
-        upstream("oasis", OASIS_SPACING), upstream("files", FILES_SPACING), MARKET.tz
+    lambda upstream, settings: WithQueue(
+        CaisoSource(upstream("oasis", OASIS_SPACING), upstream("files", FILES_SPACING), MARKET.tz),
+        upstream("queue", QUEUE_SPACING),
+        QUEUE_SPACING,
     ),
 )
 create = DECLARATION.create

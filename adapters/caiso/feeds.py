@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
+from ..feed import Clock, Dataset, Feed, NodeList, Prices, QueueSnapshot, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, QUARTER_HOUR, DatasetKind, MarketRun
-from . import datasets, files, parse
+from ..queue import QueueFile
+from . import datasets, files, parse, queue
 
 SINGLE_ZIP = "https://oasis.caiso.com/oasisapi/SingleZip"
 
@@ -176,7 +177,20 @@ def _feed(
 
 _DAY_AHEAD = -timedelta(hours=11)  # 13:00 Pacific the day before the operating day
 
-FEEDS: tuple[Feed[Query], ...] = (
+# The Public Queue Report workbook on caiso.com, rewritten as CAISO updates the queue (about monthly).
+QUEUE: Feed[QueueFile] = Feed(
+    ISO.CAISO,
+    "PublicQueueReport",
+    "Interconnection queue: active, completed and withdrawn generation projects (CAISO's Public Queue Report, xlsx)",
+    QueueFile("https://www.caiso.com/PublishedDocuments/PublicQueueReport.xlsx"),
+    queue.parse,
+    QueueSnapshot(),
+    Clock.UTC,  # no intervals
+    None,
+    timedelta(days=30),
+)
+
+FEEDS: tuple[Feed[Any], ...] = (
     _feed(
         "PRC_LMP",
         "Day-ahead hourly LMP and components",
@@ -368,6 +382,7 @@ FEEDS: tuple[Feed[Query], ...] = (
         DAY,
         delay=_DAY_AHEAD,
     ),
+    QUEUE,
 )
 
 # California's resource adequacy is bilateral: load-serving entities contract capacity to meet the CPUC's

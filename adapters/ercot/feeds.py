@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, market
+from ..feed import Clock, Dataset, Feed, NodeList, Prices, QueueSnapshot, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, DatasetKind, MarketRun
-from . import parse, parse_datasets
+from . import parse, parse_datasets, queue
 from .parse import Table
 
 
@@ -71,6 +71,7 @@ class MisDocuments:
     """An MIS report: its newest posted document."""
 
     report_type: int  # MIS report type id
+    named: str | None = None  # only documents whose ERCOT file name holds this (a type may post several kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +195,20 @@ WIND_AREAS = tuple(area for _, _, area in parse_datasets.WIND.areas if area is n
 # Typical time from an interval's start to its posting on the public API, which trails ERCOT's
 # own posting by up to 10-15 minutes (ERCOT api-specs discussion #68).
 API_LAG = timedelta(minutes=10)
+
+# The GIS report: a monthly xlsx posted to the MIS, its newest posting read (gridstatus does the same).
+QUEUE: Feed[MisDocuments] = Feed(
+    ISO.ERCOT,
+    "GIS_Report",
+    "Interconnection queue: large and small generation requests, inactive and cancelled projects (ERCOT's "
+    "monthly Generator Interconnection Status report, MIS report type 15933, xlsx)",
+    MisDocuments(15933, "GIS_Report"),
+    queue.parse,
+    QueueSnapshot(),
+    Clock.UTC,  # no intervals
+    None,
+    timedelta(days=30),
+)
 
 FEEDS: tuple[Feed[Any], ...] = (
     _report(
@@ -382,6 +397,7 @@ FEEDS: tuple[Feed[Any], ...] = (
         DAY,
         delay=2 * DAY,  # disclosed two days after the operating day
     ),
+    QUEUE,
 )
 
 # ERCOT is an energy-only market: resource adequacy rests on scarcity pricing (the operating reserve

@@ -495,12 +495,13 @@ def listing(body: bytes, source: str) -> Listing:
 # --- settlement point list ------------------------------------------------------------------------
 
 
-def latest_document(body: bytes, source: str) -> list[str]:
-    """The DocID of the newest posting in an MIS document list."""
+def latest_document(body: bytes, source: str, named: str | None = None) -> list[str]:
+    """The DocID of the newest posting in an MIS document list (of those whose file name holds `named`)."""
     payload = read_json(body, source)
     try:
+        documents = [entry["Document"] for entry in payload["ListDocsByRptTypeRes"]["DocumentList"]]
         newest = max(
-            (entry["Document"] for entry in payload["ListDocsByRptTypeRes"]["DocumentList"]),
+            (doc for doc in documents if named is None or named in doc["ConstructedName"]),
             key=lambda doc: datetime.fromisoformat(doc["PublishDate"]),
         )
         return [str(newest["DocID"])]

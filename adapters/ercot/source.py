@@ -118,7 +118,7 @@ class ErcotSource:
         query = feed.query
         if isinstance(query, MisDocuments):
             documents = await self.www.get(MIS_LIST, params={"reportTypeId": query.report_type})
-            (doc_id,) = await parse(documents.content, partial(latest_document, source=feed.name))
+            (doc_id,) = await parse(documents.content, partial(latest_document, source=feed.name, named=query.named))
             document = await self.www.get(MIS_DOWNLOAD, params={"doclookupId": doc_id})
             return await parse(document.content)
         if isinstance(query, Dashboard):

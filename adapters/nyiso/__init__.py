@@ -8,6 +8,8 @@ fuel mix, ancillary prices, interface flows, limiting constraints): every report
 from __future__ import annotations
 
 from ..pipeline import Declaration
+from ..queue import QUEUE_SPACING
+from ..queue_source import WithQueue
 from .feeds import FEEDS, MARKET, SPACING
 from .nodes import zonal_nodes
 from .source import MisSource
@@ -17,5 +19,12 @@ __all__ = ["FEEDS", "MARKET", "create"]
 FIXED_NODES = tuple(zonal_nodes())
 
 
-DECLARATION = Declaration(MARKET, FIXED_NODES, FEEDS, lambda upstream, settings: MisSource(upstream("mis", SPACING)))
+DECLARATION = Declaration(
+    MARKET,
+    FIXED_NODES,
+    FEEDS,
+    lambda upstream, settings: WithQueue(
+        MisSource(upstream("mis", SPACING)), upstream("www", QUEUE_SPACING), QUEUE_SPACING
+    ),
+)
 create = DECLARATION.create

@@ -33,9 +33,10 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, market
+from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, QueueSnapshot, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceRecord
-from . import icap
+from ..queue import QueueFile
+from . import icap, queue
 from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
 from .load import TOTAL, parse_isolf, parse_pal, parse_pal_integrated
 from .nodes import ZONES, parse_generators
@@ -202,6 +203,20 @@ ICAP_REPORT: Feed[Document] = Feed(
     revisions=timedelta(0),
 )
 
+# The interconnection queue workbook on nyiso.com, updated monthly.
+QUEUE: Feed[QueueFile] = Feed(
+    ISO.NYISO,
+    "NYISO-Interconnection-Queue",
+    "Interconnection queue: active and cluster projects, withdrawn ones and those in service (NYISO's "
+    "interconnection queue workbook, xlsx)",
+    QueueFile("https://www.nyiso.com/documents/20142/1407078/NYISO-Interconnection-Queue.xlsx"),
+    queue.parse,
+    QueueSnapshot(),
+    Clock.UTC,  # no intervals
+    None,
+    timedelta(days=30),
+)
+
 FEEDS: tuple[Feed[Any], ...] = (
     _prices(
         "damlbmp",
@@ -347,6 +362,7 @@ FEEDS: tuple[Feed[Any], ...] = (
         rows=CONSTRAINTS,
     ),
     ICAP_REPORT,
+    QUEUE,
 )
 
 MARKET = market(ISO.NYISO, "New York ISO", "America/New_York", FEEDS)

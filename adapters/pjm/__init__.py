@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..model import ISO, Node
 from ..pipeline import Declaration
+from ..queue import QUEUE_SPACING
+from ..queue_source import WithQueue
 from .feeds import FEEDS, MARKET, SPACING
 from .nodes import HUBS, ZONES
 from .parse import node_type
@@ -19,6 +21,11 @@ DECLARATION = Declaration(
     MARKET,
     FIXED_NODES,
     FEEDS,
-    lambda upstream, settings: DataMiner(upstream("dataminer", SPACING), settings.pjm_api_key),
+    lambda upstream, settings: WithQueue(
+        DataMiner(upstream("dataminer", SPACING), settings.pjm_api_key),
+        upstream("planning", QUEUE_SPACING),
+        QUEUE_SPACING,
+        {"api-subscription-key": settings.pjm_planning_key},
+    ),
 )
 create = DECLARATION.create

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, Serves, market
+from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, QueueSnapshot, Serves, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceVersion
-from . import ftr, rows, rpm
+from ..queue import QueueFile
+from . import ftr, queue, rows, rpm
 from .parse import Convert, Reader, nodes, prices, unverified_prices
 
 # Seconds between requests: PJM allows non-member keys 6 requests a minute (members 600) and
@@ -271,6 +272,21 @@ RPM_RESULTS: Feed[Document] = Feed(
     timedelta(days=365),  # one Base Residual Auction a delivery year, incremental ones after
     earliest=date(2007, 6, 1),  # RPM's first delivery year, 2007/2008
     revisions=timedelta(0),
+)
+
+# The planning queue export behind pjm.com's interconnection queue page: the whole queue, rewritten as
+# PJM's planners update it (daily); no history is kept, only today's file.
+QUEUE: Feed[QueueFile] = Feed(
+    ISO.PJM,
+    "PlanningQueueExport",
+    "Interconnection queue: every new-service request, active, suspended, in service and withdrawn (PJM's "
+    "planning queue export, xlsx)",
+    QueueFile("https://services.pjm.com/PJMPlanningApi/api/Queue/ExportToXls", method="POST"),
+    queue.parse,
+    QueueSnapshot(),
+    Clock.UTC,  # no intervals
+    None,
+    DAY,
 )
 
 # The price feeds in the order of `MARKET.runs`; each real-time one names the unverified feed that
@@ -559,6 +575,7 @@ FEEDS: tuple[Feed[Any], ...] = (
         rows_per_month=15_000,  # ~14,500 nodes a month (the public FTR warehouse ETL)
     ),
     RPM_RESULTS,
+    QUEUE,
 )
 
 MARKET = market(ISO.PJM, "PJM Interconnection", "America/New_York", FEEDS)

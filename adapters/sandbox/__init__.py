@@ -35,6 +35,7 @@ def credentials(settings: Settings) -> Settings:
     return replace(
         settings,
         pjm_api_key=settings.pjm_api_key or Secret("sandbox-pjm-key"),
+        pjm_planning_key=settings.pjm_planning_key or Secret("sandbox-planning-key"),
         ercot_api_key=settings.ercot_api_key or Secret("sandbox-subscription-key"),
         ercot_username=settings.ercot_username or Secret("sandbox@example.com"),
         ercot_password=settings.ercot_password or Secret("sandbox-password"),

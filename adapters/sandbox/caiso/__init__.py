@@ -19,7 +19,7 @@ import httpx
 from ...caiso.nodes import DLAPS, HUBS
 from ...model import MarketRun
 from .. import synthetic
-from . import files
+from . import files, queue
 from .reports import (
     ALL_NODES_HOURLY,
     ALL_NODES_INTERVAL,
@@ -102,6 +102,9 @@ def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = No
 def answer(request: httpx.Request, now: datetime | None = None) -> httpx.Response:
     now = now or _now()
     url = request.url
+    queued = queue.answer(request, now.date())
+    if queued is not None:
+        return queued
     if url.host != URL_HOST or url.path != URL_PATH:
         published = files.answer(request, now)
         return published if published is not None else httpx.Response(404, text="Not Found")

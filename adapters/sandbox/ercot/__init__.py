@@ -24,6 +24,7 @@ import orjson
 
 from ...ercot.nodes import DC_TIES, HUBS, LOAD_ZONES
 from .. import synthetic
+from . import queue
 from .reports import (
     DAY_BEFORE,
     PER_SCED_RUN,
@@ -111,6 +112,9 @@ def _answer(request: httpx.Request, clock: Callable[[], datetime]) -> httpx.Resp
         if name.startswith("archive/") and archived is not None and request.method == "GET":
             return _archive(request, archived, clock)
     if host == "www.ercot.com" and request.method == "GET":
+        queued = queue.answer(request, clock().astimezone(TZ).date())
+        if queued is not None:
+            return queued
         if request.url.copy_with(query=None) == httpx.URL(MIS_LIST):
             return _document_list(request)
         if request.url.copy_with(query=None) == httpx.URL(MIS_DOWNLOAD):

@@ -28,7 +28,7 @@ import httpx
 from ...model import MarketRun
 from ...nyiso.nodes import EXTERNAL, ZONES
 from .. import synthetic
-from . import reports
+from . import queue, reports
 from .reports import EASTERN
 
 __all__ = ["PRICE_COLUMNS", "day_csv", "transport"]
@@ -148,6 +148,9 @@ class Mis:
 
     def respond(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        queued = queue.answer(request, self.clock().date())
+        if queued is not None:
+            return queued
         if request.url.host != HOST:
             return httpx.Response(404, text=NOT_FOUND)
         if path == "/public/csv/generator/generator.csv":

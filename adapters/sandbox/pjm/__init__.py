@@ -25,6 +25,7 @@ import httpx
 from ...model import MarketRun
 from ...pjm.nodes import PNODES, Pnode
 from ..synthetic import mock_transport, price
+from . import queue
 from .ftr import ftr_bids_mnt, ftr_cong_lmp
 from .tables import TABLES as MARKET_WIDE
 from .wire import TZ, BadQuery, Table, envelope, instants, only_filters, parse_int, wall_range
@@ -77,6 +78,9 @@ def transport(latency: float = 0.0, *, clock: Callable[[], datetime] | None = No
 
 
 def _answer(request: httpx.Request, now: datetime) -> httpx.Response:
+    queued = queue.answer(request, now.date())
+    if queued is not None:
+        return queued
     name = request.url.path.removeprefix("/api/v1/")
     if request.method != "GET" or name == request.url.path or name not in (*_LMPS, *_UNVERIFIED, *TABLES, "pnode"):
         return httpx.Response(404, json={"statusCode": 404, "message": "Resource not found"})
