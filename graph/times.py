@@ -48,6 +48,9 @@ _LOCAL_TIMES: dict[ZoneInfo, LocalTimes] = {}
 def local_times(tz: ZoneInfo) -> LocalTimes:
     clock = _LOCAL_TIMES.get(tz)
     if clock is None:
+        # Any IANA zone may be asked for (`timezone:`): a memo each, for a few zones at most.
+        if len(_LOCAL_TIMES) >= 8:
+            _LOCAL_TIMES.clear()
         clock = _LOCAL_TIMES[tz] = LocalTimes(tz)
     return clock
 
