@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from adapters import caiso, ercot, nyiso, pjm, sandbox
-from adapters.archive import day_window
-from adapters.config import Settings
-from adapters.errors import UpstreamError
-from adapters.feed import Document, Feed, Prices
-from adapters.model import ISO
-from adapters.pipeline import Ask, FeedAdapter
+from gridql.adapters import caiso, ercot, nyiso, pjm, sandbox
+from gridql.adapters.archive import day_window
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UpstreamError
+from gridql.adapters.feed import Document, Feed, Prices
+from gridql.adapters.model import ISO
+from gridql.adapters.pipeline import Ask, FeedAdapter
 from tests.sandbox_app import Counting
 
 PACKAGES = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}

@@ -27,11 +27,11 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from adapters import registry
-from adapters.base import Adapter
-from adapters.config import Settings
-from adapters.model import ISO
-from resolvers.context import Context, build_context
+from gridql.adapters import registry
+from gridql.adapters.base import Adapter
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO
+from gridql.resolvers.context import Context, build_context
 
 from . import graphiql
 from .access import KeyRing

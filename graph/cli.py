@@ -23,11 +23,11 @@ from typing import Any, NoReturn
 import httpx
 import orjson
 
-from adapters import registry
-from adapters.archive import ArchiveError
-from adapters.config import Settings
-from adapters.errors import UpstreamError
-from adapters.feed import Feed
+from gridql.adapters import registry
+from gridql.adapters.archive import ArchiveError
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UpstreamError
+from gridql.adapters.feed import Feed
 
 from . import archive_commands, graphiql_assets, workers
 
@@ -50,7 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise OperatorError(f"bad environment setting: {exc}{_env_hint(exc)}") from None
     if settings.faults:
-        from adapters.sandbox import faults
+        from gridql.adapters.sandbox import faults
 
         try:
             faults.parse(settings.faults)  # a bad spec is refused before the server starts

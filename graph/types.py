@@ -15,13 +15,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from adapters import model
-from resolvers import nodes as node_resolvers
-from resolvers.context import Context
-from resolvers.errors import bad_input
-from resolvers.prices import node_prices
-from resolvers.queue import interconnection_queue
-from resolvers.series import market_series
+from gridql.adapters import model
+from gridql.resolvers import nodes as node_resolvers
+from gridql.resolvers.context import Context
+from gridql.resolvers.errors import bad_input
+from gridql.resolvers.prices import node_prices
+from gridql.resolvers.queue import interconnection_queue
+from gridql.resolvers.series import market_series
 
 from .columns import Series, series
 from .times import local_times

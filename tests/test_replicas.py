@@ -10,10 +10,10 @@ from itertools import pairwise
 import httpx
 import pytest
 
-from adapters.config import Settings
-from adapters.http import Upstream
-from adapters.model import ISO
-from adapters.shared import Shared
+from gridql.adapters.config import Settings
+from gridql.adapters.http import Upstream
+from gridql.adapters.model import ISO
+from gridql.adapters.shared import Shared
 
 from .sandbox_app import Stack
 

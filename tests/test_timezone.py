@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.model import ISO
+from gridql.adapters.model import ISO
 
 from .sandbox_app import Stack
 
