@@ -124,6 +124,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         self.metrics.requests += 1
         response: GraphQLHTTPResponse = {"data": result.data}
+        codes: list[str] = []
+        request.state.codes = codes  # for the request's log line (graph/telemetry.py)
         if result.errors:
             errors: list[object] = []
             for error in result.errors:
@@ -137,6 +139,7 @@ class GraphQLView(GraphQL[Context, None]):
                     formatted["message"] = _SUGGESTION.sub("", formatted["message"])
                 formatted["extensions"] = {**(error.extensions or {}), "code": code}
                 errors.append(formatted)
+                codes.append(code)
                 self.metrics.errors[code] += 1
             response["errors"] = errors
         context: Context | None = getattr(request.state, "gridql", None)

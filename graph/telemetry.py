@@ -1,17 +1,23 @@
-"""What an operator sees of each /graphql request: its duration and cost in /metrics."""
+"""What an operator sees of each /graphql request: its duration and cost in /metrics, and its log
+line (graph/logs.py) under a request id echoed in the `X-Request-Id` response header."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+import orjson
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.config import Settings
 from resolvers.context import Context
 
-from . import graphiql
+from . import graphiql, logs
 from .metrics import Metrics
+
+# A refusal's body is a short JSON error (graph/app.py `error_response`): read for its codes, up to this.
+_REFUSAL_BYTES = 65_536
 
 
 class Observed:
@@ -27,11 +33,25 @@ class Observed:
         if scope["type"] != "http" or scope["path"] != "/graphql" or self._page(scope):
             await self.app(scope, receive, send)
             return
-        # The view keeps the request's Context here (request.state.gridql).
+        # The view keeps the request's Context and error codes here (request.state).
         state: dict[str, Any] = scope.setdefault("state", {})
+        rid = logs.request_id(Headers(scope=scope).get("x-request-id"))
+        token = logs.current_id.set(rid)
         begin = time.perf_counter()
+        status = 500  # unless an answer starts: the app failed
+        refusal = bytearray()
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()), (b"x-request-id", rid.encode())]}
+            elif message["type"] == "http.response.body" and status >= 400 and len(refusal) < _REFUSAL_BYTES:
+                refusal.extend(message.get("body", b""))
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, sending)
         finally:
             seconds = time.perf_counter() - begin
             context: Context | None = state.get("gridql")
@@ -39,6 +59,40 @@ class Observed:
             self.metrics.observe_request(operation, seconds)
             if context is not None and operation is not None:
                 self.metrics.cost.observe(context.meter.estimated)
+            codes = state.get("codes") or _codes(bytes(refusal))
+            logs.log_request(
+                {
+                    "requestId": rid,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "durationMs": round(seconds * 1000, 2),
+                    "operation": operation or None,
+                    "cost": context.meter.estimated if context is not None and operation is not None else None,
+                    "upstream": _upstream(context),
+                    "errors": codes,
+                    "client": context.client if context is not None else None,
+                }
+            )
+            logs.current_id.reset(token)
 
     def _page(self, scope: Scope) -> bool:
         return self.settings.graphiql and graphiql.wants_page(scope)
+
+
+def _upstream(context: Context | None) -> dict[str, dict[str, int]]:
+    if context is None:
+        return {}
+    return {
+        iso.value: {"requests": s.upstream_requests, "authRequests": s.auth_requests, "cacheHits": s.cache_hits}
+        for iso, s in context.stats.isos.items()
+    }
+
+
+def _codes(body: bytes) -> list[str]:
+    """The codes of a refusal's errors; none when the body is not gridql's JSON error."""
+    try:
+        document = orjson.loads(body)
+        return [str(error["extensions"]["code"]) for error in document["errors"]]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return []
