@@ -1,5 +1,6 @@
-"""What an operator sees of each /graphql request: its duration and cost in /metrics, and its log
-line (graph/logs.py) under a request id echoed in the `X-Request-Id` response header."""
+"""What an operator sees of each /graphql request: its duration and cost in /metrics, its log line
+(graph/logs.py) under a request id echoed in the `X-Request-Id` response header, and its
+OpenTelemetry span (adapters/tracing.py) when the `otel` extra is installed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters import tracing
 from adapters.config import Settings
 from resolvers.context import Context
 
@@ -35,7 +37,8 @@ class Observed:
             return
         # The view keeps the request's Context and error codes here (request.state).
         state: dict[str, Any] = scope.setdefault("state", {})
-        rid = logs.request_id(Headers(scope=scope).get("x-request-id"))
+        headers = Headers(scope=scope)
+        rid = logs.request_id(headers.get("x-request-id"))
         token = logs.current_id.set(rid)
         begin = time.perf_counter()
         status = 500  # unless an answer starts: the app failed
@@ -50,31 +53,40 @@ class Observed:
                 refusal.extend(message.get("body", b""))
             await send(message)
 
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            seconds = time.perf_counter() - begin
-            context: Context | None = state.get("gridql")
-            operation = context.operation if context is not None else None
-            self.metrics.observe_request(operation, seconds)
-            if context is not None and operation is not None:
-                self.metrics.cost.observe(context.meter.estimated)
-            codes = state.get("codes") or _codes(bytes(refusal))
-            logs.log_request(
-                {
+        method = scope["method"]
+        attributes = {"http.request.method": method, "url.path": "/graphql", "gridql.request_id": rid}
+        with tracing.server(f"{method} /graphql", headers, attributes) as span:
+            try:
+                await self.app(scope, receive, sending)
+            finally:
+                fields = self._record(state.get("gridql"), time.perf_counter() - begin)
+                fields = {
                     "requestId": rid,
-                    "method": scope["method"],
-                    "path": scope["path"],
+                    "method": method,
+                    "path": "/graphql",
                     "status": status,
-                    "durationMs": round(seconds * 1000, 2),
-                    "operation": operation or None,
-                    "cost": context.meter.estimated if context is not None and operation is not None else None,
-                    "upstream": _upstream(context),
-                    "errors": codes,
-                    "client": context.client if context is not None else None,
+                    **fields,
+                    "errors": state.get("codes") or _codes(bytes(refusal)),
                 }
-            )
-            logs.current_id.reset(token)
+                logs.log_request(fields)
+                span.set_attributes(_span_attributes(fields))
+                logs.current_id.reset(token)
+
+    def _record(self, context: Context | None, seconds: float) -> dict[str, Any]:
+        """Observe the request in /metrics; its log fields beside the HTTP ones."""
+        operation = context.operation if context is not None else None
+        self.metrics.observe_request(operation, seconds)
+        cost = None
+        if context is not None and operation is not None:
+            cost = context.meter.estimated
+            self.metrics.cost.observe(cost)
+        return {
+            "durationMs": round(seconds * 1000, 2),
+            "operation": operation or None,
+            "cost": cost,
+            "upstream": _upstream(context),
+            "client": context.client if context is not None else None,
+        }
 
     def _page(self, scope: Scope) -> bool:
         return self.settings.graphiql and graphiql.wants_page(scope)
@@ -87,6 +99,17 @@ def _upstream(context: Context | None) -> dict[str, dict[str, int]]:
         iso.value: {"requests": s.upstream_requests, "authRequests": s.auth_requests, "cacheHits": s.cache_hits}
         for iso, s in context.stats.isos.items()
     }
+
+
+def _span_attributes(fields: dict[str, Any]) -> tracing.Attributes:
+    attributes: dict[str, str | int] = {"http.response.status_code": fields["status"]}
+    if fields["operation"] is not None:
+        attributes["graphql.operation.name"] = fields["operation"]
+    if fields["cost"] is not None:
+        attributes["gridql.cost"] = fields["cost"]
+    if fields["errors"]:
+        attributes["gridql.errors"] = ",".join(fields["errors"])
+    return attributes
 
 
 def _codes(body: bytes) -> list[str]:
