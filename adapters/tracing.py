@@ -17,6 +17,9 @@ try:
     from opentelemetry import propagate, trace
 except ImportError:  # the `otel` extra is not installed
     trace = None  # type: ignore[assignment]
+else:
+    # A proxy until a tracer provider is set up, then that provider's tracer.
+    _tracer = trace.get_tracer("gridql")
 
 Attributes = Mapping[str, str | int | bool | float]
 
@@ -37,7 +40,7 @@ def server(name: str, headers: Mapping[str, str], attributes: Attributes) -> Abs
     """A request's span, continuing the trace its `traceparent` header names, if any."""
     if trace is None:
         return nullcontext(_NONE)
-    return trace.get_tracer("gridql").start_as_current_span(
+    return _tracer.start_as_current_span(
         name, context=propagate.extract(headers), kind=trace.SpanKind.SERVER, attributes=attributes
     )
 
@@ -46,4 +49,4 @@ def client(name: str, attributes: Attributes) -> AbstractContextManager[Span]:
     """An upstream request's span, a child of the current one."""
     if trace is None:
         return nullcontext(_NONE)
-    return trace.get_tracer("gridql").start_as_current_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes)
+    return _tracer.start_as_current_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes)

@@ -39,6 +39,8 @@ def request_id(presented: str | None) -> str:
 
 def log_request(fields: dict[str, Any]) -> None:
     """The request's line: `fields` as JSON keys, and as `key=value` words in the text."""
+    if not log.isEnabledFor(logging.INFO):
+        return
     upstream = ",".join(f"{iso}:{u['requests']}" for iso, u in fields["upstream"].items()) or "none"
     text = (
         f"{fields['method']} {fields['path']} {fields['status']} {fields['durationMs']:.1f} ms "

@@ -66,7 +66,7 @@ class Observed:
                     "path": "/graphql",
                     "status": status,
                     **fields,
-                    "errors": state.get("codes") or _codes(bytes(refusal)),
+                    "errors": state.get("codes") or (_codes(bytes(refusal)) if refusal else []),
                 }
                 logs.log_request(fields)
                 span.set_attributes(_span_attributes(fields))
