@@ -42,6 +42,7 @@ class CostLimit(SchemaExtension):
             meter = context.meter
             document, operation = execution.graphql_document, execution.operation_name
             meter.estimated = estimate(schema, document, operation, execution.variables)
+            context.operation = operation or ""
             if meter.estimated > meter.limit:
                 raise GraphQLError(
                     f"This query would cost about {meter.estimated:,} (nodes x intervals x fields; a typed "
