@@ -306,7 +306,7 @@ def tables(shape: Shape) -> list[Table]:
     return [_table(shape, path) for path in list(_paths(shape.fields)) or [()]]
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -321,7 +321,7 @@ def csv_chunks(table: Table, data: Mapping[str, Any] | None) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
     for n, row in enumerate(table.rows(data), 1):
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([cell(value) for value in row])
         if n % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
