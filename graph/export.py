@@ -25,6 +25,7 @@ import io
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
@@ -234,8 +235,9 @@ class Table:
                 return
             columns = [value.get(key) for key in self.series]
             length = max((len(column) for column in columns if column is not None), default=0)
-            for i in range(length):
-                yield [*row, *(None if column is None else column[i] for column in columns)]
+            filled = (repeat(None, length) if column is None else column for column in columns)
+            for values in zip(*filled, strict=True):
+                yield [*row, *values]
             return
         inner = _dig(value, level.hops)
         for item in inner if isinstance(inner, list) else [inner]:
@@ -306,6 +308,9 @@ def tables(shape: Shape) -> list[Table]:
     return [_table(shape, path) for path in list(_paths(shape.fields)) or [()]]
 
 
+_CSV_NATIVE = frozenset({str, int, float, type(None)})
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -321,7 +326,9 @@ def csv_chunks(table: Table, data: Mapping[str, Any] | None) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
     for n, row in enumerate(table.rows(data), 1):
-        writer.writerow([cell(value) for value in row])
+        # csv writes str, int and float (the shortest text that reads back as the same number) and None
+        # (empty) itself, at C speed; booleans, lists and objects are written as JSON
+        writer.writerow([value if type(value) in _CSV_NATIVE else cell(value) for value in row])
         if n % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
