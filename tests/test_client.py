@@ -197,3 +197,28 @@ def test_the_client_imports_nothing_of_the_server() -> None:
             else:
                 continue
             assert {name.split(".")[0] for name in names} <= allowed, (path.name, names)
+
+
+def test_the_readme_example_gives_the_graphql_answers_values(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    import client
+
+    readme = (REPO / "README.md").read_text()
+    example = readme.split("### Python client", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    real = client.Client
+    monkeypatch.setattr(client, "Client", lambda url, key=None: real(url, key, transport=InProcess(stack.app)))
+    namespace: dict[str, Any] = {}
+    exec(example, namespace)
+    prices = namespace["prices"]
+    with real("http://gridql.test", transport=InProcess(stack.app)) as gridql:
+        answer = gridql.query(
+            '{ nodes(ids: ["PJM:51288", "NYISO:61761"]) { id prices(run: DAY_AHEAD_HOURLY, date: "2025-03-09") '
+            "{ start lmp } } }"
+        )
+    for node in answer["nodes"]:
+        rows = prices[prices["node"] == node["id"]]
+        assert list(rows.index) == utc([p["start"] for p in node["prices"]])
+        assert values(rows["lmp"]) == [p["lmp"] for p in node["prices"]]
+    table = prices.pivot(columns="node", values="lmp").head(3)
+    assert table.to_dict() == {"NYISO:61761": dict(zip(table.index, [28.75, 34.13, 44.41], strict=True))} | {
+        "PJM:51288": dict(zip(table.index, [28.94, 34.44, 45.06], strict=True))
+    }
