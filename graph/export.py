@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -366,7 +367,7 @@ def _error(status: int, message: str, code: str) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-def _extensions_header(extensions: object) -> str:
+def extensions_header(extensions: object) -> str:
     """The answer's extensions.gridql as compact JSON; notices cut to what fits a header."""
     report = extensions.get("gridql") if isinstance(extensions, dict) else None
     if not isinstance(report, dict):
@@ -376,7 +377,8 @@ def _extensions_header(extensions: object) -> str:
         shown = {**report, "notices": notices} if notices else {k: v for k, v in report.items() if k != "notices"}
         if len(notices) < len(report.get("notices") or []):
             shown["noticesOmitted"] = len(report["notices"]) - len(notices)
-        text = orjson.dumps(shown).decode()
+        # ASCII only (\u escapes): a header is Latin-1 on the wire, and a notice may quote any text
+        text = json.dumps(shown, separators=(",", ":"))
         if len(text) <= MAX_HEADER_BYTES or not notices:
             return text
         notices.pop()
@@ -431,7 +433,7 @@ class Export:
         if errors or shape is None:
             return self._refused(document, errors)
         headers = {
-            EXTENSIONS_HEADER: _extensions_header(document.get("extensions")),
+            EXTENSIONS_HEADER: extensions_header(document.get("extensions")),
             "Content-Disposition": f'attachment; filename="gridql.{kind}"',
         }
         data = document.get("data")

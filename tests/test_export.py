@@ -16,7 +16,7 @@ import pytest
 
 from adapters.model import ISO
 from graph.access import add_key
-from graph.export import ROWS_PER_CHUNK
+from graph.export import MAX_HEADER_BYTES, ROWS_PER_CHUNK, extensions_header
 
 from .sandbox_app import Stack
 
@@ -268,3 +268,23 @@ async def test_get_is_refused_with_a_coded_error() -> None:
     async with Stack().client() as client:
         response = await client.get("/export?format=csv", params={"query": MONTH})
     assert response.status_code == 405 and error(response)["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_notices_saying_why_rows_are_missing_travel_in_the_header_as_ascii() -> None:
+    later = date.today() + timedelta(days=30)
+    query = f'{{ node(id: "NYISO:61761") {{ priceSeries(run: DAY_AHEAD_HOURLY, date: "{later}") {{ start lmp }} }} }}'
+    response = await export(Stack(), "csv", query)
+    assert response.status_code == 200 and response.text.splitlines() == ["node.priceSeries.start,node.priceSeries.lmp"]
+    header = response.headers["x-gridql-extensions"]
+    assert header.isascii()
+    [notice] = orjson.loads(header)["notices"]
+    assert notice["code"] == "NOT_YET_PUBLISHED" and notice["path"] == ["node", "priceSeries"]
+
+
+def test_the_extensions_header_is_ascii_and_cut_to_fit() -> None:
+    notice = {"iso": "PJM", "path": ["nodes", 0, "prices"], "code": "PARTIAL", "message": "PJM prices: 0.5 € — partial"}
+    text = extensions_header({"gridql": {"sandbox": False, "notices": [notice] * 200}})
+    assert text.isascii() and len(text) <= MAX_HEADER_BYTES
+    report = orjson.loads(text)
+    assert report["notices"][0] == notice and report["notices"][0]["message"].endswith("€ — partial")
+    assert 0 < len(report["notices"]) < 200 and report["noticesOmitted"] == 200 - len(report["notices"])
