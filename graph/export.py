@@ -1,10 +1,12 @@
 """`POST /export?format=csv|ndjson`: a GraphQL query's answer as a table, for files and spreadsheets.
 
-The body is a GraphQL request, as for /graphql, and runs through the /graphql view itself (keys,
-body and cost limits, deadline, error codes). Its rows come from the query's lists and `Series`:
-one row per item of the innermost list (or per interval of a Series), with the leaves of every
-object around it repeated on each row. Columns are named by their path of response keys (aliases
-included): `node.prices.lmp`, `node.priceSeries.lmp`, `nodes.id`.
+The body is a GraphQL request, as for /graphql (or, as /graphql takes them, a GET's `query`,
+`variables` and `operationName` URL parameters: what a spreadsheet's import from a URL sends), and
+runs through the /graphql view itself (keys, body and cost limits, deadline, error codes). Its
+rows come from the query's lists and `Series`: one row per item of the innermost list (or per
+interval of a Series), with the leaves of every object around it repeated on each row. Columns
+are named by their path of response keys (aliases included): `node.prices.lmp`,
+`node.priceSeries.lmp`, `nodes.id`.
 
 A query holds one table per innermost list or Series. NDJSON writes each table in turn, every row
 with a `table` member naming the table's path when there are several. CSV has room for one: a
@@ -402,23 +404,28 @@ class Export:
         await response(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive) -> Response:
-        if scope["method"] != "POST":
-            return _error(
-                405,
-                "POST a GraphQL request (query, variables, operationName) to /export?format=csv|ndjson",
-                "BAD_REQUEST",
-            )
-        formats = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("format", [])
+        if scope["method"] not in ("GET", "POST"):
+            usage = "POST a GraphQL request (query, variables, operationName) to /export?format=csv|ndjson, or GET it"
+            return _error(405, usage, "BAD_REQUEST")
+        params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        formats = params.get("format", [])
         if len(formats) != 1 or formats[0] not in MEDIA_TYPES:
             given = f"format={formats[0]!r}" if formats else "no format"
             return _error(400, f"Export needs format=csv or format=ndjson; got {given}", "BAD_REQUEST")
         kind = formats[0]
-        body = await self.read_body(scope, receive)
-        if isinstance(body, Response):
-            return body
+        body = b""
+        if scope["method"] == "POST":
+            read = await self.read_body(scope, receive)
+            if isinstance(read, Response):
+                return read
+            body = read
         try:
-            request = orjson.loads(body)
-            shape = shape_of(self.schema, request.get("query"), request.get("variables"), request.get("operationName"))
+            # A GET (a spreadsheet's "import from URL") carries the request in the URL, as /graphql takes it.
+            request = orjson.loads(body) if body else {k: v[0] for k, v in params.items()}
+            variables = request.get("variables")
+            if isinstance(variables, str):
+                variables = orjson.loads(variables)
+            shape = shape_of(self.schema, request.get("query"), variables, request.get("operationName"))
         except (orjson.JSONDecodeError, AttributeError, ShapeError):
             shape = None  # the view answers this request with its error
         found = tables(shape) if shape is not None else []

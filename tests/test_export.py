@@ -264,9 +264,22 @@ async def test_the_answers_extensions_travel_in_a_header() -> None:
     assert response.headers["content-disposition"] == 'attachment; filename="gridql.csv"'
 
 
-async def test_get_is_refused_with_a_coded_error() -> None:
+async def test_a_get_carries_the_request_in_the_url_as_graphql_does() -> None:
+    """What a spreadsheet's import-from-URL sends."""
+    stack = Stack()
+    query = 'query ($run: MarketRun!) { node(id: "NYISO:61761") { prices(run: $run, date: "2025-03-09") { lmp } } }'
+    answer: Any = (await stack.query(query, {"run": "DAY_AHEAD_HOURLY"}))["data"]
+    params = {"format": "csv", "query": query, "variables": '{"run": "DAY_AHEAD_HOURLY"}'}
+    async with stack.client() as client:
+        response = await client.get("/export", params=params, headers={"accept": "text/html,*/*"})
+    header, rows = csv_rows(response)
+    assert header == ["node.prices.lmp"]
+    assert [float(row[0]) for row in rows] == [p["lmp"] for p in answer["node"]["prices"]]
+
+
+async def test_other_methods_are_refused_with_a_coded_error() -> None:
     async with Stack().client() as client:
-        response = await client.get("/export?format=csv", params={"query": MONTH})
+        response = await client.put("/export?format=csv", json={"query": MONTH})
     assert response.status_code == 405 and error(response)["extensions"]["code"] == "BAD_REQUEST"
 
 
