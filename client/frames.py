@@ -38,12 +38,10 @@ def _frame(series: dict[str, Any], columns: Sequence[str]) -> pd.DataFrame:
 def price_frame(parts: Sequence[tuple[str, dict[str, Any]]], columns: Sequence[str]) -> pd.DataFrame:
     """One frame of every node's price columns, a `node` column first, in the order asked for."""
     frames = []
-    for node, series in parts:
+    for node, series in parts or [("", {"start": [], "end": []})]:
         frame = _frame(series, columns)
-        frame.insert(0, "node", node)
+        frame.insert(0, "node", [node] * len(frame))
         frames.append(frame)
-    if not frames:
-        return _frame({"start": [], "end": [], "node": []}, ["node", *columns])
     return pd.concat(frames)
 
 

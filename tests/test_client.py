@@ -101,6 +101,12 @@ def test_prices_by_operating_day_and_chosen_columns(gridql: Client) -> None:
     assert list(frame.index) == utc(answer["node"]["priceSeries"]["start"])
 
 
+def test_no_nodes_is_an_empty_frame_of_the_same_columns(gridql: Client) -> None:
+    frame = gridql.prices([], date="2025-07-01")
+    assert frame.empty and list(frame.columns) == ["node", "end", "lmp", "energy", "congestion", "loss"]
+    assert str(frame.index.tz) == "UTC"
+
+
 def test_a_market_series_equals_the_graphql_answer(gridql: Client) -> None:
     frame = gridql.series("NYISO", "LOAD", date="2025-11-02", area="N.Y.C.")
     answer = gridql.query(
