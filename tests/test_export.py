@@ -301,3 +301,37 @@ def test_the_extensions_header_is_ascii_and_cut_to_fit() -> None:
     report = orjson.loads(text)
     assert report["notices"][0] == notice and report["notices"][0]["message"].endswith("€ — partial")
     assert 0 < len(report["notices"]) < 200 and report["noticesOmitted"] == 200 - len(report["notices"])
+
+
+async def test_fragments_aliases_and_skipped_fields_shape_the_columns() -> None:
+    query = """query ($withName: Boolean!) {
+      hub: node(id: "NYISO:61761") {
+        ...who prices(run: DAY_AHEAD_HOURLY, date: "2025-03-09") { ... on PriceInterval { at: start } lmp }
+      }
+    }
+    fragment who on Node { id name @include(if: $withName) market { zone: timezone } }"""
+    stack = Stack()
+    answer: Any = (await stack.query(query, {"withName": False}))["data"]
+    header, rows = csv_rows(await export(stack, "csv", query, {"withName": False}))
+    assert header == ["hub.id", "hub.market.zone", "hub.prices.at", "hub.prices.lmp"]
+    assert rows[0][:3] == ["NYISO:61761", "America/New_York", answer["hub"]["prices"][0]["at"]]
+    assert len(rows) == 23
+    header, _ = csv_rows(await export(stack, "csv", query, {"withName": True}))
+    assert header == ["hub.id", "hub.name", "hub.market.zone", "hub.prices.at", "hub.prices.lmp"]
+
+
+async def test_a_key_over_its_budget_is_throttled_with_retry_after(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    key = add_key(keys, "small", 100_000)
+    stack = Stack(api_keys_file=str(keys))
+    async with stack.client() as client:
+        first = await client.post(
+            "/export?format=csv", json={"query": MONTH}, headers={"Authorization": f"Bearer {key}"}
+        )
+        assert first.status_code == 200
+        second = await client.post(
+            "/export?format=csv", json={"query": MONTH}, headers={"Authorization": f"Bearer {key}"}
+        )
+    assert second.status_code == 429
+    assert error(second)["extensions"]["code"] == "THROTTLED"
+    assert int(second.headers["retry-after"]) >= 1
