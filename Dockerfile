@@ -12,6 +12,7 @@ COPY pyproject.toml README.md ./
 COPY adapters ./adapters
 COPY graph ./graph
 COPY resolvers ./resolvers
+COPY client ./client
 COPY gridql ./gridql
 RUN pip install '.[postgres,redis]'
 
