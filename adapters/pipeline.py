@@ -249,16 +249,16 @@ class Pipeline:
         self.archive = archive
         self.shared = shared
 
-    def reads(self, feed: Feed[Any], ask: Ask) -> int:
+    async def reads(self, feed: Feed[Any], ask: Ask) -> int:
         """Records answering `ask` would read upstream: the planned pieces neither cached nor archived."""
-        return sum(p.rows for p in self._unheld(feed, ask))
+        return sum(p.rows for p in await self._unheld(feed, ask))
 
-    def upstream_seconds(self, feed: Feed[Any], ask: Ask) -> float:
+    async def upstream_seconds(self, feed: Feed[Any], ask: Ask) -> float:
         """Upstream seconds answering `ask` takes at the ISO's pace, for what is neither cached nor archived."""
-        return sum(p.seconds for p in self._unheld(feed, ask))
+        return sum(p.seconds for p in await self._unheld(feed, ask))
 
-    def _unheld(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
-        _, rest = self._split(feed, ask)
+    async def _unheld(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
+        _, rest = await self._split(feed, ask)
         if rest is None:
             return []
         return [p for p in self._plan(feed, rest) if (feed.name, p) not in self.cache]
@@ -267,7 +267,7 @@ class Pipeline:
         """The source's pieces; none for a document, which only the archive answers."""
         return [] if isinstance(feed.query, Document) else self.source.plan(feed, ask)
 
-    def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
+    async def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
         """The days the archive answers `ask` for (None: the archive is not asked: there is none,
         or the record cache holds it all), and what is left to fetch (None: nothing)."""
         archive, window = self.archive, ask.window
@@ -275,7 +275,7 @@ class Pipeline:
             return None, ask
         series = ask.codes or ("",)
         days = operating_days(window, archive.tz)
-        held = archive.answerable(feed, series, days, ask.now)
+        held = await archive.answerable(feed, series, days, ask.now)
         missing = [day for day in days if any((name, day) not in held for name in series)]
         if not missing:
             return days, None
@@ -285,14 +285,14 @@ class Pipeline:
 
     async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
         """The feed's records for `ask`: validated, cached per piece, archived per day, clipped and joined."""
-        held, rest = self._split(feed, ask)  # metadata only: a quick indexed read
+        held, rest = await self._split(feed, ask)
         if rest is None or self.shared is None or held is None:
             return await self._answer(feed, ask, held, rest)
         # Replicas asked the same at once: one fetches and archives it, the others wait for it
         # and then find it in the shared archive.
         async with self.shared.flight(_flight(feed, rest)) as first:
             if not first:
-                held, rest = self._split(feed, ask)
+                held, rest = await self._split(feed, ask)
             return await self._answer(feed, ask, held, rest)
 
     async def _answer(self, feed: Feed[Any], ask: Ask, held: list[date] | None, rest: Ask | None) -> Groups:
@@ -497,14 +497,16 @@ class FeedAdapter:
         groups = await self.pipeline.run(feed, Ask(window, self.clock(), wanted))
         return {code: groups.get(code, []) for code in wanted}
 
-    def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
+    async def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
         """Records node prices of `run` for `codes` would read upstream, planned and not cached."""
-        return self.pipeline.reads(self.catalog.prices(run), Ask(window, self.clock(), tuple(dict.fromkeys(codes))))
+        ask = Ask(window, self.clock(), tuple(dict.fromkeys(codes)))
+        return await self.pipeline.reads(self.catalog.prices(run), ask)
 
-    def series_reads(self, request: SeriesRequest) -> int:
+    async def series_reads(self, request: SeriesRequest) -> int:
         """Records answering the dataset request would read upstream, planned and not cached."""
         ask = Ask(request.window, self.clock(), published_before=request.published_before)
-        return sum(self.pipeline.reads(f, ask) for f in self.catalog.dataset(request.kind, request.run))
+        feeds = self.catalog.dataset(request.kind, request.run)
+        return sum(await asyncio.gather(*(self.pipeline.reads(feed, ask) for feed in feeds)))
 
     async def series(self, request: SeriesRequest) -> Sequence[Any]:
         feeds = self.catalog.dataset(request.kind, request.run)

@@ -345,3 +345,29 @@ def test_an_unreachable_postgresql_archive_is_one_line_without_its_password(
         line.startswith("gridql: cannot reach the archive postgresql://gridql@127.0.0.1:1/gridql")
         and "hunter3" not in line
     )
+
+
+async def test_a_slow_postgresql_lookup_does_not_hold_up_the_server() -> None:
+    import psycopg
+
+    day_ahead = '{ node(id: "PJM:51288") { priceSeries(run: DAY_AHEAD_HOURLY, date: "2025-06-02") { lmp } } }'
+    with postgres_schema() as url:
+        open_store(url, migrate=True).close()
+        stack = Stack(archive=url)
+        with psycopg.connect(url) as blocker:
+            # Every read of the archive waits on this lock until the timer lets go: a lookup held
+            # 1.5 s. A thread lets go, not the loop, which a blocking lookup would stop.
+            blocker.execute("LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE")
+            release = threading.Timer(1.5, blocker.rollback)
+            began = time.perf_counter()
+            release.start()
+            query = asyncio.create_task(stack.query(day_ahead))
+            await asyncio.sleep(0.2)  # the query is planning: waiting on the archive
+            async with stack.client() as client:
+                health = await client.get("/healthz")
+            waited = time.perf_counter() - began
+            assert health.status_code == 200 and not query.done()
+            assert waited < 0.7, f"/healthz answered {waited:.2f} s in, behind an archive lookup held 1.5 s"
+            body = await query
+            release.join()
+        assert len(body["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]

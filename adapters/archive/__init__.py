@@ -8,7 +8,8 @@ from the archive for one publication cadence after it was fetched, then fetched 
 changed is kept as a new revision. A day the ISO answered with no rows is stored empty, so it is
 not asked again.
 
-The store (adapters/archive/store.py: SQLite or PostgreSQL) blocks; its calls run off the event loop.
+The store (adapters/archive/store.py: SQLite or PostgreSQL) blocks; every call runs off the event
+loop, the planner's lookups too: a PostgreSQL that is slow to answer must not stall other requests.
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ class Archive:
         self.store = store
         self.tz = tz
 
-    def answerable(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date], now: datetime) -> set[Key]:
+    async def answerable(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date], now: datetime) -> set[Key]:
         """The (series, day)s the archive answers for: settled ones, and ones fetched within the
-        feed's publication cadence. Blocks (metadata only): cheap enough for cost estimates."""
-        marks = self.store.marks(feed.name, series, days)
+        feed's publication cadence (metadata only: a quick indexed read)."""
+        marks = await asyncio.to_thread(self.store.marks, feed.name, series, days)
         return {key for key, mark in marks.items() if mark.settled or now - mark.fetched_at < feed.cadence}
 
     async def read(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date]) -> dict[Key, list[Any]]:

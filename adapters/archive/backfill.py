@@ -56,7 +56,7 @@ async def backfill(
     progress = Progress(0, total, 0, 0, 0.0, [])
     # Planned once: re-planning every remaining week after each one is quadratic over years.
     seconds = [
-        adapter.pipeline.upstream_seconds(feed, Ask(day_window(lo, hi, tz), adapter.clock(), tuple(nodes)))
+        await adapter.pipeline.upstream_seconds(feed, Ask(day_window(lo, hi, tz), adapter.clock(), tuple(nodes)))
         for lo, hi in chunks
     ]
     for done, (lo, hi) in enumerate(chunks):

@@ -6,9 +6,9 @@ series, day, revision) is the index every read walks: a series' days, latest rev
 
 The schema is versioned (`gridql_schema`) and migrated only by `gridql archive migrate`: a
 replica that finds it out of date refuses to start, rather than several replicas changing one
-shared schema as they come up. Two connections, each behind a lock: reads (the planner's marks,
-on the event loop) never wait behind a month of writes. The calls block; the pipeline runs them
-off the event loop.
+shared schema as they come up. Two connections, each behind a lock: reads (the planner's marks)
+never wait behind a month of writes. The calls block; the archive runs every one of them off the
+event loop, so a database slow to answer holds up the queries waiting on it, not the server.
 """
 
 from __future__ import annotations
