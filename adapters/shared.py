@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -26,14 +27,19 @@ LOCK_SECONDS = 120.0
 POLL_SECONDS = 0.05  # how often a replica waiting on another's fetch looks again
 
 # KEYS[1] the upstream's next free slot; ARGV[1] its spacing, ARGV[2] seconds it must hold off
-# (an ISO's Retry-After). Reserves the next slot and answers how long to wait for it.
+# (an ISO's Retry-After), ARGV[3] the longest a request may wait. Answers how long to wait for the
+# next slot, and takes it unless that is longer: checked and taken at once, so requests arriving
+# together, from any replica, each count the ones before them.
 _RESERVE = """
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local slot = math.max(now + tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[1]) or '0'))
+if slot - now > tonumber(ARGV[3]) then
+  return {0, string.format('%.6f', slot - now)}
+end
 local after = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%.6f', after), 'PX', math.ceil((after - now) * 1000) + 1000)
-return string.format('%.6f', slot - now)
+return {1, string.format('%.6f', slot - now)}
 """
 
 # Deletes the lock only if this holder still owns it (it may have lapsed and been taken since).
@@ -51,10 +57,14 @@ class Shared:
         self._reserve: Any = self.redis.register_script(_RESERVE)
         self._release: Any = self.redis.register_script(_RELEASE)
 
-    async def reserve(self, upstream: str, interval: float, hold: float) -> float:
-        """Seconds to wait for this upstream's next slot, taken for this request across replicas."""
-        delay = await self._reserve(keys=[f"{PREFIX}spacing:{upstream}"], args=[interval, max(0.0, hold)])
-        return max(0.0, float(delay))
+    async def reserve(
+        self, upstream: str, interval: float, hold: float, longest: float = math.inf
+    ) -> tuple[bool, float]:
+        """Whether this upstream's next slot across replicas was taken for this request (not when
+        the wait for it is over `longest`), and the seconds to wait for it."""
+        limit = repr(min(longest, 1e12))  # a number Lua reads, however long
+        taken, delay = await self._reserve(keys=[f"{PREFIX}spacing:{upstream}"], args=[interval, max(0.0, hold), limit])
+        return bool(taken), max(0.0, float(delay))
 
     @asynccontextmanager
     async def flight(self, what: str) -> AsyncIterator[bool]:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from adapters.config import Settings
+from adapters.errors import UpstreamBusy
 from adapters.http import Upstream
 from adapters.model import ISO
 from adapters.shared import Shared
@@ -56,3 +57,33 @@ def test_with_redis_workers_share_one_spacing_instead_of_dividing_it(redis_url: 
 def test_a_redis_url_that_is_not_one_is_refused() -> None:
     with pytest.raises(ValueError, match="GRIDQL_REDIS_URL must be a redis://"):
         Settings(redis_url="localhost:6379")
+
+
+async def test_a_request_that_would_wait_past_the_deadline_behind_another_replicas_queue_is_refused(
+    redis_url: str,
+) -> None:
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return httpx.Response(200, request=request)
+
+    budgets = [Shared(redis_url) for _ in range(2)]
+    first, second = (
+        Upstream(ISO.PJM, min_interval=1.0, longest_wait=2.5, transport=httpx.MockTransport(answer), shared=budget)
+        for budget in budgets
+    )
+    queued = [asyncio.create_task(first.get(f"https://pjm.test/first/{i}")) for i in range(4)]
+    await asyncio.sleep(0.1)
+    # The first replica's fourth is refused too: three of its own hold the next 3 s.
+    assert queued[3].done() and isinstance(queued[3].exception(), UpstreamBusy)
+    with pytest.raises(UpstreamBusy, match=r"would wait about 3 s, past the 2.5 s deadline") as refused:
+        await second.get("https://pjm.test/second")  # alone in its process: its own queue is empty
+    assert refused.value.code == "UPSTREAM_BUSY" and "3 requests are already queued" in str(refused.value)
+    assert sent == ["/first/0"]  # refused at once, before it queued
+    await asyncio.gather(*queued[:3])
+    await second.get("https://pjm.test/second")  # the queue drained: its turn comes within the deadline
+    assert sent[-1] == "/second" and len(sent) == 4
+    for replica, budget in zip((first, second), budgets, strict=True):
+        await replica.aclose()
+        await budget.aclose()
