@@ -543,11 +543,12 @@ class Declaration:
         """The ISO's adapter. With `transport` None it reaches the ISO; the sandbox and the tests
         pass theirs. `min_interval` pins the spacing of every upstream (tests)."""
         iso = self.market.iso
-        shared = None
+        shared = pieces = None
         if settings.redis_url:
-            from .shared import Shared
+            from .shared import Pieces, Shared
 
             shared = Shared(settings.redis_url)
+            pieces = Pieces(shared, iso.value, settings.cache_ttl)
 
         def upstream(name: str, live_spacing: float) -> Upstream:
             return Upstream.configured(
@@ -559,7 +560,13 @@ class Declaration:
             self.fixed_nodes,
             Catalog(iso, self.feeds),
             self.source(upstream, settings),
-            RecordCache(iso, ttl=settings.cache_ttl, max_bytes=settings.cache_bytes, stale_after=settings.stale_after),
+            RecordCache(
+                iso,
+                ttl=settings.cache_ttl,
+                max_bytes=settings.cache_bytes,
+                stale_after=settings.stale_after,
+                shared=pieces,
+            ),
             clock=clock or _now,
             deadline=settings.request_deadline,
             archive=Archive(open_store(settings.archive), self.market.tz) if settings.archive else None,
