@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from .archive import Archive, day_window, open_store, operating_days
+from .archive import Archive, ArchiveUnavailable, day_window, open_store, operating_days
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
@@ -275,7 +275,10 @@ class Pipeline:
             return None, ask
         series = ask.codes or ("",)
         days = operating_days(window, archive.tz)
-        held = await archive.answerable(feed, series, days, ask.now)
+        try:
+            held = await archive.answerable(feed, series, days, ask.now)
+        except ArchiveUnavailable:
+            return None, ask  # all of it from the ISO (the archive said why)
         missing = [day for day in days if any((name, day) not in held for name in series)]
         if not missing:
             return days, None
@@ -300,8 +303,12 @@ class Pipeline:
         archive = self.archive
         if archive is None or held is None:
             return await self._fetched(feed, ask)
+        try:
+            bodies = await archive.read(feed, ask.codes or ("",), held)
+        except ArchiveUnavailable:
+            return await self._fetched(feed, ask)  # gone since it was asked what it holds: all from the ISO
         found: dict[Hashable, list[list[Any]]] = {}
-        for (name, _), records in (await archive.read(feed, ask.codes or ("",), held)).items():
+        for (name, _), records in bodies.items():
             records = _clipped(records, ask.window) if ask.window is not None else records
             if records:
                 found.setdefault(name if ask.codes else None, []).append(records)
