@@ -163,6 +163,15 @@ class DatasetInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Archived:
+    """What gridql's own archive holds of a dataset: operating days, and (series, day)s in all."""
+
+    first: date
+    last: date
+    series_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """What the ISO serves of a dataset (or a run's prices), as of now: `Dataset.coverage`."""
 

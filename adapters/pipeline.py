@@ -36,10 +36,11 @@ from .archive import Archive, ArchiveUnavailable, day_window, open_store, operat
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
-from .feed import Catalog, Document, Feed, coverage
+from .feed import Catalog, Document, Feed, Prices, coverage
 from .http import Upstream
 from .model import (
     AncillaryPriceRecord,
+    Archived,
     CapacityPriceRecord,
     ConstraintRecord,
     Coverage,
@@ -333,7 +334,9 @@ class Pipeline:
         """Every piece the window needs is in the record cache: the archive has nothing to add."""
         if isinstance(feed.query, Document):
             return False  # only the archive holds a document's records
-        return all((feed.name, piece) in self.cache for piece in self._plan(feed, ask))
+        pieces = self._plan(feed, ask)
+        # No pieces: the ISO has nothing of the window to ask for (past its retention); the archive may.
+        return bool(pieces) and all((feed.name, piece) in self.cache for piece in pieces)
 
     async def _fetched(self, feed: Feed[Any], ask: Ask) -> Groups:
         pieces = self._plan(feed, ask)
@@ -485,6 +488,22 @@ class FeedAdapter:
         else:
             feeds = tuple(self.catalog.prices(r) for r in self.catalog.runs)
         return coverage(feeds, self.market.tz, self.clock())
+
+    async def archived(self, kind: DatasetKind | None) -> Archived | None:
+        archive = self.pipeline.archive
+        if archive is None:
+            return None
+        feeds = (
+            self.catalog.serving(kind)
+            if kind is not None
+            else [f for f in self.catalog.feeds if isinstance(f.serves, Prices)]
+        )
+        held = await archive.extents()
+        found = [held[feed.name] for feed in feeds if feed.name in held]
+        if not found:
+            return None
+        first, last = min(e.first for e in found), max(e.last for e in found)
+        return Archived(first, last, sum(e.days for e in found))
 
     def labels(self, kind: DatasetKind) -> dict[str, tuple[str, ...]]:
         return self.catalog.labels(kind)

@@ -369,9 +369,20 @@ class Coverage:
         description="How rows of the repeated hour of a fall-back day are placed where the ISO's file does not "
         "say which of the two hours a row is; null where every row says (UTC stamps, an offset, a DST flag)"
     )
+    archived_from: date | None = strawberry.field(
+        description="The first operating day gridql's own archive holds (null: none, or no archive): days the "
+        "ISO no longer serves are answered from it. Read at most once a minute"
+    )
+    archived_through: date | None = strawberry.field(
+        description="The last operating day gridql's archive holds (null: none, or no archive)"
+    )
+    archived_series_days: int = strawberry.field(
+        description="How many (node or area, operating day)s the archive holds of it, the days the ISO answered "
+        "with no data included; 0 with no archive"
+    )
 
     @classmethod
-    def of(cls, coverage: model.Coverage, tz: ZoneInfo) -> Coverage:
+    def of(cls, coverage: model.Coverage, tz: ZoneInfo, archived: model.Archived | None) -> Coverage:
         return cls(
             earliest=None if coverage.earliest is None else coverage.earliest.astimezone(tz),
             latest=None if coverage.latest is None else coverage.latest.astimezone(tz),
@@ -379,6 +390,9 @@ class Coverage:
             cadence=duration(coverage.cadence),
             delay=duration(coverage.delay),
             repeated_hour=coverage.repeated_hour,
+            archived_from=None if archived is None else archived.first,
+            archived_through=None if archived is None else archived.last,
+            archived_series_days=0 if archived is None else archived.series_days,
         )
 
 
@@ -710,10 +724,10 @@ class Market:
         )
 
     @strawberry.field(description="What this market serves: name, description, runs and coverage")
-    def datasets(self, info: Info) -> list[Dataset]:
+    async def datasets(self, info: Info) -> list[Dataset]:
         adapter = info.context.adapters[self.iso]
         tz = adapter.market.tz
-        prices = Coverage.of(adapter.coverage(None), tz)
+        prices = Coverage.of(adapter.coverage(None), tz, await adapter.archived(None))
         served = [
             Dataset(
                 name="prices",
@@ -723,7 +737,7 @@ class Market:
             )
         ]
         for dataset in adapter.datasets:
-            coverage = Coverage.of(adapter.coverage(dataset.kind), tz)
+            coverage = Coverage.of(adapter.coverage(dataset.kind), tz, await adapter.archived(dataset.kind))
             served.append(
                 Dataset(
                     name=dataset.kind.value, description=dataset.description, runs=list(dataset.runs), coverage=coverage

@@ -23,8 +23,8 @@ import httpx
 import pytest
 
 from gridql.adapters import archive as archive_package
-from gridql.adapters import nyiso, pjm, sandbox
-from gridql.adapters.archive import ArchiveError, codec, open_store
+from gridql.adapters import ercot, nyiso, pjm, sandbox
+from gridql.adapters.archive import ArchiveError, codec, day_window, open_store
 from gridql.adapters.archive.backfill import backfill
 from gridql.adapters.archive.locations import shown
 from gridql.adapters.archive.sqlite import SQLiteStore
@@ -34,6 +34,7 @@ from gridql.adapters.model import (
     AncillaryPriceRecord,
     CapacityPriceRecord,
     ConstraintRecord,
+    DatasetKind,
     FuelMixRecord,
     InterfaceFlowRecord,
     LoadForecastRecord,
@@ -42,6 +43,7 @@ from gridql.adapters.model import (
     PriceRecord,
     PriceVersion,
     RenewableRecord,
+    SeriesRequest,
     TransmissionRightRecord,
     Window,
 )
@@ -459,3 +461,38 @@ async def test_a_postgresql_archive_that_goes_down_mid_run_fails_no_query(
         await later.query(_day_ahead("2025-06-03"))
         assert later.counts[ISO.PJM] == 1
         outage.shut()
+
+
+async def test_a_day_the_iso_no_longer_keeps_is_served_from_the_archive_and_the_answer_says_so(
+    archive: str,
+) -> None:
+    """ERCOT's fuel-mix dashboard keeps two days: what gridql fetched then is all there is later."""
+    today = datetime.now(UTC).replace(microsecond=0)
+    then = [today - timedelta(days=5)]
+    fetched_day = (then[0] - timedelta(days=1)).astimezone(ercot.MARKET.tz).date()
+    adapter, transport = _adapter(ercot, archive, then)
+    window = day_window(fetched_day, fetched_day, ercot.MARKET.tz)
+    kept = await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, window))
+    await adapter.aclose()
+    assert len(kept) > 0 and transport.counts[ISO.ERCOT] == 1
+
+    stack = Stack(archive=archive)  # now: the day is three days past the dashboard's two
+    body = await stack.query(
+        f'{{ market(iso: ERCOT) {{ fuelMix(date: "{fetched_day}") {{ start fuel mw }} '
+        "datasets { name coverage { retention archivedFrom archivedThrough archivedSeriesDays } } } }"
+    )
+    assert sum(stack.counts.values()) == 0
+    rows = body["data"]["market"]["fuelMix"]  # type: ignore[index]
+    assert [(r["fuel"], r["mw"]) for r in rows] == [(r.fuel, r.mw) for r in kept]
+    notices = body["extensions"]["gridql"]["notices"]  # type: ignore[index]
+    assert [n["code"] for n in notices] == ["FROM_ARCHIVE"], notices
+    assert "older than the ISO keeps (2 days): served from gridql's archive" in notices[0]["message"]
+    (fuel_mix,) = (d for d in body["data"]["market"]["datasets"] if d["name"] == "fuelMix")  # type: ignore[index]
+    assert fuel_mix["coverage"] == {
+        "retention": "P2D",
+        "archivedFrom": str(fetched_day),
+        "archivedThrough": str(then[0].astimezone(ercot.MARKET.tz).date()),  # the dashboard's other day
+        "archivedSeriesDays": 2,
+    }
+    prices = body["data"]["market"]["datasets"][0]  # type: ignore[index]
+    assert prices["coverage"]["archivedSeriesDays"] == 0 and prices["coverage"]["archivedFrom"] is None

@@ -31,12 +31,14 @@ from .. import stats
 from ..feed import Feed
 from ..model import PriceRecord, Window
 from .locations import open_store
-from .store import ArchiveError, ArchiveUnavailable, Key, Store
+from .store import ArchiveError, ArchiveUnavailable, Extent, Key, Store
 
 __all__ = ["Archive", "ArchiveError", "ArchiveUnavailable", "Store", "open_store", "operating_days"]
 
 log = logging.getLogger("gridql.archive")
 RETRY_SECONDS = 5.0
+# What the archive holds is a scan of its index: `Dataset.coverage` reads it at most this often.
+EXTENTS_SECONDS = 60.0
 T = TypeVar("T")
 
 
@@ -66,6 +68,8 @@ class Archive:
         self.tz = tz
         self._down_until = 0.0  # time.monotonic() before which the store is not asked again
         self.dropped = 0  # writes dropped while the store could not be reached
+        self._extents: dict[str, Extent] = {}
+        self._extents_until = 0.0
 
     async def _use(self, feed: Feed[Any], call: Callable[..., T], *args: Any) -> T:
         """The store's `call`, off the event loop; ArchiveUnavailable at once during an outage."""
@@ -81,13 +85,35 @@ class Archive:
             raise
 
     async def answerable(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date], now: datetime) -> set[Key]:
-        """The (series, day)s the archive answers for: settled ones, and ones fetched within the
-        feed's publication cadence (metadata only: a quick indexed read)."""
+        """The (series, day)s the archive answers for: settled ones, ones fetched within the feed's
+        publication cadence, and ones older than the ISO keeps (metadata only: a quick indexed read)."""
         marks = await self._use(feed, self.store.marks, feed.name, series, days)
-        return {key for key, mark in marks.items() if mark.settled or now - mark.fetched_at < feed.cadence}
+        # A day the ISO no longer keeps is the archive's to answer, settled or not: asking the ISO
+        # again could only get nothing (a feed kept two days is never past a week's revisions).
+        gone = None if feed.retention is None else now - feed.retention
+        return {
+            key
+            for key, mark in marks.items()
+            if mark.settled
+            or now - mark.fetched_at < feed.cadence
+            or (gone is not None and day_window(key[1], key[1], self.tz).end <= gone)
+        }
 
     async def read(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date]) -> dict[Key, list[Any]]:
         return await self._use(feed, self.store.read, feed.name, series, days)
+
+    async def extents(self) -> dict[str, Extent]:
+        """What the archive holds, by feed name, as of at most `EXTENTS_SECONDS` ago; during an
+        outage, what it held when last read."""
+        if time.monotonic() >= self._extents_until and time.monotonic() >= self._down_until:
+            try:
+                held = await asyncio.to_thread(self.store.extents)
+            except ArchiveUnavailable:
+                self._down_until = time.monotonic() + RETRY_SECONDS
+            else:
+                self._extents = {extent.feed: extent for extent in held}
+                self._extents_until = time.monotonic() + EXTENTS_SECONDS
+        return self._extents
 
     def settled(self, feed: Feed[Any], day: date, now: datetime) -> bool:
         return day_window(day, day, self.tz).end + feed.revisions <= now
