@@ -109,7 +109,8 @@ class Series:
     price: FloatColumn | None = strawberry.field(
         default=None,
         description="Clearing price: ANCILLARY_PRICES $/MW(h), TRANSMISSION_RIGHTS $/MW for the term (PJM: the "
-        "bid's quoted price), FTR_CONGESTION_PRICES $/MWh, CAPACITY_PRICES in `unit`",
+        "bid's quoted price), FTR_CONGESTION_PRICES $/MWh, CAPACITY_PRICES in `unit`; SYSTEM_LAMBDA: the system "
+        "lambda, $/MWh",
     )
     name: StringColumn | None = strawberry.field(
         default=None, description="CONSTRAINTS: the ISO's name for the constraint"

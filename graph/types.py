@@ -108,6 +108,8 @@ DatasetKind = _enum(
         "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`): PJM's RPM and NYISO's ICAP "
         "auctions, from the workbooks they publish, served from the archive once imported (`gridql import`). ERCOT "
         "and CAISO have no capacity market: their answer is empty, with a NO_SUCH_MARKET notice saying why",
+        "SYSTEM_LAMBDA": "The system lambda, $/MWh: the shadow price of the market's power balance, one run at a "
+        "time (`Market.systemLambda`; ERCOT's SCED and DAM system lambda)",
     },
 )
 PriceVersion = _enum(
@@ -439,6 +441,16 @@ class AncillaryPriceInterval:
     area: str | None = strawberry.field(description="Reserve zone or region; null where ISO-wide")
     price: float = strawberry.field(
         description="Clearing price, $/MW per hour of the service ($/MW(h)), as the ISO publishes it"
+    )
+
+
+@strawberry.type(description="The system lambda over an interval, $/MWh")
+class SystemLambdaInterval:
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    price: float = strawberry.field(
+        description="System lambda, $/MWh: the marginal cost of serving one more MW system-wide, before "
+        "congestion and losses, as the ISO publishes it"
     )
 
 
@@ -834,6 +846,22 @@ class Market:
         return localized(AncillaryPriceInterval, records, tz)
 
     @strawberry.field(
+        description="The system lambda of one run, $/MWh (ERCOT: each SCED run's, holding until the next run, "
+        "and the DAM's hourly); see `Market.datasets` for the ISOs and runs that serve it"
+    )
+    async def system_lambda(
+        self,
+        info: Info,
+        run: RUN_OF_DATASET,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+    ) -> list[SystemLambdaInterval]:
+        records, tz = await _series(info, self.iso, model.DatasetKind.SYSTEM_LAMBDA, start, end, date, days, run=run)
+        return localized(SystemLambdaInterval, records, tz)
+
+    @strawberry.field(
         description="Binding transmission constraints of one run and their shadow prices; a constraint appears "
         "only in the intervals where it binds"
     )
@@ -1039,8 +1067,8 @@ class Market:
         run: Annotated[
             model.MarketRun | None,
             strawberry.argument(
-                description="The market run: required by ANCILLARY_PRICES and CONSTRAINTS; picks LOAD's cadence "
-                "where the ISO publishes several; see `Market.datasets`"
+                description="The market run: required by ANCILLARY_PRICES, CONSTRAINTS and SYSTEM_LAMBDA; picks "
+                "LOAD's cadence where the ISO publishes several; see `Market.datasets`"
             ),
         ] = None,
         area: Annotated[
