@@ -1225,7 +1225,7 @@ async def test_a_broken_archive_document_is_an_error_and_not_cached() -> None:
 
 async def test_unserved_datasets_and_runs() -> None:
     adapter = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
-    for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.TRANSMISSION_RIGHTS, DatasetKind.CAPACITY_PRICES):
+    for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.CAPACITY_PRICES):
         with pytest.raises(UnsupportedDataset, match=f"does not serve {kind.value}"):
             await adapter.series(request_of(kind, date(2025, 7, 1)))
     with pytest.raises(UnsupportedDataset) as refused:
@@ -1236,7 +1236,7 @@ async def test_unserved_datasets_and_runs() -> None:
     await adapter.aclose()
     assert {d.kind for d in adapter.datasets} == {
         DatasetKind.LOAD, DatasetKind.LOAD_FORECAST, DatasetKind.FUEL_MIX, DatasetKind.ANCILLARY_PRICES,
-        DatasetKind.CONSTRAINTS, DatasetKind.RENEWABLES, DatasetKind.SYSTEM_LAMBDA,
+        DatasetKind.CONSTRAINTS, DatasetKind.RENEWABLES, DatasetKind.SYSTEM_LAMBDA, DatasetKind.TRANSMISSION_RIGHTS,
     }  # fmt: skip
 
 

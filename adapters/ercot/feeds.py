@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, QueueSnapshot, market
+from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, QueueSnapshot, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, DatasetKind, MarketRun
-from . import parse, parse_datasets, queue
+from . import crr, parse, parse_datasets, queue
 from .parse import Table
 
 
@@ -213,6 +213,37 @@ QUEUE: Feed[MisDocuments] = Feed(
     Clock.UTC,  # no intervals
     None,
     timedelta(days=30),
+)
+
+# CRR auction results: a zip MIS posts after each auction (about 35 MB a month), its awarded CRRs and
+# settlement point shadow prices read when imported (`gridql import`), never fetched.
+CRR_WHERE = "www.ercot.com/misapp/GetReports.do?reportTypeId="
+CRR_MONTHLY: Feed[Document] = Feed(
+    ISO.ERCOT,
+    "NP7-803-M",
+    "Monthly CRR auction results: awarded CRRs by path, time of use, hedge type (OPT/OBL) and side with MW, and "
+    "each settlement point's shadow price by month and time of use, $/MWh (the auction's results zip from MIS, "
+    "imported with `gridql import`)",
+    Document(f"{CRR_WHERE}11201: <MON><YYYY>MonthlyCRRAuctionResults zip"),
+    partial(crr.parse, source="NP7-803-M"),
+    Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+    Clock.LOCAL_START,
+    timedelta(days=31),
+    timedelta(days=30),
+    revisions=timedelta(0),
+)
+CRR_LONG_TERM: Feed[Document] = Feed(
+    ISO.ERCOT,
+    "NP7-802-M",
+    "Long-term CRR auction sequence results, the monthly results' layout: one zip per auction year, six-month "
+    "strip and sequence (imported with `gridql import`)",
+    Document(f"{CRR_WHERE}11203: <YYYY><1st|2nd>6AnnualAuctionSeq<N>CRRAuctionResults zip"),
+    partial(crr.parse, source="NP7-802-M"),
+    Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+    Clock.LOCAL_START,
+    timedelta(days=184),  # a six-month strip
+    timedelta(days=30),
+    revisions=timedelta(0),
 )
 
 FEEDS: tuple[Feed[Any], ...] = (
@@ -453,6 +484,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         DAY,
         delay=2 * DAY,  # disclosed two days after the operating day
     ),
+    CRR_MONTHLY,
+    CRR_LONG_TERM,
     QUEUE,
 )
 
