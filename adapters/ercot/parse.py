@@ -218,7 +218,12 @@ def quarter_span(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime
 
 
 def sced_span(stamp: Any, repeated: Any) -> tuple[datetime, datetime]:
-    start = central_to_utc(parse_stamp(stamp), parse_flag(repeated))
+    naive, flag = parse_stamp(stamp), parse_flag(repeated)
+    midnight = _midnight(naive.date())
+    if midnight is None:  # a DST day: the time zone decides
+        start = central_to_utc(naive, flag)
+    else:  # a 24-hour day: a stamp is as far from midnight in UTC as on the wall clock, no lookup per stamp
+        start = midnight + (naive - naive.replace(hour=0, minute=0, second=0, microsecond=0))
     return start, start + SCED_NOMINAL
 
 
