@@ -151,6 +151,7 @@ class DatasetKind(Enum):
     TRANSMISSION_RIGHTS = "transmissionRights"
     FTR_CONGESTION_PRICES = "ftrCongestionPrices"
     CAPACITY_PRICES = "capacityPrices"
+    SYSTEM_LAMBDA = "systemLambda"
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +316,16 @@ class CapacityPriceRecord:
     product: str | None = None  # the ISO's capacity product, e.g. PJM's "CP", "Annual"; None where one
 
 
+@dataclass(slots=True)
+class SystemLambdaRecord:
+    """The market's system lambda over an interval: the shadow price of its power balance, $/MWh
+    (ERCOT's SCED and DAM system lambda)."""
+
+    start: datetime
+    end: datetime
+    price: float
+
+
 RECORD_TYPES: dict[DatasetKind, type] = {
     DatasetKind.LOAD: LoadRecord,
     DatasetKind.LOAD_FORECAST: LoadForecastRecord,
@@ -326,6 +337,7 @@ RECORD_TYPES: dict[DatasetKind, type] = {
     DatasetKind.TRANSMISSION_RIGHTS: TransmissionRightRecord,
     DatasetKind.FTR_CONGESTION_PRICES: FtrCongestionRecord,
     DatasetKind.CAPACITY_PRICES: CapacityPriceRecord,
+    DatasetKind.SYSTEM_LAMBDA: SystemLambdaRecord,
 }
 
 

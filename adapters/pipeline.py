@@ -58,6 +58,7 @@ from .model import (
     PriceRecord,
     RenewableRecord,
     SeriesRequest,
+    SystemLambdaRecord,
     TransmissionRightRecord,
     Window,
 )
@@ -138,6 +139,7 @@ _SERIES: dict[type, Callable[[Any], tuple[Any, ...]]] = {
     ),
     FtrCongestionRecord: lambda r: (r.node, r.time_of_use, r.simulated),
     CapacityPriceRecord: lambda r: (r.auction, r.area, r.product or ""),
+    SystemLambdaRecord: lambda r: (),  # one system-wide series
 }
 _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
     PriceRecord: attrgetter("lmp", "energy", "congestion", "loss"),
@@ -151,6 +153,7 @@ _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
     TransmissionRightRecord: attrgetter("price", "bid_mw"),
     FtrCongestionRecord: attrgetter("price", "price"),
     CapacityPriceRecord: attrgetter("price", "price"),
+    SystemLambdaRecord: attrgetter("price", "price"),
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
