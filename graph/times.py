@@ -36,11 +36,14 @@ class LocalTimes:
             return list(map(memo.__getitem__, instants))
         except KeyError:
             pass
-        if len(memo) + len(instants) > self.limit:
+        missing = [instant for instant in instants if instant not in memo]
+        # Only what is missing counts against the limit: a series' ends are its starts but one.
+        if len(memo) + len(missing) > self.limit:
             memo.clear()
-        for instant in instants:
-            if instant not in memo:
-                memo[instant] = instant.astimezone(self.tz).isoformat()
+            missing = instants
+        tz = self.tz
+        for instant in missing:
+            memo[instant] = instant.astimezone(tz).isoformat()
         return list(map(memo.__getitem__, instants))
 
 

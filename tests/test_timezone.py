@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from gridql.adapters.model import ISO
+from gridql.graph.times import LocalTimes
 
 from .sandbox_app import Stack
 
@@ -92,3 +93,18 @@ async def test_an_unknown_zone_is_bad_input_before_any_upstream_request(zone: st
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert f'unknown time zone "{zone}"' in error["message"]
     assert sum(stack.counts.values()) == 0
+
+
+def test_a_series_starts_and_ends_share_the_time_memo_without_clearing_it() -> None:
+    """A year of 5-minute intervals has 105,408 starts and as many ends, all but one the same instants:
+    only the missing ones count against the memo's limit, so a warm answer writes no time again."""
+    tz = ZoneInfo("America/New_York")
+    times = LocalTimes(tz, limit=10)
+    starts = [datetime(2025, 3, 9, 5, tzinfo=UTC) + timedelta(hours=i) for i in range(8)]
+    ends = [s + timedelta(hours=1) for s in starts]
+    assert times(starts) == [s.astimezone(tz).isoformat() for s in starts]
+    assert times(ends) == [e.astimezone(tz).isoformat() for e in ends]
+    assert len(times._memo) == 9  # kept: 8 starts and the last end
+    later = [s + timedelta(days=1) for s in starts]  # past the limit: cleared, then filled again
+    assert times(later) == [t.astimezone(tz).isoformat() for t in later] and len(times._memo) == 8
+    assert times(later)[2] == "2025-03-10T03:00:00-04:00"  # after the change to daylight time
