@@ -1,16 +1,20 @@
-"""The archive's stores: a year of one node's 5-minute prices written and read back.
+"""The archive's stores: a year of one node's 5-minute prices written and read back, and served.
 
 python -m bench.archive
 GRIDQL_BENCH_POSTGRES_URL=postgresql://user:password@localhost/db python -m bench.archive
 
 SQLite always; PostgreSQL too when GRIDQL_BENCH_POSTGRES_URL names a database the user may create
 a schema in (the bench's own, dropped afterwards). Written twice: all 366 days in one write, and
-a week a write as `gridql backfill` writes them.
+a week a write as `gridql backfill` writes them. Then W2's year as columns over HTTP from a server
+whose archive file already holds it, its first answer after a restart (nothing in memory) and warm,
+against the orjson floor of the same intervals.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -21,9 +25,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import httpx
+
+from gridql.adapters import nyiso, sandbox
 from gridql.adapters.archive import Store, open_store
 from gridql.adapters.archive.store import Key
-from gridql.adapters.model import PriceRecord
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO, MarketRun, PriceRecord, Window
+
+from . import workloads
+from .server import Server
 
 DAYS = 366
 WEEK = 7
@@ -106,7 +117,52 @@ def postgres(url: str) -> None:
         measure("PostgreSQL", lambda: open_store(scoped, migrate=True), size)
 
 
+def served() -> None:
+    """W2's 366 days of one NYISO node, as columns, answered from the embedded archive."""
+    with tempfile.TemporaryDirectory() as folder:
+        # Filling it generates and parses a year of sandbox files: longer than a request may take.
+        env = {"GRIDQL_ARCHIVE": str(Path(folder) / "archive.sqlite"), "GRIDQL_REQUEST_DEADLINE": "900"}
+        variables = {"id": workloads.LONG_NODE, "date": "2025-01-01", "days": 366}
+        with Server(env=env) as server:
+            _answer(server.url, variables)  # fetched from the sandbox ISO, and archived
+        with Server(env=env) as server:  # a restart: the answer is in the archive only
+            cold, body = _answer(server.url, variables)
+            warm = sorted(_answer(server.url, variables)[0] for _ in range(10))
+    upstream = sum(iso["requests"] for iso in body["extensions"]["gridql"]["upstream"].values())
+    held = workloads.held(asyncio.run(_year_of_prices()), workloads.TIMEZONES[ISO.NYISO])
+    floors = []
+    for _ in range(20):
+        began = time.perf_counter()
+        workloads.floor_long(held, typed=False)
+        floors.append(time.perf_counter() - began)
+    floor = statistics.median(floors)
+    print(f"W2 366 days from the archive, columns ({len(held):,} intervals; {upstream} upstream requests):")
+    print(f"  first answer after a restart: {cold * 1000:.0f} ms ({cold / floor:.1f}x the floor)")
+    print(f"  warm p50: {warm[len(warm) // 2] * 1000:.0f} ms ({warm[len(warm) // 2] / floor:.1f}x the floor)")
+    print(f"  floor (orjson of the same intervals held in memory): {floor * 1000:.1f} ms")
+
+
+def _answer(url: str, variables: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+    began = time.perf_counter()
+    response = httpx.post(f"{url}/graphql", json={"query": workloads.LONG, "variables": variables}, timeout=600)
+    elapsed = time.perf_counter() - began
+    body: dict[str, Any] = response.json()
+    assert not body.get("errors"), body.get("errors")
+    return elapsed, body
+
+
+async def _year_of_prices() -> list[PriceRecord]:
+    settings = Settings(sandbox=True, archive=None)
+    adapter = nyiso.create(sandbox.credentials(settings), transport=sandbox.transport(ISO.NYISO, settings))
+    try:
+        window = Window.days(date(2025, 1, 1), 366, adapter.market.tz)
+        return (await adapter.prices(MarketRun.REAL_TIME_5_MIN, ["61761"], window))["61761"]
+    finally:
+        await adapter.aclose()
+
+
 def main() -> None:
+    served()
     sqlite()
     url = os.environ.get("GRIDQL_BENCH_POSTGRES_URL", "")
     if url:

@@ -16,7 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 class Server:
-    def __init__(self, *, latency: float = 0.0, faults: str = "", workers: int = 1) -> None:
+    def __init__(
+        self, *, latency: float = 0.0, faults: str = "", workers: int = 1, env: dict[str, str] | None = None
+    ) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -28,6 +30,7 @@ class Server:
             # W2's year of 5-minute prices reads 1.6 million records, past the default cost limit by
             # design (issue 13): the benchmark measures the work, the limit is the operator's choice.
             "GRIDQL_MAX_COST": os.environ.get("GRIDQL_MAX_COST", "20000000"),
+            **(env or {}),
         }
         self.process = subprocess.Popen(
             [
