@@ -170,3 +170,18 @@ def test_serve_with_log_format_json_writes_only_json_lines(tmp_path: Path) -> No
     [request] = [e for e in entries if e["logger"] == "gridql.request"]
     assert (request["requestId"], request["operation"], request["status"]) == ("from-the-proxy", "Markets", 200)
     assert any(e["logger"] == "uvicorn.error" and "startup complete" in e["message"] for e in entries)
+
+
+def test_text_lines_are_scrubbed_and_name_the_request_they_were_logged_in() -> None:
+    Secret("text-secret-9b2d")
+    formatter = logs.TextFormatter("%(levelprefix)s %(message)s", use_colors=False)
+    record = logging.LogRecord(
+        "gridql.upstream", logging.WARNING, __file__, 1, "echoed %s", ("TEXT-SECRET-9B2D",), None
+    )
+    token = logs.current_id.set("req-7")
+    try:
+        line = formatter.format(record)
+    finally:
+        logs.current_id.reset(token)
+    assert line == "WARNING:  echoed [redacted] (request req-7)"
+    assert formatter.format(record) == "WARNING:  echoed [redacted]"  # outside a request
