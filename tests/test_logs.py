@@ -91,6 +91,13 @@ async def test_an_absent_or_odd_request_id_is_replaced_by_a_new_one(lines: Lines
     assert line["requestId"] == rid and line["operation"] is None and "forged" not in line
 
 
+async def test_an_operation_name_is_logged_up_to_128_characters(lines: Lines) -> None:
+    name = "Q" + "x" * 5_000
+    await post(Stack(), {"query": f"query {name} {{ markets {{ iso }} }}"})
+    [line] = lines.requests()
+    assert line["operation"] == name[:128]
+
+
 async def test_a_failing_iso_logs_its_code_and_retries_under_the_request_id(lines: Lines) -> None:
     stack = Stack(retries=2, faults="NYISO=503")
     query = '{ node(id: "NYISO:61761") { prices(run: DAY_AHEAD_HOURLY, date: "2025-07-01") { lmp } } }'
