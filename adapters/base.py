@@ -44,7 +44,7 @@ class Adapter(Protocol):
         """
         ...
 
-    def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
+    async def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
         """Records `prices(run, codes, window)` would read upstream (0 where unknown or cached):
         what the query costs beyond the rows it returns."""
         ...
@@ -62,7 +62,7 @@ class Adapter(Protocol):
         """
         ...
 
-    def series_reads(self, request: SeriesRequest) -> int:
+    async def series_reads(self, request: SeriesRequest) -> int:
         """Records `series(request)` would read upstream (0 where unknown or cached)."""
         ...
 

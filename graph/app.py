@@ -1,4 +1,5 @@
-"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser), /healthz, /metrics and GraphiQL's scripts."""
+"""The ASGI app: /graphql (POST, GET, GraphiQL in a browser), /export (CSV, NDJSON), /healthz, /metrics and
+GraphiQL's scripts."""
 
 from __future__ import annotations
 
@@ -26,16 +27,17 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from adapters import registry
-from adapters.base import Adapter
-from adapters.config import Settings
-from adapters.model import ISO
-from resolvers.context import Context, build_context
+from gridql.adapters import registry
+from gridql.adapters.base import Adapter
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO
+from gridql.resolvers.context import Context, build_context
 
 from . import graphiql
 from .access import KeyRing
 from .collector import keep_frozen
 from .execution import DEADLINE_EXCEEDED
+from .export import Export
 from .metrics import Metrics
 from .schema import schema
 from .telemetry import Observed
@@ -254,7 +256,7 @@ class ConcurrencyLimit:
         self.active = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/graphql":
+        if scope["type"] != "http" or scope["path"] not in ("/graphql", "/export"):
             await self.app(scope, receive, send)
             return
         if self.active >= self.limit:
@@ -324,6 +326,7 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         # The view answers every method itself: a refused one gets a JSON error, not a bare 405 page.
         routes=[
             Route("/graphql", view),
+            Route("/export", Export(view, schema._schema, lambda scope, receive: read_body(scope, receive, settings))),
             Route("/healthz", healthz),
             Route("/metrics", metrics),
             *([graphiql.assets_route(settings)] if settings.graphiql else []),

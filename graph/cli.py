@@ -1,5 +1,6 @@
 """`gridql serve` runs the API; `gridql parse` runs an adapter's parser over a downloaded file;
 `gridql keys add|list|revoke` manages client API keys; `gridql schema` prints the SDL;
+`gridql query FILE|-` runs a query against a server or the sandbox, printing JSON, CSV or a table;
 `gridql graphiql install` fetches GraphiQL's scripts from the npm registry for offline use.
 
 An operator's mistake (a bad flag, file, port or environment value) is one line on stderr starting
@@ -23,13 +24,13 @@ from typing import Any, NoReturn
 import httpx
 import orjson
 
-from adapters import registry
-from adapters.archive import ArchiveError
-from adapters.config import Settings
-from adapters.errors import UpstreamError
-from adapters.feed import Feed
+from gridql.adapters import registry
+from gridql.adapters.archive import ArchiveError
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UpstreamError
+from gridql.adapters.feed import Feed
 
-from . import archive_commands, graphiql_assets, workers
+from . import archive_commands, graphiql_assets, query_command, workers
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -52,7 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise OperatorError(f"bad environment setting: {exc}{_env_hint(exc)}") from None
     if settings.faults:
-        from adapters.sandbox import faults
+        from gridql.adapters.sandbox import faults
 
         try:
             faults.parse(settings.faults)  # a bad spec is refused before the server starts
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--list", action="store_true", help="list the feeds")
     parse.set_defaults(run=_parse)
     archive_commands.add_commands(commands)
+    query_command.add_command(commands)
 
     keys = commands.add_parser(
         "keys", help="manage client API keys (serve checks keys when GRIDQL_API_KEYS_FILE is set)"
@@ -344,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperatorError as exc:
         print(f"gridql: {exc}", file=sys.stderr)
         return exc.code
-    except (KeyFileError, archive_commands.CommandError, ArchiveError) as exc:
+    except (KeyFileError, archive_commands.CommandError, ArchiveError, query_command.QueryError) as exc:
         print(f"gridql: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -19,8 +19,8 @@ from graphql import (
 )
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
-from resolvers.context import Context
-from resolvers.meter import QUERY_TOO_EXPENSIVE, over_budget
+from gridql.resolvers.context import Context
+from gridql.resolvers.meter import QUERY_TOO_EXPENSIVE, over_budget
 
 from .cost import estimate
 from .fragments import Fragments

@@ -20,7 +20,7 @@ import orjson
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.logging import DefaultFormatter
 
-from adapters.config import scrub
+from gridql.adapters.config import scrub
 
 FORMATS = ("text", "json")
 log = logging.getLogger("gridql.request")

@@ -17,9 +17,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from adapters.base import Adapter
-from adapters.model import ISO
-from adapters.stats import Histogram
+from gridql.adapters.base import Adapter
+from gridql.adapters.model import ISO
+from gridql.adapters.stats import Histogram
 
 # Operation names are the client's to choose: only this many distinct ones get a series of their
 # own, later new ones share OTHER, so inventing names cannot grow the server's memory or a scrape.

@@ -11,9 +11,9 @@ import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters import tracing
-from adapters.config import Settings
-from resolvers.context import Context
+from gridql.adapters import tracing
+from gridql.adapters.config import Settings
+from gridql.resolvers.context import Context
 
 from . import graphiql, logs, metrics
 from .metrics import Metrics

@@ -62,7 +62,7 @@ def serve(app: Any, sock: socket.socket, log_level: str, log_format: str) -> boo
 
 
 def _worker(overrides: dict[str, object], host: str, port: int, log_level: str) -> None:
-    from adapters.config import Settings
+    from gridql.adapters.config import Settings
 
     from .app import create_app
 

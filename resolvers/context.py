@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters import stats
-from adapters.base import Adapter
-from adapters.config import Settings
-from adapters.model import ISO, MarketInfo
+from gridql.adapters import stats
+from gridql.adapters.base import Adapter
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO, MarketInfo
 
 from .loaders import Loaders
 from .meter import Budget, Meter

@@ -14,8 +14,8 @@ from operator import attrgetter, sub
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adapters.model import ISO, Coverage, Window
-from adapters.timeutil import repeated_hours
+from gridql.adapters.model import ISO, Coverage, Window
+from gridql.adapters.timeutil import repeated_hours
 
 from .context import Context
 
@@ -29,6 +29,7 @@ PARTIAL = "PARTIAL"  # rows for part of the window only, for none of the reasons
 REPEATED_HOUR_BY_ORDER = "REPEATED_HOUR_BY_ORDER"  # rows of a repeated hour the file does not tell apart
 NOT_IMPORTED = "NOT_IMPORTED"  # published as a document: the archive holds none of the window
 NO_SUCH_MARKET = "NO_SUCH_MARKET"  # the ISO holds no market for it (ERCOT's and CAISO's capacity): never any rows
+ARCHIVE_UNAVAILABLE = "ARCHIVE_UNAVAILABLE"  # the archive could not be reached: answered from the ISO, not archived
 
 
 def explain(
@@ -47,10 +48,19 @@ def explain(
     found = [_reason(what, window, records, coverage, sparse)]
     if coverage.repeated_hour is not None and records:
         found.append(_repeated_hour(context.market(iso).tz, records, coverage.repeated_hour))
+    stats = context.stats.isos.get(iso)
+    if stats is not None and stats.archive_unavailable:
+        found.append((ARCHIVE_UNAVAILABLE, _ARCHIVE_UNAVAILABLE))
     for code, message in filter(None, found):
         context.notices.append(
             {"iso": iso.value, "path": list(path), "code": code, "message": f"{iso.value} {what}: {message}"}
         )
+
+
+_ARCHIVE_UNAVAILABLE = (
+    "the archive could not be reached: answered from the ISO (at its pace, within its retention), "
+    "and what was fetched is not archived"
+)
 
 
 def no_market(context: Context, iso: ISO, path: Sequence[str | int], what: str, why: str) -> None:

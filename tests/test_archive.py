@@ -4,7 +4,10 @@ restart; a day still being revised is fetched again after its cadence; changes a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,17 +17,19 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 
-from adapters import nyiso, pjm, sandbox
-from adapters.archive import ArchiveError, codec, open_store
-from adapters.archive.backfill import backfill
-from adapters.archive.locations import shown
-from adapters.archive.sqlite import SQLiteStore
-from adapters.config import Settings, scrub
-from adapters.model import (
+from gridql.adapters import archive as archive_package
+from gridql.adapters import nyiso, pjm, sandbox
+from gridql.adapters.archive import ArchiveError, codec, open_store
+from gridql.adapters.archive.backfill import backfill
+from gridql.adapters.archive.locations import shown
+from gridql.adapters.archive.sqlite import SQLiteStore
+from gridql.adapters.config import Settings, scrub
+from gridql.adapters.model import (
     ISO,
     AncillaryPriceRecord,
     CapacityPriceRecord,
@@ -40,9 +45,9 @@ from adapters.model import (
     TransmissionRightRecord,
     Window,
 )
-from adapters.pipeline import FeedAdapter
-from graph import workers
-from graph.cli import main
+from gridql.adapters.pipeline import FeedAdapter
+from gridql.graph import workers
+from gridql.graph.cli import main
 
 from .conftest import SAMPLES, postgres_schema
 from .helpers import utc
@@ -322,7 +327,7 @@ def test_a_backfill_killed_mid_run_resumes_without_refetching_what_it_kept(
     argv = ["backfill", "PJM", "da_hrl_lmps", "--from", "2025-06-01", "--to", "2025-06-28", "--nodes", "51288"]
     env = {**os.environ, "GRIDQL_ARCHIVE": archive, "GRIDQL_SANDBOX_LATENCY": "1"}
     run = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", *argv, "--sandbox"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "gridql.graph.cli", *argv, "--sandbox"], env=env, stderr=subprocess.PIPE, text=True
     )
     assert run.stderr is not None
     line = run.stderr.readline()  # a line per week: the first week is archived, the second being fetched
@@ -345,3 +350,112 @@ def test_an_unreachable_postgresql_archive_is_one_line_without_its_password(
         line.startswith("gridql: cannot reach the archive postgresql://gridql@127.0.0.1:1/gridql")
         and "hunter3" not in line
     )
+
+
+async def test_a_slow_postgresql_lookup_does_not_hold_up_the_server() -> None:
+    import psycopg
+
+    day_ahead = '{ node(id: "PJM:51288") { priceSeries(run: DAY_AHEAD_HOURLY, date: "2025-06-02") { lmp } } }'
+    with postgres_schema() as url:
+        open_store(url, migrate=True).close()
+        stack = Stack(archive=url)
+        with psycopg.connect(url) as blocker:
+            # Every read of the archive waits on this lock until the timer lets go: a lookup held
+            # 1.5 s. A thread lets go, not the loop, which a blocking lookup would stop.
+            blocker.execute("LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE")
+            release = threading.Timer(1.5, blocker.rollback)
+            began = time.perf_counter()
+            release.start()
+            query = asyncio.create_task(stack.query(day_ahead))
+            await asyncio.sleep(0.2)  # the query is planning: waiting on the archive
+            async with stack.client() as client:
+                health = await client.get("/healthz")
+            waited = time.perf_counter() - began
+            assert health.status_code == 200 and not query.done()
+            assert waited < 0.7, f"/healthz answered {waited:.2f} s in, behind an archive lookup held 1.5 s"
+            body = await query
+            release.join()
+        assert len(body["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+
+
+class Outage:
+    """A port forwarding to PostgreSQL that can be shut: then it refuses connections, and the
+    ones open through it are cut, as when the server stops. `restore` listens again."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._target = (parts.hostname or "localhost", parts.port or 5432)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.url = urlunsplit(parts._replace(netloc=f"{parts.netloc.rpartition('@')[0]}@127.0.0.1:{self.port}"))
+        self._open: list[socket.socket] = []
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # shut
+            server = socket.create_connection(self._target)
+            self._open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
+
+    def shut(self) -> None:
+        self._listener.close()
+        for conn in self._open:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self._open.clear()
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            sink.sendall(data)
+
+
+def _day_ahead(day: str) -> str:
+    return f'{{ node(id: "PJM:51288") {{ priceSeries(run: DAY_AHEAD_HOURLY, date: "{day}") {{ lmp }} }} }}'
+
+
+async def test_a_postgresql_archive_that_goes_down_mid_run_fails_no_query(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(archive_package, "RETRY_SECONDS", 0.2)
+    with postgres_schema() as url:
+        open_store(url, migrate=True).close()
+        outage = Outage(url)
+        stack = Stack(archive=outage.url)
+        before = await stack.query(_day_ahead("2025-06-02"))
+        assert "notices" not in before["extensions"]["gridql"] and stack.counts[ISO.PJM] == 1  # type: ignore[index]
+
+        outage.shut()  # the server stops: its port refuses connections, the open ones are cut
+        with caplog.at_level(logging.WARNING, logger="gridql.archive"):
+            during = await stack.query(_day_ahead("2025-06-03"))
+            await asyncio.sleep(0.3)  # past the retry pause: the next query asks the store again, and fails again
+            again = await stack.query(_day_ahead("2025-06-04"))
+        for body in (during, again):
+            assert "errors" not in body and len(body["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+            (notice,) = body["extensions"]["gridql"]["notices"]  # type: ignore[index]
+            assert notice["code"] == "ARCHIVE_UNAVAILABLE" and notice["path"] == ["node", "priceSeries"]
+            assert notice["message"].startswith("PJM DAY_AHEAD_HOURLY prices at PJM:51288: the archive could not be")
+        assert stack.counts[ISO.PJM] == 3  # each from the ISO
+        logged = [r.getMessage() for r in caplog.records]
+        assert any("cannot reach the archive" in line and "answering from the ISO" in line for line in logged)
+        assert any("not archived (the archive is unavailable)" in line for line in logged)
+        assert all("ci-archive-pw" not in line and "Traceback" not in line for line in logged)
+
+        outage.restore()  # back: what was archived before is there; what was fetched during the outage is not
+        later = Stack(archive=outage.url)
+        await later.query(_day_ahead("2025-06-02"))
+        assert sum(later.counts.values()) == 0
+        await later.query(_day_ahead("2025-06-03"))
+        assert later.counts[ISO.PJM] == 1
+        outage.shut()

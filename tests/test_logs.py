@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.config import Secret, Settings
-from adapters.model import ISO
-from graph import logs
-from graph.access import add_key
+from gridql.adapters.config import Secret, Settings
+from gridql.adapters.model import ISO
+from gridql.graph import logs
+from gridql.graph.access import add_key
 
 from .sandbox_app import Stack
 from .test_api import HUBS, errors, gridql
@@ -151,7 +151,17 @@ def test_serve_with_log_format_json_writes_only_json_lines(tmp_path: Path) -> No
     url = f"http://127.0.0.1:{port}"
     err = tmp_path / "stderr"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDQL_")}
-    command = [sys.executable, "-m", "graph.cli", "serve", "--sandbox", "--port", str(port), "--log-format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "gridql.graph.cli",
+        "serve",
+        "--sandbox",
+        "--port",
+        str(port),
+        "--log-format",
+        "json",
+    ]
     with err.open("w") as stderr:
         process = subprocess.Popen(command, cwd=REPO, env={**env, "GRIDQL_ARCHIVE": "off"}, stderr=stderr)
         try:

@@ -9,8 +9,8 @@ from prometheus_client.openmetrics.parser import text_string_to_metric_families 
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
-from adapters.model import ISO
-from graph import metrics
+from gridql.adapters.model import ISO
+from gridql.graph import metrics
 
 from .sandbox_app import Stack
 from .test_api import HUBS, errors, gridql

@@ -14,8 +14,8 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from adapters import tracing
-from adapters.model import ISO
+from gridql.adapters import tracing
+from gridql.adapters.model import ISO
 
 from .sandbox_app import Stack
 from .test_api import HUBS, errors
