@@ -24,6 +24,7 @@ from gridql.adapters.stats import Histogram
 # Operation names are the client's to choose: only this many distinct ones get a series of their
 # own, later new ones share OTHER, so inventing names cannot grow the server's memory or a scrape.
 MAX_OPERATIONS = 100
+MAX_NAME = 128  # characters; a longer name is OTHER too (a GraphQL name has no limit of its own)
 ANONYMOUS = "anonymous"  # an operation without a name, or a request refused before one ran
 OTHER = "other"
 REQUEST_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -42,10 +43,11 @@ class Metrics(Collector):
         self.registry.register(self)
 
     def label(self, operation: str | None) -> str:
-        """The operation's label: its name while fewer than MAX_OPERATIONS are labelled, else OTHER."""
+        """The operation's label: its name while fewer than MAX_OPERATIONS are labelled and it is
+        at most MAX_NAME long, else OTHER."""
         if not operation:
             return ANONYMOUS
-        if operation in self.durations or len(self.durations) < MAX_OPERATIONS:
+        if operation in self.durations or (len(self.durations) < MAX_OPERATIONS and len(operation) <= MAX_NAME):
             return operation
         return OTHER
 

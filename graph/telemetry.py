@@ -15,7 +15,7 @@ from gridql.adapters import tracing
 from gridql.adapters.config import Settings
 from gridql.resolvers.context import Context
 
-from . import graphiql, logs
+from . import graphiql, logs, metrics
 from .metrics import Metrics
 
 # A refusal's body is a short JSON error (graph/app.py `error_response`): read for its codes, up to this.
@@ -82,7 +82,7 @@ class Observed:
             self.metrics.cost.observe(cost)
         return {
             "durationMs": round(seconds * 1000, 2),
-            "operation": operation or None,
+            "operation": operation[: metrics.MAX_NAME] if operation else None,  # a line is not a client's to fill
             "cost": cost,
             "upstream": _upstream(context),
             "client": context.client if context is not None else None,

@@ -91,6 +91,13 @@ async def test_an_absent_or_odd_request_id_is_replaced_by_a_new_one(lines: Lines
     assert line["requestId"] == rid and line["operation"] is None and "forged" not in line
 
 
+async def test_an_operation_name_is_logged_up_to_128_characters(lines: Lines) -> None:
+    name = "Q" + "x" * 5_000
+    await post(Stack(), {"query": f"query {name} {{ markets {{ iso }} }}"})
+    [line] = lines.requests()
+    assert line["operation"] == name[:128]
+
+
 async def test_a_failing_iso_logs_its_code_and_retries_under_the_request_id(lines: Lines) -> None:
     stack = Stack(retries=2, faults="NYISO=503")
     query = '{ node(id: "NYISO:61761") { prices(run: DAY_AHEAD_HOURLY, date: "2025-07-01") { lmp } } }'
@@ -180,3 +187,18 @@ def test_serve_with_log_format_json_writes_only_json_lines(tmp_path: Path) -> No
     [request] = [e for e in entries if e["logger"] == "gridql.request"]
     assert (request["requestId"], request["operation"], request["status"]) == ("from-the-proxy", "Markets", 200)
     assert any(e["logger"] == "uvicorn.error" and "startup complete" in e["message"] for e in entries)
+
+
+def test_text_lines_are_scrubbed_and_name_the_request_they_were_logged_in() -> None:
+    Secret("text-secret-9b2d")
+    formatter = logs.TextFormatter("%(levelprefix)s %(message)s", use_colors=False)
+    record = logging.LogRecord(
+        "gridql.upstream", logging.WARNING, __file__, 1, "echoed %s", ("TEXT-SECRET-9B2D",), None
+    )
+    token = logs.current_id.set("req-7")
+    try:
+        line = formatter.format(record)
+    finally:
+        logs.current_id.reset(token)
+    assert line == "WARNING:  echoed [redacted] (request req-7)"
+    assert formatter.format(record) == "WARNING:  echoed [redacted]"  # outside a request

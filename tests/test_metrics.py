@@ -155,6 +155,16 @@ async def test_invented_operation_names_share_one_label_past_the_bound(monkeypat
     assert labels == {"Op0": 2, "Op1": 1, "Op2": 1, "other": 3, "anonymous": 1}
 
 
+async def test_a_very_long_operation_name_gets_no_label_of_its_own() -> None:
+    stack = Stack()
+    long = "Q" + "x" * metrics.MAX_NAME
+    assert errors(await stack.query(f"query {long} {{ markets {{ iso }} }}")) == []
+    assert errors(await stack.query(f"query {long[: metrics.MAX_NAME]} {{ markets {{ iso }} }}")) == []
+    durations = (await scrape(stack))["gridql_request_duration_seconds"]
+    labels = {s.labels["operation"]: s.value for s in durations if s.name.endswith("_count")}
+    assert labels == {"other": 1, long[: metrics.MAX_NAME]: 1}
+
+
 async def test_openmetrics_when_the_scraper_asks_for_it() -> None:
     stack = Stack()
     await stack.query(ANONYMOUS)
