@@ -12,6 +12,8 @@ COPY pyproject.toml README.md ./
 COPY adapters ./adapters
 COPY graph ./graph
 COPY resolvers ./resolvers
+COPY client ./client
+COPY gridql ./gridql
 RUN pip install '.[postgres,redis]'
 
 # No root at run time; the embedded archive's default lives in this user's data directory.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from .cache import RecordCache
 from .http import Upstream
 from .model import (
     Coverage,
@@ -82,6 +83,11 @@ class Adapter(Protocol):
     @property
     def upstreams(self) -> Sequence[Upstream]:
         """Every upstream endpoint the adapter uses, each with its own circuit: /healthz and /metrics."""
+        ...
+
+    @property
+    def caches(self) -> Sequence[RecordCache]:
+        """The record caches the adapter answers from, each counting its hits and misses: /metrics."""
         ...
 
     async def aclose(self) -> None: ...

@@ -63,6 +63,10 @@ class RecordCache:
             maxsize=max_bytes, ttl=max(ttl, stale_ttl), getsizeof=size_of
         )
         self._inflight: dict[Hashable, asyncio.Task[tuple[_Entry[Any], bool]]] = {}
+        # Lookups answered without a new fetch (fresh, or joining one in flight), and those that
+        # started one: /metrics' hit ratio.
+        self.hits = 0
+        self.misses = 0
         self._waiting: dict[Hashable, int] = {}  # callers awaiting each in-flight fetch
 
     def __contains__(self, key: Hashable) -> bool:
@@ -94,15 +98,18 @@ class RecordCache:
     async def _get(self, key: Hashable, fetch: Callable[[], Awaitable[V]], stale_for: float | None) -> V:
         entry = self._fresh.get(key)
         if entry is not None:
+            self.hits += 1
             stats.count_cache_hit(self.iso)
             return entry.value  # type: ignore[no-any-return]
         task = self._inflight.get(key)
         if task is None:
+            self.misses += 1
             # The fetch runs as its own task: a caller that gives up (a deadline, a dropped client)
             # does not cancel it for the others waiting on it.
             task = self._inflight[key] = asyncio.create_task(self._fill(key, fetch, stale_for))
             task.add_done_callback(_retrieve)
         else:
+            self.hits += 1
             stats.count_cache_hit(self.iso)
         old = self._standing_in(key, stale_for)
         if old is not None:

@@ -72,6 +72,7 @@ class Settings:
     graphiql_assets: str = ""  # GraphiQL's installed scripts (graph/graphiql_assets.py); "": the user's data directory
     introspection: bool = True
     cors_origins: tuple[str, ...] = ()
+    log_format: str = "text"  # "json": every log line a JSON object (graph/logs.py)
     # Where fetched records are kept (adapters/archive): a SQLite file, ":memory:" for a store that
     # starts empty each run, a postgresql:// URL for one shared by replicas, or None for a pure
     # pass-through.
@@ -110,6 +111,8 @@ class Settings:
             if value < least or (value == least and not inclusive):
                 relation = "at least" if inclusive else "more than"
                 raise ValueError(f"{variable} must be {relation} {least}, got {value}")
+        if self.log_format not in ("text", "json"):
+            raise ValueError(f"GRIDQL_LOG_FORMAT must be text or json, got {self.log_format!r}")
         if self.redis_url:
             if not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
                 raise ValueError("GRIDQL_REDIS_URL must be a redis://, rediss:// or unix:// URL")
@@ -142,6 +145,7 @@ class Settings:
             "graphiql": _flag(env.get("GRIDQL_GRAPHIQL", "1")),
             "graphiql_assets": env.get("GRIDQL_GRAPHIQL_ASSETS", "").strip(),
             "introspection": _flag(env.get("GRIDQL_INTROSPECTION", "1")),
+            "log_format": env.get("GRIDQL_LOG_FORMAT", "text").strip().lower(),
             "cors_origins": tuple(o.strip() for o in env.get("GRIDQL_CORS_ORIGINS", "").split(",") if o.strip()),
             "min_intervals": {
                 iso: float(env[f"GRIDQL_{iso.value}_MIN_INTERVAL"])

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from . import stats
+from . import stats, tracing
 from .config import Settings
 from .errors import (
     UpstreamBadResponse,
@@ -198,6 +198,9 @@ class Upstream:
         self.breaker = CircuitBreaker(iso)
         self.sent = 0  # HTTP requests sent, retries included
         self.failed = 0  # logical requests that ended in an UpstreamError
+        # Seconds each HTTP request took (redirects followed included), by the feed it was for;
+        # sign-ins (ERCOT's id token) apart, as "sign-in".
+        self.latency: dict[str, stats.Histogram] = {}
         self.client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
@@ -303,7 +306,7 @@ class Upstream:
             stats.count_request(self.iso, auth=auth)
             self.sent += 1
             try:
-                response = await self._follow(call)
+                response = await self._timed(call, auth, attempt)
             except httpx.TimeoutException:
                 failure = UpstreamTimeout(self.iso, f"{what} timed out")
             except httpx.DecodingError:
@@ -330,6 +333,32 @@ class Upstream:
             log.warning("%s (attempt %d of %d)", failure, attempt + 1, self.retry.attempts)
         assert failure is not None
         raise failure
+
+    async def _timed(self, call: _Call, auth: bool, attempt: int) -> httpx.Response:
+        """`_follow` in its span, its seconds observed in `latency` under the feed being fetched,
+        failures too."""
+        feed = "sign-in" if auth else stats.feed.get()
+        histogram = self.latency.get(feed)
+        if histogram is None:
+            histogram = self.latency[feed] = stats.Histogram(stats.UPSTREAM_SECONDS)
+        url = httpx.URL(call.url)
+        attributes = {
+            "gridql.iso": self.iso.value,
+            "gridql.upstream": self.name,
+            "gridql.feed": feed,
+            "http.request.method": call.method,
+            "server.address": url.host,
+            "url.full": str(url.copy_with(query=None)),  # a query may hold a key
+            "http.request.resend_count": attempt,
+        }
+        with tracing.client(f"{call.method} {self.iso.value} {feed}", attributes) as span:
+            begin = time.perf_counter()
+            try:
+                response = await self._follow(call)
+            finally:
+                histogram.observe(time.perf_counter() - begin)
+            span.set_attributes({"http.response.status_code": response.status_code})
+            return response
 
     async def _follow(self, call: _Call) -> httpx.Response:
         """The request, redirects followed by hand: the caller's headers (keys, tokens) go only to

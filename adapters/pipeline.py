@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from . import stats
 from .archive import Archive, day_window, open_store, operating_days
 from .cache import RecordCache
 from .config import Settings
@@ -354,7 +355,8 @@ class Pipeline:
             async def parse(body: bytes, parser: Parser | None = None) -> list[Any]:
                 return await _off_loop(parser or feed.parse, body)
 
-            records = await self.source.fetch(feed, piece, parse)
+            with stats.fetching(feed.name):
+                records = await self.source.fetch(feed, piece, parse)
             groups = await asyncio.to_thread(_checked, feed, piece, records)  # a month's rows: seconds of CPU
             if self.archive is not None and feed.interval is not None:
                 await self.archive.keep(feed, records, now)
@@ -453,6 +455,10 @@ class FeedAdapter:
     @property
     def upstreams(self) -> Sequence[Upstream]:
         return self.source.upstreams
+
+    @property
+    def caches(self) -> Sequence[RecordCache]:
+        return (self.pipeline.cache, self.snapshots.cache)
 
     async def aclose(self) -> None:
         for upstream in self.upstreams:

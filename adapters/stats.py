@@ -1,13 +1,16 @@
-"""Per-request accounting of upstream work, reported in `extensions.gridql`.
+"""Accounting of upstream work: per request, reported in `extensions.gridql`, and the counts
+/metrics renders (`Histogram`, kept by each upstream and cache: graph/metrics.py reads them).
 
 A ContextVar carries the current request's stats down to the shared HTTP client and cache, so
-adapters need no extra parameters; tasks started inside the request inherit it.
+adapters need no extra parameters; tasks started inside the request inherit it. Another names the
+feed being fetched, so the HTTP client can say which feed each upstream request was for.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -43,6 +46,51 @@ class RequestStats:
 
 
 current: ContextVar[RequestStats | None] = ContextVar("gridql_request_stats", default=None)
+# The feed whose piece is being fetched (set by the pipeline around each fetch).
+feed: ContextVar[str] = ContextVar("gridql_feed", default="none")
+
+# Upper bounds, seconds, of the upstream latency buckets: a sandbox answer takes milliseconds, a
+# live ISO's month file tens of seconds.
+UPSTREAM_SECONDS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class Histogram:
+    """Observations counted by upper bound, as a Prometheus histogram: `counts[i]` are those at
+    most `bounds[i]` (and above the bound before it), the last those above every bound."""
+
+    __slots__ = ("bounds", "counts", "sum")
+
+    def __init__(self, bounds: Sequence[float]) -> None:
+        self.bounds = tuple(bounds)
+        self.counts = [0] * (len(self.bounds) + 1)
+        self.sum = 0.0
+
+    def observe(self, value: float) -> None:
+        self.counts[bisect_left(self.bounds, value)] += 1
+        self.sum += value
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts)
+
+    def cumulative(self) -> list[tuple[float, int]]:
+        """(upper bound, observations at most it), the last bound infinite: Prometheus' buckets."""
+        total = 0
+        buckets = []
+        for bound, n in zip((*self.bounds, float("inf")), self.counts, strict=True):
+            total += n
+            buckets.append((bound, total))
+        return buckets
+
+
+@contextmanager
+def fetching(name: str) -> Iterator[None]:
+    """Upstream requests made in this block are for the feed `name`."""
+    token = feed.set(name)
+    try:
+        yield
+    finally:
+        feed.reset(token)
 
 
 def count_request(iso: ISO, *, auth: bool = False) -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from adapters.archive import Store, open_store
-from adapters.archive.store import Key
-from adapters.model import PriceRecord
+from gridql.adapters.archive import Store, open_store
+from gridql.adapters.archive.store import Key
+from gridql.adapters.model import PriceRecord
 
 DAYS = 366
 WEEK = 7

@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from adapters import registry
-from adapters.model import ISO
-from adapters.sandbox import nyiso as nyiso_sandbox
+from gridql.adapters import registry
+from gridql.adapters.model import ISO
+from gridql.adapters.sandbox import nyiso as nyiso_sandbox
 
 
 def _best(fn: Callable[[], Any], budget: float) -> float:

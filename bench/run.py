@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 import orjson
 
-from adapters import registry
-from adapters.config import Settings
-from adapters.model import ISO, Window
+from gridql.adapters import registry
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO, Window
 
 from . import parse, workloads
 from .server import REPO, Server

@@ -33,7 +33,7 @@ class Server:
             [
                 sys.executable,
                 "-m",
-                "graph.cli",
+                "gridql.graph.cli",
                 "serve",
                 "--sandbox",
                 "--port",

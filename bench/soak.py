@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 import orjson
 
-from graph.server import HEADER_TIMEOUT
+from gridql.graph.server import HEADER_TIMEOUT
 
 from . import workloads
 from .server import Server

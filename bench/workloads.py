@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from adapters.model import ISO, MarketRun, PriceRecord, Window
+from gridql.adapters.model import ISO, MarketRun, PriceRecord, Window
 
 DASHBOARD_NODES = [
     "PJM:51288", "PJM:51217", "PJM:51287", "PJM:4669664", "PJM:35010337",

@@ -126,7 +126,8 @@ class Client:
         wanted = _names(columns)
         query = (
             "query ($ids: [ID!]!, $run: MarketRun!, $start: DateTime, $end: DateTime, $date: Date, $days: Int) "
-            "{ nodes(ids: $ids) { id priceSeries(run: $run, start: $start, end: $end, date: $date, days: $days) "
+            "{ nodes(ids: $ids) { id priceSeries(run: $run, start: $start, end: $end, date: $date, days: $days, "
+            'timezone: "UTC") '
             f"{{ start end {' '.join(wanted)} }} }} }}"
         )
         variables = {"ids": list(nodes), "run": run, **_window(start, end, date, days)}
@@ -164,7 +165,8 @@ class Client:
         query = (
             "query ($iso: ISO!, $dataset: DatasetKind!, $run: MarketRun, $start: DateTime, $end: DateTime, "
             f"$date: Date, $days: Int{declared}) {{ market(iso: $iso) {{ series(dataset: $dataset, run: $run, "
-            f"start: $start, end: $end, date: $date, days: $days{passed}) {{ start end {' '.join(columns)} }} }} }}"
+            f'start: $start, end: $end, date: $date, days: $days, timezone: "UTC"{passed}) '
+            f"{{ start end {' '.join(columns)} }} }} }}"
         )
         variables = {
             "iso": iso,

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import re
-from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,18 +27,20 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from adapters import registry
-from adapters.base import Adapter
-from adapters.config import Settings
-from adapters.model import ISO
-from resolvers.context import Context, build_context
+from gridql.adapters import registry
+from gridql.adapters.base import Adapter
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO
+from gridql.resolvers.context import Context, build_context
 
 from . import graphiql
 from .access import KeyRing
 from .collector import keep_frozen
 from .execution import DEADLINE_EXCEEDED
 from .export import Export
+from .metrics import Metrics
 from .schema import schema
+from .telemetry import Observed
 
 log = logging.getLogger("gridql")
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
@@ -66,7 +67,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.adapters = adapters
         self.settings = settings
         self.keys = KeyRing.load(Path(settings.api_keys_file)) if settings.api_keys_file else None
-        self.metrics = Metrics()
+        self.metrics = Metrics(adapters)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,6 +126,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         self.metrics.requests += 1
         response: GraphQLHTTPResponse = {"data": result.data}
+        codes: list[str] = []
+        request.state.codes = codes  # for the request's log line (graph/telemetry.py)
         if result.errors:
             errors: list[object] = []
             for error in result.errors:
@@ -138,6 +141,7 @@ class GraphQLView(GraphQL[Context, None]):
                     formatted["message"] = _SUGGESTION.sub("", formatted["message"])
                 formatted["extensions"] = {**(error.extensions or {}), "code": code}
                 errors.append(formatted)
+                codes.append(code)
                 self.metrics.errors[code] += 1
             response["errors"] = errors
         context: Context | None = getattr(request.state, "gridql", None)
@@ -147,34 +151,6 @@ class GraphQLView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
-
-
-class Metrics:
-    """Counters for /metrics, in Prometheus' text format."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-        self.errors: Counter[str] = Counter()
-
-    def render(self, adapters: Mapping[ISO, Adapter]) -> str:
-        lines = [
-            "# TYPE gridql_requests_total counter",
-            f"gridql_requests_total {self.requests}",
-            "# TYPE gridql_errors_total counter",
-            *(f'gridql_errors_total{{code="{code}"}} {n}' for code, n in sorted(self.errors.items())),
-            "# TYPE gridql_upstream_requests_total counter",
-            "# TYPE gridql_upstream_failures_total counter",
-            "# TYPE gridql_circuit_open gauge",
-        ]
-        for iso, adapter in adapters.items():
-            for upstream in adapter.upstreams:
-                labels = f'iso="{iso.value}",upstream="{upstream.name}"'
-                lines += [
-                    f"gridql_upstream_requests_total{{{labels}}} {upstream.sent}",
-                    f"gridql_upstream_failures_total{{{labels}}} {upstream.failed}",
-                    f"gridql_circuit_open{{{labels}}} {int(upstream.breaker.state != 'closed')}",
-                ]
-        return "\n".join(lines) + "\n"
 
 
 def _presented_key(request: Request | WebSocket) -> str | None:
@@ -321,7 +297,8 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         )
 
     async def metrics(request: Request) -> Response:
-        return Response(view.metrics.render(adapters), media_type="text/plain; version=0.0.4")
+        body, content_type = view.metrics.render(request.headers.get("accept"))
+        return Response(body, media_type=content_type)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -332,7 +309,10 @@ def create_app(settings: Settings | None = None, adapters: Mapping[ISO, Adapter]
         for adapter in adapters.values():
             await adapter.aclose()
 
-    middleware = [Middleware(ConcurrencyLimit, limit=settings.max_concurrent)]
+    middleware = [
+        Middleware(Observed, settings=settings, metrics=view.metrics),
+        Middleware(ConcurrencyLimit, limit=settings.max_concurrent),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

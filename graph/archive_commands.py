@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adapters import registry
-from adapters.archive import Archive, open_store
-from adapters.archive.backfill import Progress, backfill
-from adapters.archive.locations import shown
-from adapters.config import Settings
-from adapters.errors import UpstreamError
-from adapters.model import ISO, MarketInfo
-from adapters.pipeline import FeedAdapter
+from gridql.adapters import registry
+from gridql.adapters.archive import Archive, open_store
+from gridql.adapters.archive.backfill import Progress, backfill
+from gridql.adapters.archive.locations import shown
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UpstreamError
+from gridql.adapters.model import ISO, MarketInfo
+from gridql.adapters.pipeline import FeedAdapter
 
 
 class CommandError(Exception):
@@ -62,7 +62,7 @@ def _iso(name: str, command: str) -> ISO:
 
 
 def _timezone(iso: ISO) -> ZoneInfo:
-    from adapters import caiso, ercot, nyiso, pjm
+    from gridql.adapters import caiso, ercot, nyiso, pjm
 
     market: MarketInfo = {ISO.PJM: pjm, ISO.ERCOT: ercot, ISO.CAISO: caiso, ISO.NYISO: nyiso}[iso].MARKET
     return market.tz

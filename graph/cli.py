@@ -24,11 +24,11 @@ from typing import Any, NoReturn
 import httpx
 import orjson
 
-from adapters import registry
-from adapters.archive import ArchiveError
-from adapters.config import Settings
-from adapters.errors import UpstreamError
-from adapters.feed import Feed
+from gridql.adapters import registry
+from gridql.adapters.archive import ArchiveError
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UpstreamError
+from gridql.adapters.feed import Feed
 
 from . import archive_commands, graphiql_assets, query_command, workers
 
@@ -46,12 +46,14 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["sandbox_latency"] = args.sandbox_latency
     if args.faults:
         overrides["faults"] = args.faults
+    if args.log_format:
+        overrides["log_format"] = args.log_format
     try:
         settings = Settings.from_env(**overrides)
     except ValueError as exc:
         raise OperatorError(f"bad environment setting: {exc}{_env_hint(exc)}") from None
     if settings.faults:
-        from adapters.sandbox import faults
+        from gridql.adapters.sandbox import faults
 
         try:
             faults.parse(settings.faults)  # a bad spec is refused before the server starts
@@ -67,9 +69,10 @@ def _serve(args: argparse.Namespace) -> int:
     sock = _listen(args.host, args.port)
     mode = "sandbox (offline, generated data)" if settings.sandbox else "live"
     each = f", {settings.workers} workers" if settings.workers > 1 else ""
-    print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql{each}", file=sys.stderr)
+    if settings.log_format == "text":  # in JSON every line is an object: uvicorn's say it has started
+        print(f"gridql: {mode} on http://{args.host}:{args.port}/graphql{each}", file=sys.stderr)
     if settings.workers == 1:
-        return 0 if workers.serve(app, sock, args.log_level) else 1
+        return 0 if workers.serve(app, sock, args.log_level, settings.log_format) else 1
     sock.close()  # bound only to report a taken port as one line; each worker binds its own
     return workers.run(settings.workers, overrides, args.host, args.port, args.log_level)
 
@@ -277,7 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug", "trace"],
-        help="uvicorn's log level (default: %(default)s)",
+        help="uvicorn's log level, and gridql's (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        help="text lines, or one JSON object per line with each request's id, operation, cost, upstream "
+        "requests, duration and error codes (default: GRIDQL_LOG_FORMAT or text)",
     )
     serve.set_defaults(run=_serve)
 

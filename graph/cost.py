@@ -31,7 +31,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from adapters.model import ISO, RUN_LENGTH, DatasetKind
+from gridql.adapters.model import ISO, RUN_LENGTH, DatasetKind
 
 from .fragments import Fragments
 

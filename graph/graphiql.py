@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from adapters.config import Settings
+from gridql.adapters.config import Settings
 
 from . import graphiql_assets
 from .examples import examples

@@ -19,8 +19,8 @@ from graphql import (
 )
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
-from resolvers.context import Context
-from resolvers.meter import QUERY_TOO_EXPENSIVE, over_budget
+from gridql.resolvers.context import Context
+from gridql.resolvers.meter import QUERY_TOO_EXPENSIVE, over_budget
 
 from .cost import estimate
 from .fragments import Fragments
@@ -42,6 +42,7 @@ class CostLimit(SchemaExtension):
             meter = context.meter
             document, operation = execution.graphql_document, execution.operation_name
             meter.estimated = estimate(schema, document, operation, execution.variables)
+            context.operation = operation or ""
             if meter.estimated > meter.limit:
                 raise GraphQLError(
                     f"This query would cost about {meter.estimated:,} (nodes x intervals x fields; a typed "

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import orjson
 
-from adapters.config import Settings
+from gridql.adapters.config import Settings
 
 from .export import cell
 
@@ -91,7 +91,7 @@ async def _ask(args: argparse.Namespace, body: dict[str, Any]) -> int:
             raise QueryError(f"query: cannot reach {base}: {exc or type(exc).__name__}") from None
         except httpx.InvalidURL as exc:
             raise QueryError(f"query: --url {args.url!r}: {exc}") from None
-    from adapters import registry
+    from gridql.adapters import registry
 
     from .app import create_app
 

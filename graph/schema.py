@@ -9,8 +9,8 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from adapters import model
-from resolvers import nodes as node_resolvers
+from gridql.adapters import model
+from gridql.resolvers import nodes as node_resolvers
 
 from . import limits
 from .columns import SCALARS

@@ -9,19 +9,19 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
 from typing import Annotated, Any, TypeVar, cast
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from adapters import model
-from resolvers import nodes as node_resolvers
-from resolvers.context import Context
-from resolvers.errors import bad_input
-from resolvers.prices import node_prices
-from resolvers.queue import interconnection_queue
-from resolvers.series import market_series
+from gridql.adapters import model
+from gridql.resolvers import nodes as node_resolvers
+from gridql.resolvers.context import Context
+from gridql.resolvers.errors import bad_input
+from gridql.resolvers.prices import node_prices
+from gridql.resolvers.queue import interconnection_queue
+from gridql.resolvers.series import market_series
 
 from .columns import Series, series
 from .times import local_times
@@ -157,6 +157,14 @@ DATE = Annotated[
     ),
 ]
 DAYS = Annotated[int | None, strawberry.argument(description="Number of operating days from `date`, 1 to 366")]
+TIMEZONE = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The zone `start`/`end` (and `publishedAt`) are written in: null, the market's own offset; "
+        '"UTC"; or any IANA name, e.g. "Europe/London". It changes only how instants are written: `date` stays '
+        "the market's operating day, and the window is the same"
+    ),
+]
 PUBLISHED_BEFORE = Annotated[
     datetime | None,
     strawberry.argument(
@@ -273,11 +281,13 @@ class Node:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> list[PriceInterval]:
         node = model.Node(self.iso, self.code, self.name, self.type)
         path = info.path.as_list()
+        tz = zone(timezone, info.context.market(self.iso).tz)
         records = await node_prices(info.context, path, node, run, start, end, date, 1 if days is None else days)
-        return localized(PriceInterval, records, info.context.market(self.iso).tz)
+        return localized(PriceInterval, records, tz)
 
     @strawberry.field(description="The same prices as `prices`, as columns: the fast form for long series (see Series)")
     async def price_series(
@@ -288,11 +298,13 @@ class Node:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> Series:
         node = model.Node(self.iso, self.code, self.name, self.type)
         path = info.path.as_list()
+        tz = zone(timezone, info.context.market(self.iso).tz)
         records = await node_prices(info.context, path, node, run, start, end, date, 1 if days is None else days)
-        return series(model.PriceRecord, records, info.context.market(self.iso).tz, info)
+        return series(model.PriceRecord, records, tz, info)
 
 
 @strawberry.type(description="Where a page of nodes lies in the whole list (Relay cursor connection)")
@@ -746,6 +758,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
         run: Annotated[
             model.MarketRun | None,
             strawberry.argument(
@@ -755,7 +768,16 @@ class Market:
         ] = None,
     ) -> list[LoadInterval]:
         records, tz = await _series(
-            info, self.iso, model.DatasetKind.LOAD, start, end, date, days, run=run, filters={"area": area}
+            info,
+            self.iso,
+            model.DatasetKind.LOAD,
+            start,
+            end,
+            date,
+            days,
+            run=run,
+            filters={"area": area},
+            timezone=timezone,
         )
         return localized(LoadInterval, records, tz)
 
@@ -770,6 +792,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
         published_before: PUBLISHED_BEFORE = None,
     ) -> list[LoadForecastInterval]:
         records, tz = await _series(
@@ -782,6 +805,7 @@ class Market:
             days,
             published_before=published_before,
             filters={"area": area},
+            timezone=timezone,
         )
         return localized(LoadForecastInterval, records, tz)
 
@@ -793,13 +817,22 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
         fuel: Annotated[
             str | None,
             strawberry.argument(description="Only this fuel: one of the ISO's own fuel labels, case-insensitively"),
         ] = None,
     ) -> list[FuelMixInterval]:
         records, tz = await _series(
-            info, self.iso, model.DatasetKind.FUEL_MIX, start, end, date, days, filters={"fuel": fuel}
+            info,
+            self.iso,
+            model.DatasetKind.FUEL_MIX,
+            start,
+            end,
+            date,
+            days,
+            filters={"fuel": fuel},
+            timezone=timezone,
         )
         return localized(FuelMixInterval, records, tz)
 
@@ -819,6 +852,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> list[AncillaryPriceInterval]:
         records, tz = await _series(
             info,
@@ -830,6 +864,7 @@ class Market:
             days,
             run=run,
             filters={"product": product, "area": area},
+            timezone=timezone,
         )
         return localized(AncillaryPriceInterval, records, tz)
 
@@ -845,8 +880,11 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> list[ConstraintInterval]:
-        records, tz = await _series(info, self.iso, model.DatasetKind.CONSTRAINTS, start, end, date, days, run=run)
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.CONSTRAINTS, start, end, date, days, run=run, timezone=timezone
+        )
         return localized(ConstraintInterval, records, tz)
 
     @strawberry.field(
@@ -869,6 +907,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
         published_before: PUBLISHED_BEFORE = None,
     ) -> list[RenewableInterval]:
         records, tz = await _series(
@@ -881,6 +920,7 @@ class Market:
             days,
             published_before=published_before,
             filters={"source": source, "area": area, "forecast": forecast},
+            timezone=timezone,
         )
         return localized(RenewableInterval, records, tz)
 
@@ -893,9 +933,18 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> list[InterfaceFlowInterval]:
         records, tz = await _series(
-            info, self.iso, model.DatasetKind.INTERFACE_FLOWS, start, end, date, days, filters={"interface": interface}
+            info,
+            self.iso,
+            model.DatasetKind.INTERFACE_FLOWS,
+            start,
+            end,
+            date,
+            days,
+            filters={"interface": interface},
+            timezone=timezone,
         )
         return localized(InterfaceFlowInterval, records, tz)
 
@@ -921,6 +970,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> list[TransmissionRightPrice]:
         records, tz = await _series(
             info,
@@ -931,6 +981,7 @@ class Market:
             date,
             days,
             filters={"node": node, "auction": auction, "time_of_use": time_of_use},
+            timezone=timezone,
         )
         return localized(TransmissionRightPrice, records, tz)
 
@@ -956,6 +1007,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
     ) -> list[FtrCongestionPrice]:
         records, tz = await _series(
             info,
@@ -966,6 +1018,7 @@ class Market:
             date,
             days,
             filters={"node": node, "time_of_use": time_of_use, "simulated": simulated},
+            timezone=timezone,
         )
         return localized(FtrCongestionPrice, records, tz)
 
@@ -987,6 +1040,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
         auction: AUCTION = None,
     ) -> list[CapacityPrice]:
         records, tz = await _series(
@@ -998,6 +1052,7 @@ class Market:
             date,
             days,
             filters={"area": area, "auction": auction},
+            timezone=timezone,
         )
         return localized(CapacityPrice, records, tz)
 
@@ -1082,6 +1137,7 @@ class Market:
         end: END = None,
         date: DATE = None,
         days: DAYS = 1,
+        timezone: TIMEZONE = None,
         published_before: Annotated[
             datetime | None,
             strawberry.argument(
@@ -1106,9 +1162,30 @@ class Market:
         if unknown:
             raise bad_input(f"{dataset.name} has no {', '.join(unknown)} to filter on")
         records, tz = await _series(
-            info, self.iso, dataset, start, end, date, days, run=run, published_before=published_before, filters=filters
+            info,
+            self.iso,
+            dataset,
+            start,
+            end,
+            date,
+            days,
+            run=run,
+            published_before=published_before,
+            filters=filters,
+            timezone=timezone,
         )
         return series(record_type, records, tz, info)
+
+
+def zone(name: str | None, market: ZoneInfo) -> ZoneInfo:
+    """The zone a field's answer is written in: `timezone`, or the market's own."""
+    if name is None:
+        return market
+    key = "UTC" if name.upper() == "UTC" else name
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a key at all, e.g. a path
+        raise bad_input(f'unknown time zone "{name}": use "UTC" or an IANA name such as "America/New_York"') from None
 
 
 async def _series(
@@ -1119,10 +1196,12 @@ async def _series(
     end: datetime | None,
     day: date | None,
     days: int | None,
+    timezone: str | None,
     **options: Any,
 ) -> tuple[Sequence[Any], ZoneInfo]:
+    tz = zone(timezone, info.context.market(iso).tz)  # a bad zone is refused before any upstream request
     path = info.path.as_list()
     records = await market_series(
         info.context, iso, kind, path, start=start, end=end, day=day, days=1 if days is None else days, **options
     )
-    return records, info.context.market(iso).tz
+    return records, tz

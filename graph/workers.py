@@ -35,14 +35,22 @@ def bind(host: str, port: int, *, shared: bool) -> socket.socket:
     return sock
 
 
-def serve(app: Any, sock: socket.socket, log_level: str) -> bool:
+def serve(app: Any, sock: socket.socket, log_level: str, log_format: str) -> bool:
     """Run uvicorn on `sock` until it is stopped; whether it started."""
     import uvicorn
 
+    from . import logs
     from .server import HeaderDeadline
 
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, http=HeaderDeadline)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=logs.config(log_format, log_level),
+        http=HeaderDeadline,
+    )
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
@@ -54,12 +62,13 @@ def serve(app: Any, sock: socket.socket, log_level: str) -> bool:
 
 
 def _worker(overrides: dict[str, object], host: str, port: int, log_level: str) -> None:
-    from adapters.config import Settings
+    from gridql.adapters.config import Settings
 
     from .app import create_app
 
-    app = create_app(Settings.from_env(**overrides))
-    raise SystemExit(0 if serve(app, bind(host, port, shared=True), log_level) else 1)
+    settings = Settings.from_env(**overrides)
+    app = create_app(settings)
+    raise SystemExit(0 if serve(app, bind(host, port, shared=True), log_level, settings.log_format) else 1)
 
 
 def run(workers: int, overrides: dict[str, object], host: str, port: int, log_level: str) -> int:

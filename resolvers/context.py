@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters import stats
-from adapters.base import Adapter
-from adapters.config import Settings
-from adapters.model import ISO, MarketInfo
+from gridql.adapters import stats
+from gridql.adapters.base import Adapter
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO, MarketInfo
 
 from .loaders import Loaders
 from .meter import Budget, Meter
@@ -27,6 +27,9 @@ class Context:
     notices: list[dict[str, Any]] = field(default_factory=list)  # why answers are empty or short
     stats: stats.RequestStats = field(default_factory=stats.RequestStats)
     deadline: float = math.inf  # time.monotonic() by which the answer is due
+    # The operation executed, once its cost is estimated: its name, "" for an unnamed one; None
+    # for a request refused before (parse or validation errors).
+    operation: str | None = None
 
     def market(self, iso: ISO) -> MarketInfo:
         return self.adapters[iso].market

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from adapters.errors import UpstreamError
+from gridql.adapters.errors import UpstreamError
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"

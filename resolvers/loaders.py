@@ -13,9 +13,9 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from adapters import stats
-from adapters.base import Adapter
-from adapters.model import ISO, MarketRun, Node, PriceRecord, SeriesRequest, Window
+from gridql.adapters import stats
+from gridql.adapters.base import Adapter
+from gridql.adapters.model import ISO, MarketRun, Node, PriceRecord, SeriesRequest, Window
 
 from .meter import Meter
 

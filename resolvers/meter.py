@@ -15,7 +15,7 @@ from typing import Protocol
 
 from graphql import GraphQLError
 
-from adapters.model import ISO
+from gridql.adapters.model import ISO
 
 # Parsing one upstream record costs 2-8 µs (NYISO and PJM CSVs, `python -m bench.run` W5), about
 # what 4 cost units stand for: a typed interval leaf, 4-7 µs of GraphQL execution, weighs 10.

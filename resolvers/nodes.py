@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from graphql import GraphQLError
 
-from adapters.errors import UpstreamError
-from adapters.model import ISO, Node, NodeType
+from gridql.adapters.errors import UpstreamError
+from gridql.adapters.model import ISO, Node, NodeType
 
 from .context import Context
 from .errors import bad_input, from_upstream, not_found

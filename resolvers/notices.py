@@ -14,8 +14,8 @@ from operator import attrgetter, sub
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adapters.model import ISO, Coverage, Window
-from adapters.timeutil import repeated_hours
+from gridql.adapters.model import ISO, Coverage, Window
+from gridql.adapters.timeutil import repeated_hours
 
 from .context import Context
 

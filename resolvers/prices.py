@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from adapters.errors import UnsupportedRun, UpstreamError
-from adapters.feed import unsupported_run
-from adapters.model import MarketRun, Node, PriceRecord
+from gridql.adapters.errors import UnsupportedRun, UpstreamError
+from gridql.adapters.feed import unsupported_run
+from gridql.adapters.model import MarketRun, Node, PriceRecord
 
 from .context import Context
 from .errors import bad_input, from_upstream

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.errors import UnsupportedDataset, UpstreamError
-from adapters.model import ISO, InterconnectionProject, QueueStatus
-from adapters.queue import FUELS
+from gridql.adapters.errors import UnsupportedDataset, UpstreamError
+from gridql.adapters.model import ISO, InterconnectionProject, QueueStatus
+from gridql.adapters.queue import FUELS
 
 from .context import Context
 from .errors import bad_input, dataset_not_served, from_upstream

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from adapters.errors import UnsupportedDataset, UpstreamError
-from adapters.feed import unsupported_dataset
-from adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest
+from gridql.adapters.errors import UnsupportedDataset, UpstreamError
+from gridql.adapters.feed import unsupported_dataset
+from gridql.adapters.model import ISO, DatasetKind, MarketRun, SeriesRequest
 
 from .context import Context
 from .errors import bad_input, dataset_not_served, from_upstream

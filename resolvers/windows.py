@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from adapters.model import MarketInfo, Window
+from gridql.adapters.model import MarketInfo, Window
 
 from .errors import bad_input
 

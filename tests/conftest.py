@@ -60,7 +60,7 @@ def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "archive.sqlite")
         return
-    from adapters.archive import open_store
+    from gridql.adapters.archive import open_store
 
     with postgres_schema() as url:
         open_store(url, migrate=True).close()

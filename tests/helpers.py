@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from adapters.model import Window
+from gridql.adapters.model import Window
 
 from .conftest import SAMPLES
 

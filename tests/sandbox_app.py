@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from adapters import caiso, ercot, nyiso, pjm, registry, sandbox
-from adapters.base import Adapter
-from adapters.config import Settings
-from adapters.model import ISO
-from graph.app import create_app
+from gridql.adapters import caiso, ercot, nyiso, pjm, registry, sandbox
+from gridql.adapters.base import Adapter
+from gridql.adapters.config import Settings
+from gridql.adapters.model import ISO
+from gridql.graph.app import create_app
 
 from .helpers import Handler, Recording
 

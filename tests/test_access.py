@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import access
-from graph.access import KeyFileError, KeyRing, add_key, digest, read_entries, revoke_key
-from graph.cli import main
+from gridql.graph import access
+from gridql.graph.access import KeyFileError, KeyRing, add_key, digest, read_entries, revoke_key
+from gridql.graph.cli import main
 
 from .sandbox_app import Stack
 from .test_cli import assert_operator_error, free_port, gridql

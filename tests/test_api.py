@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.model import ISO
 from bench.workloads import dashboard_day
+from gridql.adapters.model import ISO
 
 from .sandbox_app import Stack
 

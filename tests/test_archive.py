@@ -18,13 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters import nyiso, pjm, sandbox
-from adapters.archive import ArchiveError, codec, open_store
-from adapters.archive.backfill import backfill
-from adapters.archive.locations import shown
-from adapters.archive.sqlite import SQLiteStore
-from adapters.config import Settings, scrub
-from adapters.model import (
+from gridql.adapters import nyiso, pjm, sandbox
+from gridql.adapters.archive import ArchiveError, codec, open_store
+from gridql.adapters.archive.backfill import backfill
+from gridql.adapters.archive.locations import shown
+from gridql.adapters.archive.sqlite import SQLiteStore
+from gridql.adapters.config import Settings, scrub
+from gridql.adapters.model import (
     ISO,
     AncillaryPriceRecord,
     CapacityPriceRecord,
@@ -40,9 +40,9 @@ from adapters.model import (
     TransmissionRightRecord,
     Window,
 )
-from adapters.pipeline import FeedAdapter
-from graph import workers
-from graph.cli import main
+from gridql.adapters.pipeline import FeedAdapter
+from gridql.graph import workers
+from gridql.graph.cli import main
 
 from .conftest import SAMPLES, postgres_schema
 from .helpers import utc
@@ -322,7 +322,7 @@ def test_a_backfill_killed_mid_run_resumes_without_refetching_what_it_kept(
     argv = ["backfill", "PJM", "da_hrl_lmps", "--from", "2025-06-01", "--to", "2025-06-28", "--nodes", "51288"]
     env = {**os.environ, "GRIDQL_ARCHIVE": archive, "GRIDQL_SANDBOX_LATENCY": "1"}
     run = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", *argv, "--sandbox"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "gridql.graph.cli", *argv, "--sandbox"], env=env, stderr=subprocess.PIPE, text=True
     )
     assert run.stderr is not None
     line = run.stderr.readline()  # a line per week: the first week is archived, the second being fetched

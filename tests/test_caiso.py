@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
-from adapters import caiso
-from adapters.caiso import datasets, files, parse
-from adapters.caiso.feeds import Oasis
-from adapters.caiso.nodes import FIXED_NODES
-from adapters.caiso.source import Request
-from adapters.config import Settings
-from adapters.errors import (
+from gridql.adapters import caiso
+from gridql.adapters.caiso import datasets, files, parse
+from gridql.adapters.caiso.feeds import Oasis
+from gridql.adapters.caiso.nodes import FIXED_NODES
+from gridql.adapters.caiso.source import Request
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import (
     UnsupportedDataset,
     UnsupportedRun,
     UpstreamBadResponse,
@@ -25,7 +25,7 @@ from adapters.errors import (
     UpstreamTooSlow,
     UpstreamUnavailable,
 )
-from adapters.model import (
+from gridql.adapters.model import (
     ISO,
     AncillaryPriceRecord,
     ConstraintRecord,
@@ -39,10 +39,10 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.pipeline import Ask, FeedAdapter
-from adapters.sandbox import caiso as sandbox
-from adapters.sandbox import synthetic
-from adapters.sandbox.caiso import wire
+from gridql.adapters.pipeline import Ask, FeedAdapter
+from gridql.adapters.sandbox import caiso as sandbox
+from gridql.adapters.sandbox import synthetic
+from gridql.adapters.sandbox.caiso import wire
 from tests.conftest import FIXTURES, SAMPLES
 from tests.helpers import Recording, assert_contiguous, recorded, utc
 
@@ -593,7 +593,7 @@ async def test_live_requests_are_spaced_five_seconds_apart_and_files_one() -> No
 
 
 async def test_healthz_shows_both_upstreams_so_an_open_oasis_circuit_is_seen() -> None:
-    from graph.app import create_app
+    from gridql.graph.app import create_app
 
     settings = Settings(sandbox=True, retries=1)
     adapter = caiso.create(settings, httpx.MockTransport(lambda request: httpx.Response(503)), min_interval=0)

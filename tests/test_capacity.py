@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook
 
-from adapters import nyiso, pjm
-from adapters.errors import UpstreamBadResponse
-from adapters.model import CapacityPriceRecord
-from graph.cli import main
+from gridql.adapters import nyiso, pjm
+from gridql.adapters.errors import UpstreamBadResponse
+from gridql.adapters.model import CapacityPriceRecord
+from gridql.graph.cli import main
 from tests.sandbox_app import Stack
 from tests.test_api import errors
 from tests.test_notices import notices

@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters.config import Settings
 from bench.server import Server
-from graph.cli import build_parser, main
-from graph.schema import sdl
+from gridql.adapters.config import Settings
+from gridql.graph.cli import build_parser, main
+from gridql.graph.schema import sdl
 
 from .conftest import SAMPLES
 
@@ -32,7 +32,7 @@ def gridql(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -
     """`gridql ARGS` in its own process, as an operator runs it."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GRIDQL_")}
     return subprocess.run(
-        [sys.executable, "-m", "graph.cli", *args],
+        [sys.executable, "-m", "gridql.graph.cli", *args],
         cwd=REPO,
         env={**environment, **(env or {})},
         capture_output=True,
@@ -184,7 +184,7 @@ def test_parse_of_a_missing_file_is_one_line() -> None:
 def test_parse_into_a_closed_pipe_is_one_line() -> None:
     """`gridql parse ... | head -1`: the reader goes away after one line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "parse", "CAISO", "PRC_LMP", str(BIG_SAMPLE)],
+        [sys.executable, "-m", "gridql.graph.cli", "parse", "CAISO", "PRC_LMP", str(BIG_SAMPLE)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from strawberry.utils.str_converters import to_camel_case
 
-from adapters.model import RECORD_TYPES, DatasetKind
-from client import Client, GridQLError
-from client.columns import DATASET_COLUMNS
-from graph.access import add_key
-from graph.schema import schema
+from gridql.adapters.model import RECORD_TYPES, DatasetKind
+from gridql.client import Client, GridQLError
+from gridql.client.columns import DATASET_COLUMNS
+from gridql.graph.access import add_key
+from gridql.graph.schema import schema
 
 from .conftest import REPO
 from .sandbox_app import Stack
@@ -183,7 +183,7 @@ def test_without_pandas_the_dataframe_methods_say_how_to_install_it(
     gridql: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
-    monkeypatch.delitem(sys.modules, "client.frames", raising=False)
+    monkeypatch.delitem(sys.modules, "gridql.client.frames", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'gridql\[client\]'"):
         gridql.prices(["NYISO:61761"], date="2025-07-01")
     with pytest.raises(ImportError, match="pandas is not installed"):
@@ -206,7 +206,7 @@ def test_the_client_imports_nothing_of_the_server() -> None:
 
 
 def test_the_readme_example_gives_the_graphql_answers_values(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
-    import client
+    import gridql.client as client
 
     readme = (REPO / "README.md").read_text()
     example = readme.split("### Python client", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]

@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters import caiso, ercot, nyiso, pjm, registry, sandbox
-from adapters.config import Settings
-from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
-from adapters.feed import Dataset, Feed, Prices
-from adapters.model import ISO, RUN_LENGTH, DatasetKind, MarketRun, SeriesRequest, Window
-from adapters.pipeline import Ask, FeedAdapter, series_key
+from gridql.adapters import caiso, ercot, nyiso, pjm, registry, sandbox
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
+from gridql.adapters.feed import Dataset, Feed, Prices
+from gridql.adapters.model import ISO, RUN_LENGTH, DatasetKind, MarketRun, SeriesRequest, Window
+from gridql.adapters.pipeline import Ask, FeedAdapter, series_key
 
 from .conftest import REPO, SAMPLES
 from .helpers import Recording, assert_contiguous, assert_inside
@@ -116,7 +116,8 @@ def test_a_feed_id_is_spelled_in_its_declaration_not_in_the_plumbing(iso: ISO) -
 
 def test_production_adapters_import_no_sandbox() -> None:
     code = (
-        "import adapters.pjm, adapters.ercot, adapters.caiso, adapters.nyiso, adapters.registry, graph.app, sys;"
+        "import gridql.adapters.pjm, gridql.adapters.ercot, gridql.adapters.caiso, gridql.adapters.nyiso, "
+        "gridql.adapters.registry, gridql.graph.app, sys;"
         "loaded = [m for m in sys.modules if 'sandbox' in m]; assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
@@ -125,14 +126,14 @@ def test_production_adapters_import_no_sandbox() -> None:
 def test_no_sandbox_imports_its_clients_constants() -> None:
     """A sandbox that shares the client's numbers cannot catch a wrong one: it may use only the
     neutral model, time helpers, its own synthetic data and the ISO's reference node lists."""
-    allowed = re.compile(r"^(adapters\.(model|timeutil|config|sandbox(\.\w+)*|\w+\.nodes))$")
+    allowed = re.compile(r"^(gridql\.adapters\.(model|timeutil|config|sandbox(\.\w+)*|\w+\.nodes))$")
     for path in (REPO / "adapters" / "sandbox").rglob("*.py"):
         text = path.read_text()
         for module in re.findall(r"^\s*from\s+(\S+)\s+import", text, re.MULTILINE):
             absolute = _absolute(path, module)
-            if absolute.startswith("adapters"):
+            if absolute.startswith("gridql.adapters"):
                 assert allowed.match(absolute), f"{path.relative_to(REPO)} imports {module}"
-        assert not re.search(r"^\s*import\s+adapters", text, re.MULTILINE), path
+        assert not re.search(r"^\s*import\s+(gridql\.)?adapters", text, re.MULTILINE), path
 
 
 def _absolute(path: Any, module: str) -> str:
@@ -144,7 +145,7 @@ def _absolute(path: Any, module: str) -> str:
         package = list(path.relative_to(REPO).parts)[:-1]
     base = package[: len(package) - (dots - 1)] if dots > 1 else package
     rest = module.lstrip(".")
-    return ".".join([*base, rest] if rest else base)
+    return ".".join(["gridql", *base, rest] if rest else ["gridql", *base])
 
 
 def test_every_recorded_sample_has_its_provenance() -> None:

@@ -15,12 +15,12 @@ import httpx
 import orjson
 import pytest
 
-from adapters import sandbox as sandboxes
-from adapters.config import Secret, Settings
-from adapters.ercot import FEEDS, MARKET, create, feeds, parse
-from adapters.ercot.auth import CLIENT_ID, TOKEN_URL, IdToken
-from adapters.ercot.parse_datasets import ClearedAncillaryRecord
-from adapters.errors import (
+from gridql.adapters import sandbox as sandboxes
+from gridql.adapters.config import Secret, Settings
+from gridql.adapters.ercot import FEEDS, MARKET, create, feeds, parse
+from gridql.adapters.ercot.auth import CLIENT_ID, TOKEN_URL, IdToken
+from gridql.adapters.ercot.parse_datasets import ClearedAncillaryRecord
+from gridql.adapters.errors import (
     CredentialsMissing,
     CredentialsRejected,
     UnsupportedDataset,
@@ -29,8 +29,8 @@ from adapters.errors import (
     UpstreamThrottled,
     UpstreamTooSlow,
 )
-from adapters.http import RetryPolicy, Upstream
-from adapters.model import (
+from gridql.adapters.http import RetryPolicy, Upstream
+from gridql.adapters.model import (
     ISO,
     AncillaryPriceRecord,
     ConstraintRecord,
@@ -44,9 +44,9 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.pipeline import Ask, FeedAdapter, latest_vintages
-from adapters.sandbox import ercot as sandbox
-from adapters.sandbox.ercot import reports as sandbox_reports
+from gridql.adapters.pipeline import Ask, FeedAdapter, latest_vintages
+from gridql.adapters.sandbox import ercot as sandbox
+from gridql.adapters.sandbox.ercot import reports as sandbox_reports
 from tests.helpers import Recording, assert_contiguous, recorded, z
 from tests.sandbox_app import Stack
 

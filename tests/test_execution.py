@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis_graphql import queries
 
 from bench import workloads
-from graph import execution
-from graph.columns import SCALARS
-from graph.execution import Executor, Plan
-from graph.schema import Schema
-from graph.types import LoadInterval, PriceInterval
+from gridql.graph import execution
+from gridql.graph.columns import SCALARS
+from gridql.graph.execution import Executor, Plan
+from gridql.graph.schema import Schema
+from gridql.graph.types import LoadInterval, PriceInterval
 
 from .sandbox_app import Stack
 

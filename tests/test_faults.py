@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters import cache
-from adapters.model import ISO
-from adapters.sandbox import faults
+from gridql.adapters import cache
+from gridql.adapters.model import ISO
+from gridql.adapters.sandbox import faults
 
 from .sandbox_app import Stack
 from .test_api import HUBS, PRICES, errors

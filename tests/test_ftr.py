@@ -8,13 +8,13 @@ from typing import Any
 import orjson
 import pytest
 
-from adapters import pjm
-from adapters.errors import UpstreamBadResponse
-from adapters.feed import Feed
-from adapters.model import DatasetKind, FtrCongestionRecord, SeriesRequest, TransmissionRightRecord, Window
-from adapters.pjm import ftr
-from adapters.pjm.nodes import name_key
-from adapters.pjm.source import months
+from gridql.adapters import pjm
+from gridql.adapters.errors import UpstreamBadResponse
+from gridql.adapters.feed import Feed
+from gridql.adapters.model import DatasetKind, FtrCongestionRecord, SeriesRequest, TransmissionRightRecord, Window
+from gridql.adapters.pjm import ftr
+from gridql.adapters.pjm.nodes import name_key
+from gridql.adapters.pjm.source import months
 from tests.sandbox_app import Stack
 from tests.test_api import errors
 from tests.test_notices import notices

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 
-from graph.schema import sdl
+from gridql.graph.schema import sdl
 
 from .sandbox_app import Stack
 from .test_api import PRICES

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from graphql import build_schema, parse, validate
 
-from graph import graphiql_assets
-from graph.access import add_key
-from graph.examples import SPRING_FORWARD, Example, examples
-from graph.graphiql import KEY_PLACEHOLDER
+from gridql.graph import graphiql_assets
+from gridql.graph.access import add_key
+from gridql.graph.examples import SPRING_FORWARD, Example, examples
+from gridql.graph.graphiql import KEY_PLACEHOLDER
 
 from .conftest import REPO
 from .sandbox_app import Stack

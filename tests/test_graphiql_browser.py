@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph import graphiql_assets
-from graph.access import add_key
-from graph.graphiql import KEY_PLACEHOLDER
+from gridql.graph import graphiql_assets
+from gridql.graph.access import add_key
+from gridql.graph.graphiql import KEY_PLACEHOLDER
 
 from .browser import Browser, chromium, free_port
 from .conftest import REPO
@@ -59,7 +59,7 @@ class Server:
     def __init__(self, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "graph.cli", "serve", "--sandbox", "--port", str(self.port)]
+        command = [sys.executable, "-m", "gridql.graph.cli", "serve", "--sandbox", "--port", str(self.port)]
         self.process = subprocess.Popen(
             [*command, "--log-level", "warning"],
             cwd=REPO,

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph import graphiql_assets
-from graph.cli import main
-from graph.graphiql_assets import Asset, InstallError, Package, install
+from gridql.graph import graphiql_assets
+from gridql.graph.cli import main
+from gridql.graph.graphiql_assets import Asset, InstallError, Package, install
 
 REGISTRY = "https://registry.example"
 SCRIPT = b"window.Fake = 1;\n"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from graph import documents
+from gridql.graph import documents
 
 from .sandbox_app import Stack
 from .test_api import errors

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from adapters import caiso, ercot, nyiso, pjm
-from adapters.feed import Catalog
-from adapters.model import ISO, DatasetKind
+from gridql.adapters import caiso, ercot, nyiso, pjm
+from gridql.adapters.feed import Catalog
+from gridql.adapters.model import ISO, DatasetKind
 
 from .sandbox_app import Stack
 from .test_api import errors

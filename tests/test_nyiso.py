@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.config import Settings
-from adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
-from adapters.feed import Dataset, Document
-from adapters.model import (
+from gridql.adapters.config import Settings
+from gridql.adapters.errors import UnsupportedDataset, UnsupportedRun, UpstreamBadResponse
+from gridql.adapters.feed import Dataset, Document
+from gridql.adapters.model import (
     HOUR,
     ISO,
     AncillaryPriceRecord,
@@ -30,13 +30,13 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.nyiso import FEEDS, create
-from adapters.nyiso.mis import EASTERN
-from adapters.nyiso.nodes import ZONES
-from adapters.pipeline import Ask, FeedAdapter, series_key
-from adapters.sandbox import nyiso as sandbox
-from adapters.sandbox.nyiso import reports as sandbox_reports
-from graph.app import create_app
+from gridql.adapters.nyiso import FEEDS, create
+from gridql.adapters.nyiso.mis import EASTERN
+from gridql.adapters.nyiso.nodes import ZONES
+from gridql.adapters.pipeline import Ask, FeedAdapter, series_key
+from gridql.adapters.sandbox import nyiso as sandbox
+from gridql.adapters.sandbox.nyiso import reports as sandbox_reports
+from gridql.graph.app import create_app
 from tests.conftest import FIXTURES
 from tests.helpers import Recording, assert_contiguous, recorded, utc, z
 

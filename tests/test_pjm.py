@@ -12,10 +12,10 @@ import httpx
 import orjson
 import pytest
 
-import adapters.sandbox
-from adapters import pjm, stats
-from adapters.config import Secret, Settings
-from adapters.errors import (
+import gridql.adapters.sandbox
+from gridql.adapters import pjm, stats
+from gridql.adapters.config import Secret, Settings
+from gridql.adapters.errors import (
     CredentialsMissing,
     CredentialsRejected,
     UnsupportedDataset,
@@ -26,9 +26,9 @@ from adapters.errors import (
     UpstreamTooSlow,
     UpstreamUnavailable,
 )
-from adapters.feed import Feed, NodeList
-from adapters.http import RetryPolicy
-from adapters.model import (
+from gridql.adapters.feed import Feed, NodeList
+from gridql.adapters.http import RetryPolicy
+from gridql.adapters.model import (
     ISO,
     AncillaryPriceRecord,
     ConstraintRecord,
@@ -45,11 +45,11 @@ from adapters.model import (
     SeriesRequest,
     Window,
 )
-from adapters.pipeline import Ask, FeedAdapter, latest_vintages
-from adapters.pjm import feeds as pjm_feeds
-from adapters.pjm.nodes import PNODES
-from adapters.sandbox import pjm as sandbox
-from adapters.sandbox.synthetic import price
+from gridql.adapters.pipeline import Ask, FeedAdapter, latest_vintages
+from gridql.adapters.pjm import feeds as pjm_feeds
+from gridql.adapters.pjm.nodes import PNODES
+from gridql.adapters.sandbox import pjm as sandbox
+from gridql.adapters.sandbox.synthetic import price
 from tests.conftest import REPO
 from tests.helpers import Recording, recorded, utc
 
@@ -350,8 +350,8 @@ def sandboxed(now: datetime | None = None) -> FeedAdapter:
     """As `adapters.registry.build` makes it in sandbox mode: the sandbox and a stand-in key."""
     settings = Settings(sandbox=True, retries=1)
     clock = None if now is None else (lambda: now)
-    transport = adapters.sandbox.transport(ISO.PJM, settings, clock=clock)
-    return pjm.create(adapters.sandbox.credentials(settings), transport, clock=clock, min_interval=0)
+    transport = gridql.adapters.sandbox.transport(ISO.PJM, settings, clock=clock)
+    return pjm.create(gridql.adapters.sandbox.credentials(settings), transport, clock=clock, min_interval=0)
 
 
 @pytest.fixture
@@ -634,7 +634,7 @@ async def test_live_mode_without_a_key_fails_at_request_time(recorder: Recorder)
 
 @pytest.mark.parametrize(("key", "sent"), [("", "sandbox-pjm-key"), (KEY, KEY)])
 async def test_sandbox_gets_a_stand_in_key_but_sends_a_configured_one(recorder: Recorder, key: str, sent: str) -> None:
-    settings = adapters.sandbox.credentials(Settings(sandbox=True, retries=1, pjm_api_key=Secret(key)))
+    settings = gridql.adapters.sandbox.credentials(Settings(sandbox=True, retries=1, pjm_api_key=Secret(key)))
     adapter = pjm.create(settings, recorder, clock=lambda: NOW, min_interval=0)
 
     result = await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
@@ -835,10 +835,10 @@ async def test_create_uses_the_sandbox_only_when_asked() -> None:
 def test_a_live_adapter_never_imports_the_sandbox() -> None:
     script = (
         "import sys\n"
-        "from adapters import pjm\n"
-        "from adapters.config import Settings\n"
+        "from gridql.adapters import pjm\n"
+        "from gridql.adapters.config import Settings\n"
         "pjm.create(Settings())\n"
-        "assert not [m for m in sys.modules if m.startswith('adapters.sandbox')], sys.modules\n"
+        "assert not [m for m in sys.modules if m.startswith('gridql.adapters.sandbox')], sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO)
 
@@ -1264,8 +1264,8 @@ async def test_a_row_outside_the_days_asked_for_is_refused_and_not_cached() -> N
 @pytest.mark.parametrize("fault", ["non-numeric", "drop-column"])
 async def test_sandbox_content_faults_hit_the_price_column(fault: str) -> None:
     settings = Settings(sandbox=True, retries=1, faults=f"PJM/da_hrl_lmps={fault}")
-    transport = adapters.sandbox.transport(ISO.PJM, settings, clock=lambda: NOW)
-    adapter = pjm.create(adapters.sandbox.credentials(settings), transport, clock=lambda: NOW, min_interval=0)
+    transport = gridql.adapters.sandbox.transport(ISO.PJM, settings, clock=lambda: NOW)
+    adapter = pjm.create(gridql.adapters.sandbox.credentials(settings), transport, clock=lambda: NOW, min_interval=0)
 
     with pytest.raises(UpstreamBadResponse, match="total_lmp_da"):
         await adapter.prices(MarketRun.DAY_AHEAD_HOURLY, ["51288"], Window.days(date(2025, 5, 1), 1, NY))
@@ -1490,7 +1490,7 @@ async def test_an_old_load_forecast_comes_from_the_history_feed() -> None:
     """With the clock at 2026-12-01, 2025-07-01 is far past the seven-day feed's vintages."""
     now = datetime(2026, 12, 1, 17, tzinfo=UTC)
     recorder = Recorder(now=now)
-    settings = adapters.sandbox.credentials(Settings(sandbox=True, retries=1))
+    settings = gridql.adapters.sandbox.credentials(Settings(sandbox=True, retries=1))
     adapter = pjm.create(settings, recorder, clock=lambda: now, min_interval=0)
     window = Window.days(date(2025, 7, 1), 1, NY)
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from bench.server import Server
-from graph.access import add_key
-from graph.cli import main
+from gridql.graph.access import add_key
+from gridql.graph.cli import main
 
 from .sandbox_app import Stack
 

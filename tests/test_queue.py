@@ -15,12 +15,12 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from adapters import caiso, ercot, nyiso, pjm
-from adapters.config import Secret, Settings
-from adapters.errors import CredentialsMissing, UpstreamBadResponse
-from adapters.model import ISO, InterconnectionProject, QueueStatus
-from adapters.queue import fuel_of
-from graph.cli import main
+from gridql.adapters import caiso, ercot, nyiso, pjm
+from gridql.adapters.config import Secret, Settings
+from gridql.adapters.errors import CredentialsMissing, UpstreamBadResponse
+from gridql.adapters.model import ISO, InterconnectionProject, QueueStatus
+from gridql.adapters.queue import fuel_of
+from gridql.graph.cli import main
 from tests.sandbox_app import Stack
 from tests.test_api import errors
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adapters.model import ISO
+from gridql.adapters.model import ISO
 
 from .sandbox_app import Stack
 from .test_api import errors, gridql

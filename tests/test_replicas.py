@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from itertools import pairwise
 
 import httpx
 import pytest
 
-from adapters.config import Settings
-from adapters.http import Upstream
-from adapters.model import ISO
-from adapters.shared import Shared
+from gridql.adapters.config import Settings
+from gridql.adapters.http import Upstream
+from gridql.adapters.model import ISO
+from gridql.adapters.shared import Shared
 
 from .sandbox_app import Stack
 
@@ -36,11 +37,14 @@ async def test_the_spacing_of_an_iso_holds_across_replicas(redis_url: str) -> No
 
     budgets = [Shared(redis_url) for _ in range(2)]  # a client each, as two processes have
     replicas = [
-        Upstream(ISO.PJM, min_interval=0.2, transport=httpx.MockTransport(answer), shared=budget) for budget in budgets
+        Upstream(ISO.PJM, min_interval=0.3, transport=httpx.MockTransport(answer), shared=budget) for budget in budgets
     ]
     await asyncio.gather(*(replica.get("https://pjm.test/x") for replica in replicas for _ in range(3)))
-    gaps = [b - a for a, b in zip(sorted(sent), sorted(sent)[1:], strict=False)]
-    assert len(sent) == 6 and min(gaps) >= 0.19, gaps
+    times = sorted(sent)
+    gaps = [b - a for a, b in pairwise(times)]
+    # Slots are reserved 0.3 s apart; a sender woken late by a busy machine may shorten the gap to
+    # the next by its lateness (seen: 28 ms with five test runs on two cores), never the whole run.
+    assert len(sent) == 6 and min(gaps) >= 0.25 and times[-1] - times[0] >= 5 * 0.3 - 0.05, gaps
     for replica, budget in zip(replicas, budgets, strict=True):
         await replica.aclose()
         await budget.aclose()

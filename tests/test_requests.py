@@ -13,9 +13,9 @@ import httpx
 import pytest
 import uvicorn
 
-from adapters.sandbox import synthetic
 from bench.workloads import DASHBOARD_NODES, DASHBOARD_TYPED, dashboard_day
-from graph.server import HeaderDeadline
+from gridql.adapters.sandbox import synthetic
+from gridql.graph.server import HeaderDeadline
 
 from .sandbox_app import Stack
 

@@ -19,7 +19,7 @@ from graphql import (
     specified_scalar_types,
 )
 
-from graph.schema import sdl
+from gridql.graph.schema import sdl
 
 from .conftest import REPO
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from adapters.config import Secret
+from gridql.adapters.config import Secret
 
 from .sandbox_app import Stack
 from .test_api import HUBS, PRICES
@@ -37,8 +37,8 @@ async def test_failing_calls_leak_no_credential(fault: str, caplog: pytest.LogCa
 
 
 def test_an_upstream_quoting_a_secret_in_any_case_or_a_token_gets_it_scrubbed() -> None:
-    from adapters.errors import UpstreamBadResponse
-    from adapters.model import ISO
+    from gridql.adapters.errors import UpstreamBadResponse
+    from gridql.adapters.model import ISO
 
     Secret("Sub-Key-9f3e-ABCD")
     token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0cmFkZXIifQ.c2lnbmF0dXJlLXBhcnQ"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.model import ISO
+from gridql.adapters.model import ISO
 
 from .sandbox_app import Stack
 

@@ -10,18 +10,18 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters import stats
-from adapters.cache import RecordCache
-from adapters.config import Secret, Settings
-from adapters.errors import (
+from gridql.adapters import stats
+from gridql.adapters.cache import RecordCache
+from gridql.adapters.config import Secret, Settings
+from gridql.adapters.errors import (
     UpstreamBadResponse,
     UpstreamBusy,
     UpstreamThrottled,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from adapters.http import RetryPolicy, Upstream
-from adapters.model import ISO
+from gridql.adapters.http import RetryPolicy, Upstream
+from gridql.adapters.model import ISO
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -338,7 +338,7 @@ def _records(n: int) -> dict[str, list[int]]:
 
 
 async def test_the_cache_is_bounded_by_bytes_not_entries() -> None:
-    from adapters.cache import RECORD_BYTES
+    from gridql.adapters.cache import RECORD_BYTES
 
     cache = RecordCache(ISO.NYISO, ttl=60, max_bytes=2 * (256 + 100 * RECORD_BYTES) + 1)
     fetched: list[str] = []
