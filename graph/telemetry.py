@@ -33,7 +33,7 @@ class Observed:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"]
+        path = scope.get("path")  # a lifespan scope has none
         if scope["type"] != "http" or path not in OBSERVED or self._page(scope):
             await self.app(scope, receive, send)
             return

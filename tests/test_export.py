@@ -358,3 +358,18 @@ async def test_an_export_is_logged_and_timed_as_graphql_requests_are() -> None:
     [line] = [json.loads(text) for text in stream.getvalue().splitlines() if '"gridql.request"' in text]
     assert line["path"] == "/export" and line["status"] == 200 and line["requestId"] == "r-1"
     assert line["cost"] > 0 and line["upstream"]["PJM"]["requests"] == 1
+
+
+async def test_the_apps_lifespan_still_starts_and_stops() -> None:
+    """Middleware that looks at a request's path must let a lifespan scope, which has none, through."""
+    events = [{"type": "lifespan.shutdown"}, {"type": "lifespan.startup"}]
+    sent: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        return events.pop()
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+
+    await Stack().app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)  # type: ignore[arg-type]
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
