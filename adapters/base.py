@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from .cache import RecordCache
 from .http import Upstream
 from .model import (
+    Archived,
     Coverage,
     DatasetInfo,
     DatasetKind,
@@ -44,7 +45,7 @@ class Adapter(Protocol):
         """
         ...
 
-    def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
+    async def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
         """Records `prices(run, codes, window)` would read upstream (0 where unknown or cached):
         what the query costs beyond the rows it returns."""
         ...
@@ -62,7 +63,7 @@ class Adapter(Protocol):
         """
         ...
 
-    def series_reads(self, request: SeriesRequest) -> int:
+    async def series_reads(self, request: SeriesRequest) -> int:
         """Records `series(request)` would read upstream (0 where unknown or cached)."""
         ...
 
@@ -74,6 +75,11 @@ class Adapter(Protocol):
     def coverage(self, kind: DatasetKind | None, run: MarketRun | None = None) -> Coverage:
         """What the ISO serves as of now: of a dataset (one run's, or all of it), or with `kind`
         None of the node prices of `run`. Raises UnsupportedDataset / UnsupportedRun."""
+        ...
+
+    async def archived(self, kind: DatasetKind | None) -> Archived | None:
+        """What gridql's archive holds of a dataset (with `kind` None: of node prices, every run);
+        None without an archive or when it holds none."""
         ...
 
     def labels(self, kind: DatasetKind) -> dict[str, tuple[str, ...]]:

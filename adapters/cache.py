@@ -1,9 +1,13 @@
 """A TTL cache of normalized records with async single-flight and stale-if-error.
 
-cachetools has no coroutine support, so its TTLCaches are only the storage here: concurrent misses
+cachetools has no coroutine support, so its caches are only the storage here: concurrent misses
 for one key share one in-flight fetch, and a failed fetch is never stored. Past its TTL a value is
 kept a while longer (`stale_ttl`): when the ISO then fails, that older value is served, and the
 request's stats say which ISO and how old, rather than failing the answer.
+
+Behind it may sit a `Level` other processes share (Redis: adapters/shared.py): a miss here asks
+it before the ISO, and what is fetched is put there. A value found there keeps its age: it
+expires here when it would have where it was fetched.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from cachetools import TTLCache
+from cachetools import TLRUCache
 
 from . import stats
 from .errors import UpstreamError
@@ -41,6 +45,16 @@ def size_of(entry: _Entry[Any]) -> int:
     return 256 + RECORD_BYTES * sum(len(group) if isinstance(group, list | tuple) else 1 for group in groups)
 
 
+class Level(Protocol[V]):
+    """A cache other processes share, behind this one."""
+
+    async def get(self, key: Hashable) -> tuple[V, float] | None:
+        """The value held for `key` and its age in seconds, or None."""
+        ...
+
+    async def put(self, key: Hashable, value: V) -> None: ...
+
+
 class RecordCache:
     """Bounded by estimated bytes (`max_bytes`), not entry count: one entry may be a year of one
     node or a month of every node. A piece larger than the whole bound is served, not kept.
@@ -55,12 +69,18 @@ class RecordCache:
         stale_ttl: float = 86_400.0,
         max_bytes: int = 1 << 30,
         stale_after: float = 5.0,
+        shared: Level[Any] | None = None,
     ) -> None:
         self.iso = iso
         self.stale_after = stale_after
-        self._fresh: TTLCache[Hashable, _Entry[Any]] = TTLCache(maxsize=max_bytes, ttl=ttl, getsizeof=size_of)
-        self._stale: TTLCache[Hashable, _Entry[Any]] = TTLCache(
-            maxsize=max_bytes, ttl=max(ttl, stale_ttl), getsizeof=size_of
+        self.shared = shared
+        kept = max(ttl, stale_ttl)
+        # Each entry expires `ttl` after it was fetched (here or by another replica), not after it was stored.
+        self._fresh: TLRUCache[Hashable, _Entry[Any]] = TLRUCache(
+            maxsize=max_bytes, ttu=lambda _key, entry, _now: entry.stored_at + ttl, getsizeof=size_of
+        )
+        self._stale: TLRUCache[Hashable, _Entry[Any]] = TLRUCache(
+            maxsize=max_bytes, ttu=lambda _key, entry, _now: entry.stored_at + kept, getsizeof=size_of
         )
         self._inflight: dict[Hashable, asyncio.Task[tuple[_Entry[Any], bool]]] = {}
         # Lookups answered without a new fetch (fresh, or joining one in flight), and those that
@@ -133,7 +153,11 @@ class RecordCache:
         self, key: Hashable, fetch: Callable[[], Awaitable[V]], stale_for: float | None
     ) -> tuple[_Entry[V], bool]:
         try:
-            entry = _Entry(await fetch(), time.monotonic())
+            entry = await self._shared_entry(key)
+            if entry is None:
+                entry = _Entry(await fetch(), time.monotonic())
+                if self.shared is not None:
+                    await self.shared.put(key, entry.value)
         except UpstreamError:
             old = self._standing_in(key, stale_for)
             if old is None:
@@ -146,6 +170,15 @@ class RecordCache:
         except ValueError:  # larger than the whole bound: served once, never kept
             self._fresh.pop(key, None)
         return entry, False
+
+    async def _shared_entry(self, key: Hashable) -> _Entry[Any] | None:
+        """What another process fetched for `key`, of the age it has there."""
+        found = await self.shared.get(key) if self.shared is not None else None
+        if found is None:
+            return None
+        stats.count_cache_hit(self.iso)
+        value, age = found
+        return _Entry(value, time.monotonic() - age)
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:

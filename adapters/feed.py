@@ -131,7 +131,7 @@ def coverage(feeds: Sequence[Feed[Any]], tz: ZoneInfo, now: datetime) -> Coverag
         cadence=min(f.cadence for f in feeds),
         delay=delay,
         repeated_hour=FOLDED_BY_ORDER if any(f.folds_by_order for f in feeds) else None,
-        document=next((f"{f.name} ({f.query.where})" for f in feeds if isinstance(f.query, Document)), None),
+        document="; ".join(f"{f.name} ({f.query.where})" for f in feeds if isinstance(f.query, Document)) or None,
     )
 
 

@@ -64,11 +64,21 @@ class _Call:
         return f"{self.method} {httpx.URL(self.url).copy_with(query=None)}"
 
 
+class QueueFull(Exception):
+    """A request would wait past its limit for its slot: refused, no slot taken."""
+
+    def __init__(self, ahead: float, queued: int) -> None:
+        super().__init__(f"{queued} requests queued, {ahead:.1f} s ahead")
+        self.ahead = ahead
+        self.queued = queued
+
+
 class RateLimiter:
     """Spaces requests to one ISO at least `interval` seconds apart, in arrival order. Its queue
-    is bounded by time: `ahead` says how long a request arriving now would wait for its slot.
-    With `shared`, every replica's requests to the upstream `name` are spaced together; `ahead`
-    still counts this process's queue only (it is asked on every request, so it asks no server)."""
+    is bounded by time: a request that would wait longer than it may for its slot is refused.
+    With `shared`, every replica's requests to the upstream `name` are spaced together: each
+    takes its slot in Redis as it arrives, so the slots held there are every replica's queue, and
+    the wait a request is refused for counts them all."""
 
     def __init__(self, interval: float, shared: Shared | None = None, name: str = "") -> None:
         self.interval = interval
@@ -76,22 +86,32 @@ class RateLimiter:
         self._name = name
         self._lock = asyncio.Lock()
         self._next = 0.0
-        self.waiting = 0  # requests queued for a slot, the one sleeping to its slot included
+        self.waiting = 0  # requests queued for a slot, the one sleeping to its slot included (without `shared`)
 
     def ahead(self) -> float:
-        """Seconds before a request arriving now is sent: the slot being waited for, then one
-        interval for each request queued before it."""
+        """Seconds before a request arriving now is sent (without `shared`): the slot being waited
+        for, then one interval for each request queued before it."""
         return max(0.0, self._next - time.monotonic()) + self.waiting * self.interval
 
-    async def wait(self) -> None:
+    async def wait(self, longest: float = math.inf) -> None:
+        """Wait for this request's slot; raise `QueueFull`, taking none, if that is over `longest` s."""
+        if self._shared is not None:
+            # Not behind this process's lock: a slot taken in Redis at once is one the other
+            # replicas see queued. `_next` is only a 429's hold here.
+            hold = self._next - time.monotonic()
+            taken, delay = await self._shared.reserve(self._name, self.interval, hold, longest)
+            if not taken:
+                raise QueueFull(delay, round(delay / self.interval))
+            await asyncio.sleep(delay)
+            return
+        ahead = self.ahead()
+        if ahead > longest:
+            raise QueueFull(ahead, self.waiting)
         self.waiting += 1  # until its slot is taken, or it is cancelled
         try:
             async with self._lock:
                 now = time.monotonic()
                 delay = self._next - now
-                if self._shared is not None:
-                    delay = await self._shared.reserve(self._name, self.interval, delay)
-                    now = time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
                     now += delay
@@ -271,17 +291,17 @@ class Upstream:
         `auth` marks a sign-in, counted apart from data requests. A request that would queue
         past `longest_wait` behind others at the ISO's pace is refused before it joins the queue.
         """
-        ahead = self.limiter.ahead()
-        if ahead > self.longest_wait:
-            raise UpstreamBusy(
-                self.iso,
-                f"{self.limiter.waiting} requests are already queued for {self.name} at its pace of one every "
-                f"{self.limiter.interval:g} s; this one would wait about {ahead:.0f} s, past the "
-                f"{self.longest_wait:g} s deadline. Retry shortly.",
-            )
         self.breaker.check()
         try:
             response = await self._send(_Call(method, url, params, headers, data, json), ok_statuses, auth)
+        except QueueFull as full:
+            self.breaker.release()  # not sent: no verdict on the ISO
+            raise UpstreamBusy(
+                self.iso,
+                f"{full.queued} requests are already queued for {self.name} at its pace of one every "
+                f"{self.limiter.interval:g} s; this one would wait about {full.ahead:.0f} s, past the "
+                f"{self.longest_wait:g} s deadline. Retry shortly.",
+            ) from None
         except (UpstreamUnavailable, UpstreamTimeout, UpstreamThrottled, UpstreamBroken):
             self.failed += 1
             self.breaker.record(ok=False)
@@ -302,7 +322,8 @@ class Upstream:
         for attempt in range(self.retry.attempts):
             if attempt:
                 await asyncio.sleep(self._backoff(attempt))
-            await self.limiter.wait()
+            # The first try queues only within the deadline; a retry has been admitted already.
+            await self.limiter.wait(self.longest_wait if attempt == 0 else math.inf)
             stats.count_request(self.iso, auth=auth)
             self.sent += 1
             try:

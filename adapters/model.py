@@ -151,6 +151,7 @@ class DatasetKind(Enum):
     TRANSMISSION_RIGHTS = "transmissionRights"
     FTR_CONGESTION_PRICES = "ftrCongestionPrices"
     CAPACITY_PRICES = "capacityPrices"
+    SYSTEM_LAMBDA = "systemLambda"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,15 @@ class DatasetInfo:
     kind: DatasetKind
     description: str  # the ISO's feeds behind it, e.g. "Real-time actual load by zone (pal, P-58B)"
     runs: tuple[MarketRun, ...] = ()  # for run-keyed kinds (ancillary prices, constraints)
+
+
+@dataclass(frozen=True, slots=True)
+class Archived:
+    """What gridql's own archive holds of a dataset: operating days, and (series, day)s in all."""
+
+    first: date
+    last: date
+    series_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +316,16 @@ class CapacityPriceRecord:
     product: str | None = None  # the ISO's capacity product, e.g. PJM's "CP", "Annual"; None where one
 
 
+@dataclass(slots=True)
+class SystemLambdaRecord:
+    """The market's system lambda over an interval: the shadow price of its power balance, $/MWh
+    (ERCOT's SCED and DAM system lambda)."""
+
+    start: datetime
+    end: datetime
+    price: float
+
+
 RECORD_TYPES: dict[DatasetKind, type] = {
     DatasetKind.LOAD: LoadRecord,
     DatasetKind.LOAD_FORECAST: LoadForecastRecord,
@@ -317,6 +337,7 @@ RECORD_TYPES: dict[DatasetKind, type] = {
     DatasetKind.TRANSMISSION_RIGHTS: TransmissionRightRecord,
     DatasetKind.FTR_CONGESTION_PRICES: FtrCongestionRecord,
     DatasetKind.CAPACITY_PRICES: CapacityPriceRecord,
+    DatasetKind.SYSTEM_LAMBDA: SystemLambdaRecord,
 }
 
 

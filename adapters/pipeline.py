@@ -32,14 +32,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from . import stats
-from .archive import Archive, day_window, open_store, operating_days
+from .archive import Archive, ArchiveUnavailable, day_window, open_store, operating_days
 from .cache import RecordCache
 from .config import Settings
 from .errors import NotPublished, UpstreamBadResponse, UpstreamTooSlow
-from .feed import Catalog, Document, Feed, coverage
+from .feed import Catalog, Document, Feed, Prices, coverage
 from .http import Upstream
 from .model import (
     AncillaryPriceRecord,
+    Archived,
     CapacityPriceRecord,
     ConstraintRecord,
     Coverage,
@@ -57,6 +58,7 @@ from .model import (
     PriceRecord,
     RenewableRecord,
     SeriesRequest,
+    SystemLambdaRecord,
     TransmissionRightRecord,
     Window,
 )
@@ -137,6 +139,7 @@ _SERIES: dict[type, Callable[[Any], tuple[Any, ...]]] = {
     ),
     FtrCongestionRecord: lambda r: (r.node, r.time_of_use, r.simulated),
     CapacityPriceRecord: lambda r: (r.auction, r.area, r.product or ""),
+    SystemLambdaRecord: lambda r: (),  # one system-wide series
 }
 _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
     PriceRecord: attrgetter("lmp", "energy", "congestion", "loss"),
@@ -150,6 +153,7 @@ _VALUES: dict[type, Callable[[Any], tuple[float | None, ...]]] = {
     TransmissionRightRecord: attrgetter("price", "bid_mw"),
     FtrCongestionRecord: attrgetter("price", "price"),
     CapacityPriceRecord: attrgetter("price", "price"),
+    SystemLambdaRecord: attrgetter("price", "price"),
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -250,16 +254,16 @@ class Pipeline:
         self.archive = archive
         self.shared = shared
 
-    def reads(self, feed: Feed[Any], ask: Ask) -> int:
+    async def reads(self, feed: Feed[Any], ask: Ask) -> int:
         """Records answering `ask` would read upstream: the planned pieces neither cached nor archived."""
-        return sum(p.rows for p in self._unheld(feed, ask))
+        return sum(p.rows for p in await self._unheld(feed, ask))
 
-    def upstream_seconds(self, feed: Feed[Any], ask: Ask) -> float:
+    async def upstream_seconds(self, feed: Feed[Any], ask: Ask) -> float:
         """Upstream seconds answering `ask` takes at the ISO's pace, for what is neither cached nor archived."""
-        return sum(p.seconds for p in self._unheld(feed, ask))
+        return sum(p.seconds for p in await self._unheld(feed, ask))
 
-    def _unheld(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
-        _, rest = self._split(feed, ask)
+    async def _unheld(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
+        _, rest = await self._split(feed, ask)
         if rest is None:
             return []
         return [p for p in self._plan(feed, rest) if (feed.name, p) not in self.cache]
@@ -268,7 +272,7 @@ class Pipeline:
         """The source's pieces; none for a document, which only the archive answers."""
         return [] if isinstance(feed.query, Document) else self.source.plan(feed, ask)
 
-    def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
+    async def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
         """The days the archive answers `ask` for (None: the archive is not asked: there is none,
         or the record cache holds it all), and what is left to fetch (None: nothing)."""
         archive, window = self.archive, ask.window
@@ -276,7 +280,10 @@ class Pipeline:
             return None, ask
         series = ask.codes or ("",)
         days = operating_days(window, archive.tz)
-        held = archive.answerable(feed, series, days, ask.now)
+        try:
+            held = await archive.answerable(feed, series, days, ask.now)
+        except ArchiveUnavailable:
+            return None, ask  # all of it from the ISO (the archive said why)
         missing = [day for day in days if any((name, day) not in held for name in series)]
         if not missing:
             return days, None
@@ -286,14 +293,14 @@ class Pipeline:
 
     async def run(self, feed: Feed[Any], ask: Ask) -> Groups:
         """The feed's records for `ask`: validated, cached per piece, archived per day, clipped and joined."""
-        held, rest = self._split(feed, ask)  # metadata only: a quick indexed read
+        held, rest = await self._split(feed, ask)
         if rest is None or self.shared is None or held is None:
             return await self._answer(feed, ask, held, rest)
         # Replicas asked the same at once: one fetches and archives it, the others wait for it
         # and then find it in the shared archive.
         async with self.shared.flight(_flight(feed, rest)) as first:
             if not first:
-                held, rest = self._split(feed, ask)
+                held, rest = await self._split(feed, ask)
             return await self._answer(feed, ask, held, rest)
 
     async def _answer(self, feed: Feed[Any], ask: Ask, held: list[date] | None, rest: Ask | None) -> Groups:
@@ -301,8 +308,12 @@ class Pipeline:
         archive = self.archive
         if archive is None or held is None:
             return await self._fetched(feed, ask)
+        try:
+            bodies = await archive.read(feed, ask.codes or ("",), held)
+        except ArchiveUnavailable:
+            return await self._fetched(feed, ask)  # gone since it was asked what it holds: all from the ISO
         found: dict[Hashable, list[list[Any]]] = {}
-        for (name, _), records in (await archive.read(feed, ask.codes or ("",), held)).items():
+        for (name, _), records in bodies.items():
             records = _clipped(records, ask.window) if ask.window is not None else records
             if records:
                 found.setdefault(name if ask.codes else None, []).append(records)
@@ -326,7 +337,9 @@ class Pipeline:
         """Every piece the window needs is in the record cache: the archive has nothing to add."""
         if isinstance(feed.query, Document):
             return False  # only the archive holds a document's records
-        return all((feed.name, piece) in self.cache for piece in self._plan(feed, ask))
+        pieces = self._plan(feed, ask)
+        # No pieces: the ISO has nothing of the window to ask for (past its retention); the archive may.
+        return bool(pieces) and all((feed.name, piece) in self.cache for piece in pieces)
 
     async def _fetched(self, feed: Feed[Any], ask: Ask) -> Groups:
         pieces = self._plan(feed, ask)
@@ -479,6 +492,22 @@ class FeedAdapter:
             feeds = tuple(self.catalog.prices(r) for r in self.catalog.runs)
         return coverage(feeds, self.market.tz, self.clock())
 
+    async def archived(self, kind: DatasetKind | None) -> Archived | None:
+        archive = self.pipeline.archive
+        if archive is None:
+            return None
+        feeds = (
+            self.catalog.serving(kind)
+            if kind is not None
+            else [f for f in self.catalog.feeds if isinstance(f.serves, Prices)]
+        )
+        held = await archive.extents()
+        found = [held[feed.name] for feed in feeds if feed.name in held]
+        if not found:
+            return None
+        first, last = min(e.first for e in found), max(e.last for e in found)
+        return Archived(first, last, sum(e.days for e in found))
+
     def labels(self, kind: DatasetKind) -> dict[str, tuple[str, ...]]:
         return self.catalog.labels(kind)
 
@@ -503,14 +532,16 @@ class FeedAdapter:
         groups = await self.pipeline.run(feed, Ask(window, self.clock(), wanted))
         return {code: groups.get(code, []) for code in wanted}
 
-    def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
+    async def reads(self, run: MarketRun, codes: Sequence[str], window: Window) -> int:
         """Records node prices of `run` for `codes` would read upstream, planned and not cached."""
-        return self.pipeline.reads(self.catalog.prices(run), Ask(window, self.clock(), tuple(dict.fromkeys(codes))))
+        ask = Ask(window, self.clock(), tuple(dict.fromkeys(codes)))
+        return await self.pipeline.reads(self.catalog.prices(run), ask)
 
-    def series_reads(self, request: SeriesRequest) -> int:
+    async def series_reads(self, request: SeriesRequest) -> int:
         """Records answering the dataset request would read upstream, planned and not cached."""
         ask = Ask(request.window, self.clock(), published_before=request.published_before)
-        return sum(self.pipeline.reads(f, ask) for f in self.catalog.dataset(request.kind, request.run))
+        feeds = self.catalog.dataset(request.kind, request.run)
+        return sum(await asyncio.gather(*(self.pipeline.reads(feed, ask) for feed in feeds)))
 
     async def series(self, request: SeriesRequest) -> Sequence[Any]:
         feeds = self.catalog.dataset(request.kind, request.run)
@@ -547,11 +578,12 @@ class Declaration:
         """The ISO's adapter. With `transport` None it reaches the ISO; the sandbox and the tests
         pass theirs. `min_interval` pins the spacing of every upstream (tests)."""
         iso = self.market.iso
-        shared = None
+        shared = pieces = None
         if settings.redis_url:
-            from .shared import Shared
+            from .shared import Pieces, Shared
 
             shared = Shared(settings.redis_url)
+            pieces = Pieces(shared, iso.value, settings.cache_ttl)
 
         def upstream(name: str, live_spacing: float) -> Upstream:
             return Upstream.configured(
@@ -563,7 +595,13 @@ class Declaration:
             self.fixed_nodes,
             Catalog(iso, self.feeds),
             self.source(upstream, settings),
-            RecordCache(iso, ttl=settings.cache_ttl, max_bytes=settings.cache_bytes, stale_after=settings.stale_after),
+            RecordCache(
+                iso,
+                ttl=settings.cache_ttl,
+                max_bytes=settings.cache_bytes,
+                stale_after=settings.stale_after,
+                shared=pieces,
+            ),
             clock=clock or _now,
             deadline=settings.request_deadline,
             archive=Archive(open_store(settings.archive), self.market.tz) if settings.archive else None,

@@ -1,5 +1,6 @@
-"""What gridql replicas share through Redis (GRIDQL_REDIS_URL): each ISO's request spacing, and
-one lock per fetch, so replicas asked the same thing at once make one upstream request.
+"""What gridql replicas share through Redis (GRIDQL_REDIS_URL): each ISO's request spacing, one
+lock per fetch, so replicas asked the same thing at once make one upstream request, and the hot
+cache of fetched pieces (`Pieces`), so what one replica fetched another answers from.
 
 Without Redis both stay in-process (`http.RateLimiter`, `cache.RecordCache`'s single-flight), and
 N workers of one server each space their requests N times as far apart instead.
@@ -12,28 +13,49 @@ replica that waited on it finds what the holder fetched in the shared archive, n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
+import logging
+import math
 import secrets
 import time
-from collections.abc import AsyncIterator
+import zlib
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
+import orjson
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from .archive import codec
+
+log = logging.getLogger("gridql.shared")
 
 PREFIX = "gridql:"
+# A fetched piece is shared when its compressed columns are at most this large: a month of every
+# NYISO zone's 5-minute prices is about 1 MB. Larger ones (a month of every PJM pnode) stay in
+# the process that fetched them rather than fill Redis and its network.
+PIECE_BYTES = 8 << 20
 LOCK_SECONDS = 120.0
 POLL_SECONDS = 0.05  # how often a replica waiting on another's fetch looks again
 
 # KEYS[1] the upstream's next free slot; ARGV[1] its spacing, ARGV[2] seconds it must hold off
-# (an ISO's Retry-After). Reserves the next slot and answers how long to wait for it.
+# (an ISO's Retry-After), ARGV[3] the longest a request may wait. Answers how long to wait for the
+# next slot, and takes it unless that is longer: checked and taken at once, so requests arriving
+# together, from any replica, each count the ones before them.
 _RESERVE = """
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local slot = math.max(now + tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[1]) or '0'))
+if slot - now > tonumber(ARGV[3]) then
+  return {0, string.format('%.6f', slot - now)}
+end
 local after = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%.6f', after), 'PX', math.ceil((after - now) * 1000) + 1000)
-return string.format('%.6f', slot - now)
+return {1, string.format('%.6f', slot - now)}
 """
 
 # Deletes the lock only if this holder still owns it (it may have lapsed and been taken since).
@@ -51,10 +73,14 @@ class Shared:
         self._reserve: Any = self.redis.register_script(_RESERVE)
         self._release: Any = self.redis.register_script(_RELEASE)
 
-    async def reserve(self, upstream: str, interval: float, hold: float) -> float:
-        """Seconds to wait for this upstream's next slot, taken for this request across replicas."""
-        delay = await self._reserve(keys=[f"{PREFIX}spacing:{upstream}"], args=[interval, max(0.0, hold)])
-        return max(0.0, float(delay))
+    async def reserve(
+        self, upstream: str, interval: float, hold: float, longest: float = math.inf
+    ) -> tuple[bool, float]:
+        """Whether this upstream's next slot across replicas was taken for this request (not when
+        the wait for it is over `longest`), and the seconds to wait for it."""
+        limit = repr(min(longest, 1e12))  # a number Lua reads, however long
+        taken, delay = await self._reserve(keys=[f"{PREFIX}spacing:{upstream}"], args=[interval, max(0.0, hold), limit])
+        return bool(taken), max(0.0, float(delay))
 
     @asynccontextmanager
     async def flight(self, what: str) -> AsyncIterator[bool]:
@@ -77,3 +103,82 @@ class Shared:
 
     async def aclose(self) -> None:
         await self.redis.aclose()
+
+
+# A piece's records as the pipeline caches them: by node for price feeds, one group otherwise.
+Groups = dict[Hashable, list[Any]]
+
+
+class Pieces:
+    """The hot cache of fetched pieces in Redis, behind each replica's own (`cache.Level`): zlib'd
+    JSON columns (`archive.codec`, never pickle: Redis must not be able to run code in a
+    replica), kept `ttl` seconds from when they were fetched. Redis failing is a miss, not an
+    error: the ISO is asked instead."""
+
+    def __init__(self, shared: Shared, iso: str, ttl: float) -> None:
+        self.redis = shared.redis
+        self.iso = iso
+        self.ttl = ttl
+
+    def _key(self, key: Hashable) -> str:
+        return f"{PREFIX}piece:{self.iso}:{hashlib.sha256(_spelled(key).encode()).hexdigest()}"
+
+    async def get(self, key: Hashable) -> tuple[Groups, float] | None:
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                name = self._key(key)
+                pipe.get(name)
+                pipe.pttl(name)
+                blob, left = await pipe.execute()
+        except RedisError as exc:
+            log.warning("the shared cache (Redis) is unavailable, asking the ISO: %s", exc)
+            return None
+        if blob is None or left < 0:
+            return None
+        try:
+            groups = await asyncio.to_thread(_decoded, blob)  # a month of rows: CPU work
+        except (zlib.error, orjson.JSONDecodeError, codec.CorruptBody) as exc:
+            log.warning("a shared cache entry does not decode, asking the ISO: %s", exc)
+            return None
+        return groups, max(0.0, self.ttl - left / 1000)
+
+    async def put(self, key: Hashable, value: Groups) -> None:
+        if self.ttl <= 0:
+            return
+        try:
+            blob = await asyncio.to_thread(_encoded, value)
+        except KeyError:
+            return  # records the codec does not know (a queue's projects): this process's alone
+        if len(blob) > PIECE_BYTES:
+            return
+        try:
+            await self.redis.set(self._key(key), blob, px=max(1, int(self.ttl * 1000)))
+        except RedisError as exc:
+            log.warning("the shared cache (Redis) is unavailable, not sharing a fetched piece: %s", exc)
+
+
+def _encoded(groups: Groups) -> bytes:
+    return zlib.compress(orjson.dumps([[group, codec.columns(records)] for group, records in groups.items()]), 1)
+
+
+def _decoded(blob: bytes) -> Groups:
+    return {group: codec.from_columns(data) for group, data in orjson.loads(zlib.decompress(blob))}
+
+
+def _spelled(value: Any) -> str:
+    """A cache key spelled the same by every replica: by the fields it is compared by, instants in
+    UTC. (A dataclass's repr would include fields it is not compared by, like the time asked.)"""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = (f"{f.name}={_spelled(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.compare)
+        return f"{type(value).__name__}({','.join(fields)})"
+    if isinstance(value, tuple | list):
+        return f"({','.join(_spelled(v) for v in value)})"
+    if isinstance(value, frozenset | set):
+        return f"{{{','.join(sorted(_spelled(v) for v in value))}}}"
+    if isinstance(value, datetime):
+        return value.timestamp().hex() if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.name
+    return repr(value)

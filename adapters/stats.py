@@ -26,6 +26,7 @@ class IsoStats:
     first_start: float | None = None
     last_end: float | None = None
     stale_seconds: float | None = None  # set when cached data past its TTL was served: the oldest
+    archive_unavailable: bool = False  # the archive could not be reached: answered from the ISO, not archived
 
     @property
     def elapsed_ms(self) -> float:
@@ -114,6 +115,12 @@ def mark_stale(iso: ISO, age: float) -> None:
     if stats is not None:
         s = stats.of(iso)
         s.stale_seconds = age if s.stale_seconds is None else max(s.stale_seconds, age)
+
+
+def mark_archive_unavailable(iso: ISO) -> None:
+    stats = current.get()
+    if stats is not None:
+        stats.of(iso).archive_unavailable = True
 
 
 @contextmanager

@@ -72,7 +72,7 @@ async def _run(iso: ISO, feed: Feed[object], case: Case, codes: Sequence[str], s
     try:
         window = day_window(case.first, case.first + timedelta(days=case.days - 1), adapter.market.tz)
         ask = Ask(window, adapter.clock(), tuple(codes[: case.nodes]))
-        seconds = adapter.pipeline.upstream_seconds(feed, ask)
+        seconds = await adapter.pipeline.upstream_seconds(feed, ask)
         started = time.perf_counter()
         error = None
         try:

@@ -1,8 +1,8 @@
 """Answers as pandas DataFrames: indexed by interval start, every time in UTC.
 
-A market's own offset changes on DST days, and pandas refuses a column of mixed offsets: the client
-asks the server for UTC (`timezone: "UTC"`), and reads with `utc=True` all the same, so a time in
-any offset still becomes the same instant in UTC."""
+Each market writes its times in its own offset, which changes on DST days, and pandas refuses a
+column of mixed offsets: the client asks for `timezone: "UTC"`, and reads with `utc=True` all the
+same, so an answer in any offset gives the same instants."""
 
 from __future__ import annotations
 

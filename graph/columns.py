@@ -108,8 +108,9 @@ class Series:
     )
     price: FloatColumn | None = strawberry.field(
         default=None,
-        description="Clearing price: ANCILLARY_PRICES $/MW(h), TRANSMISSION_RIGHTS $/MW for the term (PJM: the "
-        "bid's quoted price), FTR_CONGESTION_PRICES $/MWh, CAPACITY_PRICES in `unit`",
+        description="Clearing price: ANCILLARY_PRICES $/MW(h), TRANSMISSION_RIGHTS as the ISO publishes it (PJM: "
+        "the bid's quoted price; NYISO: $ per TCC for the term; ERCOT: $/MWh), FTR_CONGESTION_PRICES $/MWh, "
+        "CAPACITY_PRICES in `unit`; SYSTEM_LAMBDA: the system lambda, $/MWh",
     )
     name: StringColumn | None = strawberry.field(
         default=None, description="CONSTRAINTS: the ISO's name for the constraint"

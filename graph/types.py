@@ -101,13 +101,18 @@ DatasetKind = _enum(
         "RENEWABLES": "Wind and solar output, MW, actual and forecast (`Market.renewables`)",
         "INTERFACE_FLOWS": "Flows and limits on transmission interfaces, MW (`Market.interfaceFlows`; NYISO only)",
         "TRANSMISSION_RIGHTS": "FTR / CRR / TCC auction prices (`Market.transmissionRights`): PJM's monthly FTR "
-        "auction bids (its clearing prices sit behind PJM's member login); elsewhere not served yet: "
+        "auction bids (its clearing prices sit behind PJM's member login); NYISO's TCC auction results (nodal "
+        "prices and awards downloaded from tcc.nyiso.com, served from the archive once imported with `gridql "
+        "import`); ERCOT's CRR auction results (the results zips MIS posts, NP7-803-M monthly and NP7-802-M "
+        "long-term, imported likewise); CAISO's are not served (no confirmed machine-readable layout): "
         "DATASET_NOT_SERVED",
         "FTR_CONGESTION_PRICES": "Congestion prices by node, month and FTR class type, as they were and simulated "
         "(`Market.ftrCongestionPrices`; PJM only)",
         "CAPACITY_PRICES": "Capacity auction clearing prices (`Market.capacityPrices`): PJM's RPM and NYISO's ICAP "
         "auctions, from the workbooks they publish, served from the archive once imported (`gridql import`). ERCOT "
         "and CAISO have no capacity market: their answer is empty, with a NO_SUCH_MARKET notice saying why",
+        "SYSTEM_LAMBDA": "The system lambda, $/MWh: the shadow price of the market's power balance, one run at a "
+        "time (`Market.systemLambda`; ERCOT's SCED and DAM system lambda)",
     },
 )
 PriceVersion = _enum(
@@ -369,9 +374,20 @@ class Coverage:
         description="How rows of the repeated hour of a fall-back day are placed where the ISO's file does not "
         "say which of the two hours a row is; null where every row says (UTC stamps, an offset, a DST flag)"
     )
+    archived_from: date | None = strawberry.field(
+        description="The first operating day gridql's own archive holds (null: none, or no archive): days the "
+        "ISO no longer serves are answered from it. Read at most once a minute"
+    )
+    archived_through: date | None = strawberry.field(
+        description="The last operating day gridql's archive holds (null: none, or no archive)"
+    )
+    archived_series_days: int = strawberry.field(
+        description="How many (node or area, operating day)s the archive holds of it, the days the ISO answered "
+        "with no data included; 0 with no archive"
+    )
 
     @classmethod
-    def of(cls, coverage: model.Coverage, tz: ZoneInfo) -> Coverage:
+    def of(cls, coverage: model.Coverage, tz: ZoneInfo, archived: model.Archived | None) -> Coverage:
         return cls(
             earliest=None if coverage.earliest is None else coverage.earliest.astimezone(tz),
             latest=None if coverage.latest is None else coverage.latest.astimezone(tz),
@@ -379,6 +395,9 @@ class Coverage:
             cadence=duration(coverage.cadence),
             delay=duration(coverage.delay),
             repeated_hour=coverage.repeated_hour,
+            archived_from=None if archived is None else archived.first,
+            archived_through=None if archived is None else archived.last,
+            archived_series_days=0 if archived is None else archived.series_days,
         )
 
 
@@ -454,6 +473,16 @@ class AncillaryPriceInterval:
     )
 
 
+@strawberry.type(description="The system lambda over an interval, $/MWh")
+class SystemLambdaInterval:
+    start: datetime = strawberry.field(description=INTERVAL_START)
+    end: datetime = strawberry.field(description=INTERVAL_END)
+    price: float = strawberry.field(
+        description="System lambda, $/MWh: the marginal cost of serving one more MW system-wide, before "
+        "congestion and losses, as the ISO publishes it"
+    )
+
+
 @strawberry.type(description="A binding transmission constraint and its shadow price, $/MWh")
 class ConstraintInterval:
     start: datetime = strawberry.field(description=INTERVAL_START)
@@ -507,23 +536,32 @@ class InterfaceFlowInterval:
 @strawberry.type(
     description="An FTR / CRR / TCC auction price; start/end is the term the right covers. PJM publishes the bids "
     "into its auctions (Data Miner 2), not their clearing prices, which sit behind PJM's member login (FTR Center): "
-    "a PJM row is one bid, its `price` the bid's quoted price"
+    "a PJM row is one bid, its `price` the bid's quoted price. NYISO publishes its TCC auctions' clearing prices: "
+    "a row is a PTID's nodal price (Nodal Price report) or an awarded path with its side, TCCs and clearing price "
+    "(Summary of Awards), $ per TCC for the term. ERCOT publishes its CRR auctions' results: a row is an awarded CRR "
+    "(path, time of use, hedge type, side, MW) or a settlement point's shadow price for a month, $/MWh"
 )
 class TransmissionRightPrice:
     start: datetime = strawberry.field(description=TERM_START)
     end: datetime = strawberry.field(description=TERM_END)
-    auction: str = strawberry.field(description='The ISO\'s auction name, e.g. "JAN 2025 Auction" (PJM)')
+    auction: str = strawberry.field(
+        description="The ISO's auction name, e.g. \"JAN 2025 Auction\" (PJM); NYISO: its report's title lines, "
+        '"Autumn 2026, Centralized TCC Auction, Round 1 - One Year TCCs"'
+    )
     node: str = strawberry.field(
         description='The ISO\'s node id the price is quoted at, or a path "<source node>-<sink node>"'
     )
     price: float = strawberry.field(
-        description="$/MW for the term, as the ISO publishes it: a clearing price, or (PJM) the bid's quoted price"
+        description="The price as the ISO publishes it: PJM the bid's quoted price; NYISO a clearing price, $ per TCC "
+        "(1 MW) for the whole term; ERCOT a clearing shadow price, $/MWh of the term's time-of-use hours"
     )
     time_of_use: str | None = strawberry.field(
         description='The class type: the hours the right covers, as the ISO names them ("OnPeak", "OffPeak", '
         '"DailyOffPeak", "WkndOnPeak", "24H" at PJM)'
     )
-    hedge_type: str | None = strawberry.field(description='"Obligation" or "Option", as the ISO names it')
+    hedge_type: str | None = strawberry.field(
+        description='Obligation or option, as the ISO names it ("Obligation" / "Option" at PJM, OBL / OPT at ERCOT)'
+    )
     source_node: str | None = strawberry.field(
         description="A path's source: the node id (PJM: the pnode id its name matches, with runs of spaces "
         "ignored), or the ISO's name where no node has it"
@@ -533,11 +571,15 @@ class TransmissionRightPrice:
     )
     period: str | None = strawberry.field(
         description='The ISO\'s label of the term: a month ("FEB") or a planning-year quarter ("Q3": December to '
-        "February) at PJM"
+        'February) at PJM; NYISO\'s period name ("Winter 2026-2027")'
     )
-    trade_type: str | None = strawberry.field(description="A bid's side, as the ISO names it (buy or sell)")
+    trade_type: str | None = strawberry.field(
+        description="A bid's side, as the ISO names it (PJM: buy or sell; NYISO's awards: Bid or Offer; ERCOT's "
+        "awards: BUY or SELL)"
+    )
     bid_mw: float | None = strawberry.field(
-        description="A bid's quantity, MW (bids alike in all but MW summed); null for a clearing price"
+        description="A bid's quantity, MW (bids alike in all but MW summed); NYISO: the TCCs awarded (1 MW each), "
+        "awards alike summed; null for a nodal clearing price"
     )
 
 
@@ -710,10 +752,10 @@ class Market:
         )
 
     @strawberry.field(description="What this market serves: name, description, runs and coverage")
-    def datasets(self, info: Info) -> list[Dataset]:
+    async def datasets(self, info: Info) -> list[Dataset]:
         adapter = info.context.adapters[self.iso]
         tz = adapter.market.tz
-        prices = Coverage.of(adapter.coverage(None), tz)
+        prices = Coverage.of(adapter.coverage(None), tz, await adapter.archived(None))
         served = [
             Dataset(
                 name="prices",
@@ -723,7 +765,7 @@ class Market:
             )
         ]
         for dataset in adapter.datasets:
-            coverage = Coverage.of(adapter.coverage(dataset.kind), tz)
+            coverage = Coverage.of(adapter.coverage(dataset.kind), tz, await adapter.archived(dataset.kind))
             served.append(
                 Dataset(
                     name=dataset.kind.value, description=dataset.description, runs=list(dataset.runs), coverage=coverage
@@ -869,6 +911,25 @@ class Market:
         return localized(AncillaryPriceInterval, records, tz)
 
     @strawberry.field(
+        description="The system lambda of one run, $/MWh (ERCOT: each SCED run's, holding until the next run, "
+        "and the DAM's hourly); see `Market.datasets` for the ISOs and runs that serve it"
+    )
+    async def system_lambda(
+        self,
+        info: Info,
+        run: RUN_OF_DATASET,
+        start: START = None,
+        end: END = None,
+        date: DATE = None,
+        days: DAYS = 1,
+        timezone: TIMEZONE = None,
+    ) -> list[SystemLambdaInterval]:
+        records, tz = await _series(
+            info, self.iso, model.DatasetKind.SYSTEM_LAMBDA, start, end, date, days, run=run, timezone=timezone
+        )
+        return localized(SystemLambdaInterval, records, tz)
+
+    @strawberry.field(
         description="Binding transmission constraints of one run and their shadow prices; a constraint appears "
         "only in the intervals where it binds"
     )
@@ -953,7 +1014,11 @@ class Market:
         'FTR auctions named for the window\'s months ("JAN 2025 Auction"), on the terms starting in the window, '
         "posted about four months after the auction; PJM publishes no clearing prices outside its member login (FTR "
         "Center). A whole auction is about 1.4 million bids: at a non-member key's pace that is over the default "
-        "request deadline (UPSTREAM_TOO_SLOW) until the archive holds it"
+        "request deadline (UPSTREAM_TOO_SLOW) until the archive holds it. NYISO: the TCC auction results imported "
+        "from tcc.nyiso.com's downloads (`gridql import NYISO TCC-Nodal-Price|TCC-Summary-of-Awards <file>`), by "
+        "PTID (`node`) or path (`<POI>-<POW>`); NOT_IMPORTED until then. ERCOT: the CRR auction results zips "
+        "imported from MIS (`gridql import ERCOT NP7-803-M|NP7-802-M <zip>`), by settlement point or path "
+        "(`<source>-<sink>`) and time of use. CAISO: not served"
     )
     async def transmission_rights(
         self,
@@ -1094,8 +1159,8 @@ class Market:
         run: Annotated[
             model.MarketRun | None,
             strawberry.argument(
-                description="The market run: required by ANCILLARY_PRICES and CONSTRAINTS; picks LOAD's cadence "
-                "where the ISO publishes several; see `Market.datasets`"
+                description="The market run: required by ANCILLARY_PRICES, CONSTRAINTS and SYSTEM_LAMBDA; picks "
+                "LOAD's cadence where the ISO publishes several; see `Market.datasets`"
             ),
         ] = None,
         area: Annotated[

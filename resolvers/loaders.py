@@ -83,7 +83,8 @@ class PriceLoader(DataLoader[PriceKey, list[PriceRecord]]):
 
         async def one(iso: ISO, run: MarketRun, window: Window, codes: list[str]) -> dict[str, list[PriceRecord]]:
             adapter = self.adapters[iso]
-            self.meter.charge(iso, adapter.reads(run, codes, window), f"{run.name} prices at {len(codes)} node(s)")
+            reads = await adapter.reads(run, codes, window)
+            self.meter.charge(iso, reads, f"{run.name} prices at {len(codes)} node(s)")
             with stats.timed(iso):
                 return await adapter.prices(run, codes, window)
 
@@ -110,7 +111,7 @@ class SeriesLoader(DataLoader[tuple[ISO, SeriesRequest], Sequence[Any]]):
     ) -> list[Sequence[Any] | BaseException]:
         async def one(iso: ISO, request: SeriesRequest) -> Sequence[Any]:
             adapter = self.adapters[iso]
-            self.meter.charge(iso, adapter.series_reads(request), request.kind.value)
+            self.meter.charge(iso, await adapter.series_reads(request), request.kind.value)
             with stats.timed(iso):
                 return await adapter.series(request)
 

@@ -29,6 +29,8 @@ PARTIAL = "PARTIAL"  # rows for part of the window only, for none of the reasons
 REPEATED_HOUR_BY_ORDER = "REPEATED_HOUR_BY_ORDER"  # rows of a repeated hour the file does not tell apart
 NOT_IMPORTED = "NOT_IMPORTED"  # published as a document: the archive holds none of the window
 NO_SUCH_MARKET = "NO_SUCH_MARKET"  # the ISO holds no market for it (ERCOT's and CAISO's capacity): never any rows
+FROM_ARCHIVE = "FROM_ARCHIVE"  # rows older than the ISO keeps: served from gridql's own archive
+ARCHIVE_UNAVAILABLE = "ARCHIVE_UNAVAILABLE"  # the archive could not be reached: answered from the ISO, not archived
 
 
 def explain(
@@ -44,19 +46,40 @@ def explain(
 ) -> None:
     """Add a notice when `records` leave part of `window` unexplained. `sparse`: the dataset has
     rows only where something happened (binding constraints), so gaps are not notable."""
-    found = [_reason(what, window, records, coverage, sparse)]
+    found = [_reason(what, window, records, coverage, sparse), _archived(records, coverage)]
     if coverage.repeated_hour is not None and records:
         found.append(_repeated_hour(context.market(iso).tz, records, coverage.repeated_hour))
+    stats = context.stats.isos.get(iso)
+    if stats is not None and stats.archive_unavailable:
+        found.append((ARCHIVE_UNAVAILABLE, _ARCHIVE_UNAVAILABLE))
     for code, message in filter(None, found):
         context.notices.append(
             {"iso": iso.value, "path": list(path), "code": code, "message": f"{iso.value} {what}: {message}"}
         )
 
 
+_ARCHIVE_UNAVAILABLE = (
+    "the archive could not be reached: answered from the ISO (at its pace, within its retention), "
+    "and what was fetched is not archived"
+)
+
+
 def no_market(context: Context, iso: ISO, path: Sequence[str | int], what: str, why: str) -> None:
     """The ISO has no market for `what`: an empty answer that is complete, not a gap."""
     context.notices.append(
         {"iso": iso.value, "path": list(path), "code": NO_SUCH_MARKET, "message": f"{iso.value} {what}: {why}"}
+    )
+
+
+def _archived(records: Sequence[Any], coverage: Coverage) -> tuple[str, str] | None:
+    """Rows from before the ISO's retention can only have come from the archive: say so, since
+    the ISO itself could no longer be asked to check them."""
+    earliest = coverage.earliest
+    if coverage.retention is None or earliest is None or not records or records[0].start >= earliest:
+        return None
+    return FROM_ARCHIVE, (
+        f"rows before {_at(earliest)} are older than the ISO keeps ({_span(coverage.retention)}): served from "
+        "gridql's archive, as fetched then"
     )
 
 

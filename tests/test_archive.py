@@ -4,7 +4,10 @@ restart; a day still being revised is fetched again after its cadence; changes a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,12 +17,14 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 
-from gridql.adapters import nyiso, pjm, sandbox
-from gridql.adapters.archive import ArchiveError, codec, open_store
+from gridql.adapters import archive as archive_package
+from gridql.adapters import ercot, nyiso, pjm, sandbox
+from gridql.adapters.archive import ArchiveError, codec, day_window, open_store
 from gridql.adapters.archive.backfill import backfill
 from gridql.adapters.archive.locations import shown
 from gridql.adapters.archive.sqlite import SQLiteStore
@@ -29,6 +34,7 @@ from gridql.adapters.model import (
     AncillaryPriceRecord,
     CapacityPriceRecord,
     ConstraintRecord,
+    DatasetKind,
     FuelMixRecord,
     InterfaceFlowRecord,
     LoadForecastRecord,
@@ -37,6 +43,7 @@ from gridql.adapters.model import (
     PriceRecord,
     PriceVersion,
     RenewableRecord,
+    SeriesRequest,
     TransmissionRightRecord,
     Window,
 )
@@ -345,3 +352,147 @@ def test_an_unreachable_postgresql_archive_is_one_line_without_its_password(
         line.startswith("gridql: cannot reach the archive postgresql://gridql@127.0.0.1:1/gridql")
         and "hunter3" not in line
     )
+
+
+async def test_a_slow_postgresql_lookup_does_not_hold_up_the_server() -> None:
+    import psycopg
+
+    day_ahead = '{ node(id: "PJM:51288") { priceSeries(run: DAY_AHEAD_HOURLY, date: "2025-06-02") { lmp } } }'
+    with postgres_schema() as url:
+        open_store(url, migrate=True).close()
+        stack = Stack(archive=url)
+        with psycopg.connect(url) as blocker:
+            # Every read of the archive waits on this lock until the timer lets go: a lookup held
+            # 1.5 s. A thread lets go, not the loop, which a blocking lookup would stop.
+            blocker.execute("LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE")
+            release = threading.Timer(1.5, blocker.rollback)
+            began = time.perf_counter()
+            release.start()
+            query = asyncio.create_task(stack.query(day_ahead))
+            await asyncio.sleep(0.2)  # the query is planning: waiting on the archive
+            async with stack.client() as client:
+                health = await client.get("/healthz")
+            waited = time.perf_counter() - began
+            assert health.status_code == 200 and not query.done()
+            assert waited < 0.7, f"/healthz answered {waited:.2f} s in, behind an archive lookup held 1.5 s"
+            body = await query
+            release.join()
+        assert len(body["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+
+
+class Outage:
+    """A port forwarding to PostgreSQL that can be shut: then it refuses connections, and the
+    ones open through it are cut, as when the server stops. `restore` listens again."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._target = (parts.hostname or "localhost", parts.port or 5432)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.url = urlunsplit(parts._replace(netloc=f"{parts.netloc.rpartition('@')[0]}@127.0.0.1:{self.port}"))
+        self._open: list[socket.socket] = []
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # shut
+            server = socket.create_connection(self._target)
+            self._open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
+
+    def shut(self) -> None:
+        self._listener.close()
+        for conn in self._open:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self._open.clear()
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            sink.sendall(data)
+
+
+def _day_ahead(day: str) -> str:
+    return f'{{ node(id: "PJM:51288") {{ priceSeries(run: DAY_AHEAD_HOURLY, date: "{day}") {{ lmp }} }} }}'
+
+
+async def test_a_postgresql_archive_that_goes_down_mid_run_fails_no_query(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(archive_package, "RETRY_SECONDS", 0.2)
+    with postgres_schema() as url:
+        open_store(url, migrate=True).close()
+        outage = Outage(url)
+        stack = Stack(archive=outage.url)
+        before = await stack.query(_day_ahead("2025-06-02"))
+        assert "notices" not in before["extensions"]["gridql"] and stack.counts[ISO.PJM] == 1  # type: ignore[index]
+
+        outage.shut()  # the server stops: its port refuses connections, the open ones are cut
+        with caplog.at_level(logging.WARNING, logger="gridql.archive"):
+            during = await stack.query(_day_ahead("2025-06-03"))
+            await asyncio.sleep(0.3)  # past the retry pause: the next query asks the store again, and fails again
+            again = await stack.query(_day_ahead("2025-06-04"))
+        for body in (during, again):
+            assert "errors" not in body and len(body["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+            (notice,) = body["extensions"]["gridql"]["notices"]  # type: ignore[index]
+            assert notice["code"] == "ARCHIVE_UNAVAILABLE" and notice["path"] == ["node", "priceSeries"]
+            assert notice["message"].startswith("PJM DAY_AHEAD_HOURLY prices at PJM:51288: the archive could not be")
+        assert stack.counts[ISO.PJM] == 3  # each from the ISO
+        logged = [r.getMessage() for r in caplog.records]
+        assert any("cannot reach the archive" in line and "answering from the ISO" in line for line in logged)
+        assert any("not archived (the archive is unavailable)" in line for line in logged)
+        assert all("ci-archive-pw" not in line and "Traceback" not in line for line in logged)
+
+        outage.restore()  # back: what was archived before is there; what was fetched during the outage is not
+        later = Stack(archive=outage.url)
+        await later.query(_day_ahead("2025-06-02"))
+        assert sum(later.counts.values()) == 0
+        await later.query(_day_ahead("2025-06-03"))
+        assert later.counts[ISO.PJM] == 1
+        outage.shut()
+
+
+async def test_a_day_the_iso_no_longer_keeps_is_served_from_the_archive_and_the_answer_says_so(
+    archive: str,
+) -> None:
+    """ERCOT's fuel-mix dashboard keeps two days: what gridql fetched then is all there is later."""
+    today = datetime.now(UTC).replace(microsecond=0)
+    then = [today - timedelta(days=5)]
+    fetched_day = (then[0] - timedelta(days=1)).astimezone(ercot.MARKET.tz).date()
+    adapter, transport = _adapter(ercot, archive, then)
+    window = day_window(fetched_day, fetched_day, ercot.MARKET.tz)
+    kept = await adapter.series(SeriesRequest(DatasetKind.FUEL_MIX, window))
+    await adapter.aclose()
+    assert len(kept) > 0 and transport.counts[ISO.ERCOT] == 1
+
+    stack = Stack(archive=archive)  # now: the day is three days past the dashboard's two
+    body = await stack.query(
+        f'{{ market(iso: ERCOT) {{ fuelMix(date: "{fetched_day}") {{ start fuel mw }} '
+        "datasets { name coverage { retention archivedFrom archivedThrough archivedSeriesDays } } } }"
+    )
+    assert sum(stack.counts.values()) == 0
+    rows = body["data"]["market"]["fuelMix"]  # type: ignore[index]
+    assert [(r["fuel"], r["mw"]) for r in rows] == [(r.fuel, r.mw) for r in kept]
+    notices = body["extensions"]["gridql"]["notices"]  # type: ignore[index]
+    assert [n["code"] for n in notices] == ["FROM_ARCHIVE"], notices
+    assert "older than the ISO keeps (2 days): served from gridql's archive" in notices[0]["message"]
+    (fuel_mix,) = (d for d in body["data"]["market"]["datasets"] if d["name"] == "fuelMix")  # type: ignore[index]
+    assert fuel_mix["coverage"] == {
+        "retention": "P2D",
+        "archivedFrom": str(fetched_day),
+        "archivedThrough": str(then[0].astimezone(ercot.MARKET.tz).date()),  # the dashboard's other day
+        "archivedSeriesDays": 2,
+    }
+    prices = body["data"]["market"]["datasets"][0]  # type: ignore[index]
+    assert prices["coverage"]["archivedSeriesDays"] == 0 and prices["coverage"]["archivedFrom"] is None

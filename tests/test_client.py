@@ -183,7 +183,7 @@ def test_without_pandas_the_dataframe_methods_say_how_to_install_it(
     gridql: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
-    monkeypatch.delitem(sys.modules, "gridql.client.frames", raising=False)
+    monkeypatch.delitem(sys.modules, "client.frames", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'gridql\[client\]'"):
         gridql.prices(["NYISO:61761"], date="2025-07-01")
     with pytest.raises(ImportError, match="pandas is not installed"):
@@ -206,7 +206,7 @@ def test_the_client_imports_nothing_of_the_server() -> None:
 
 
 def test_the_readme_example_gives_the_graphql_answers_values(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gridql.client as client
+    from gridql import client
 
     readme = (REPO / "README.md").read_text()
     example = readme.split("### Python client", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
@@ -228,3 +228,14 @@ def test_the_readme_example_gives_the_graphql_answers_values(stack: Stack, monke
     assert table.to_dict() == {"NYISO:61761": dict(zip(table.index, [28.75, 34.13, 44.41], strict=True))} | {
         "PJM:51288": dict(zip(table.index, [28.94, 34.44, 45.06], strict=True))
     }
+
+
+def test_ercots_system_lambda_equals_the_graphql_answer(gridql: Client) -> None:
+    frame = gridql.series("ERCOT", "SYSTEM_LAMBDA", run="DAY_AHEAD_HOURLY", date="2025-07-01")
+    answer = gridql.query(
+        '{ market(iso: ERCOT) { series(dataset: SYSTEM_LAMBDA, run: DAY_AHEAD_HOURLY, date: "2025-07-01") '
+        "{ start price } } }"
+    )
+    series = answer["market"]["series"]
+    assert list(frame.columns) == ["end", "price"] and len(frame) == 24
+    assert list(frame.index) == utc(series["start"]) and values(frame["price"]) == series["price"]

@@ -1225,7 +1225,7 @@ async def test_a_broken_archive_document_is_an_error_and_not_cached() -> None:
 
 async def test_unserved_datasets_and_runs() -> None:
     adapter = create(settings(), Recorder(), min_interval=0, clock=CLOCK)
-    for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.TRANSMISSION_RIGHTS, DatasetKind.CAPACITY_PRICES):
+    for kind in (DatasetKind.INTERFACE_FLOWS, DatasetKind.CAPACITY_PRICES):
         with pytest.raises(UnsupportedDataset, match=f"does not serve {kind.value}"):
             await adapter.series(request_of(kind, date(2025, 7, 1)))
     with pytest.raises(UnsupportedDataset) as refused:
@@ -1236,7 +1236,7 @@ async def test_unserved_datasets_and_runs() -> None:
     await adapter.aclose()
     assert {d.kind for d in adapter.datasets} == {
         DatasetKind.LOAD, DatasetKind.LOAD_FORECAST, DatasetKind.FUEL_MIX, DatasetKind.ANCILLARY_PRICES,
-        DatasetKind.CONSTRAINTS, DatasetKind.RENEWABLES,
+        DatasetKind.CONSTRAINTS, DatasetKind.RENEWABLES, DatasetKind.SYSTEM_LAMBDA, DatasetKind.TRANSMISSION_RIGHTS,
     }  # fmt: skip
 
 
@@ -1565,7 +1565,7 @@ async def test_fuel_mix_outside_the_dashboards_two_days_asks_nothing_and_says_it
 
 def test_every_report_is_declared_with_its_archive_back_to_its_start() -> None:
     reports = [f for f in FEEDS if isinstance(f.query, feeds.Report)]
-    assert len(reports) == 12
+    assert len(reports) == 16
     for declared in reports:
         assert declared.retention is None, declared.name  # the archive keeps every posting
         assert declared.query.archive.every > timedelta(0)

@@ -268,7 +268,7 @@ def test_every_feed_is_registered() -> None:
     assert {f.name for f in FEEDS} == {
         "damlbmp", "realtime", "rtlbmp", "generator", "pal", "palIntegrated", "isolf", "rtfuelmix",
         "damasp", "rtasp", "ExternalLimitsFlows", "LimitingConstraints", "DAMLimitingConstraints",
-        "ICAP-Market-Report", "NYISO-Interconnection-Queue",
+        "ICAP-Market-Report", "TCC-Nodal-Price", "TCC-Summary-of-Awards", "NYISO-Interconnection-Queue",
     }  # fmt: skip
 
 
@@ -539,7 +539,6 @@ async def test_unserved_kinds_and_runs_are_refused() -> None:
     nyiso = adapter(serving({}))
     window = Window.days(date(2025, 11, 2), 1, EASTERN)
     refused = [
-        (request(DatasetKind.TRANSMISSION_RIGHTS, window), "does not serve transmissionRights"),
         (request(DatasetKind.RENEWABLES, window), "does not serve renewables"),
         # Catalog's wording, the same for every ISO.
         (
@@ -559,6 +558,7 @@ async def test_unserved_kinds_and_runs_are_refused() -> None:
     assert {d.kind for d in nyiso.datasets} == {
         DatasetKind.LOAD, DatasetKind.LOAD_FORECAST, DatasetKind.FUEL_MIX, DatasetKind.ANCILLARY_PRICES,
         DatasetKind.CONSTRAINTS, DatasetKind.INTERFACE_FLOWS, DatasetKind.CAPACITY_PRICES,
+        DatasetKind.TRANSMISSION_RIGHTS,
     }  # fmt: skip
 
 

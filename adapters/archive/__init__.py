@@ -8,23 +8,38 @@ from the archive for one publication cadence after it was fetched, then fetched 
 changed is kept as a new revision. A day the ISO answered with no rows is stored empty, so it is
 not asked again.
 
-The store (adapters/archive/store.py: SQLite or PostgreSQL) blocks; its calls run off the event loop.
+The store (adapters/archive/store.py: SQLite or PostgreSQL) blocks; every call runs off the event
+loop, the planner's lookups too: a PostgreSQL that is slow to answer must not stall other requests.
+
+An archive that cannot be reached (`ArchiveUnavailable`: PostgreSQL down or restarting) fails no
+query: lookups raise it for the pipeline to answer from the ISO instead, writes are dropped with a
+warning, and the request's stats say so (a notice on the answer). For `RETRY_SECONDS` after a
+failure the store is not asked at all, so an outage costs each query no connection timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from .. import stats
 from ..feed import Feed
 from ..model import PriceRecord, Window
 from .locations import open_store
-from .store import ArchiveError, Key, Store
+from .store import ArchiveError, ArchiveUnavailable, Extent, Key, Store
 
-__all__ = ["Archive", "ArchiveError", "Store", "open_store", "operating_days"]
+__all__ = ["Archive", "ArchiveError", "ArchiveUnavailable", "Store", "open_store", "operating_days"]
+
+log = logging.getLogger("gridql.archive")
+RETRY_SECONDS = 5.0
+# What the archive holds is a scan of its index: `Dataset.coverage` reads it at most this often.
+EXTENTS_SECONDS = 60.0
+T = TypeVar("T")
 
 
 def operating_days(window: Window, tz: ZoneInfo) -> list[date]:
@@ -51,15 +66,54 @@ class Archive:
     def __init__(self, store: Store, tz: ZoneInfo) -> None:
         self.store = store
         self.tz = tz
+        self._down_until = 0.0  # time.monotonic() before which the store is not asked again
+        self.dropped = 0  # writes dropped while the store could not be reached
+        self._extents: dict[str, Extent] = {}
+        self._extents_until = 0.0
 
-    def answerable(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date], now: datetime) -> set[Key]:
-        """The (series, day)s the archive answers for: settled ones, and ones fetched within the
-        feed's publication cadence. Blocks (metadata only): cheap enough for cost estimates."""
-        marks = self.store.marks(feed.name, series, days)
-        return {key for key, mark in marks.items() if mark.settled or now - mark.fetched_at < feed.cadence}
+    async def _use(self, feed: Feed[Any], call: Callable[..., T], *args: Any) -> T:
+        """The store's `call`, off the event loop; ArchiveUnavailable at once during an outage."""
+        if time.monotonic() < self._down_until:
+            stats.mark_archive_unavailable(feed.iso)
+            raise ArchiveUnavailable("the archive could not be reached moments ago")
+        try:
+            return await asyncio.to_thread(call, *args)
+        except ArchiveUnavailable as exc:
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            stats.mark_archive_unavailable(feed.iso)
+            log.warning("%s: %s; answering from the ISO, not archiving, for %g s", feed.name, exc, RETRY_SECONDS)
+            raise
+
+    async def answerable(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date], now: datetime) -> set[Key]:
+        """The (series, day)s the archive answers for: settled ones, ones fetched within the feed's
+        publication cadence, and ones older than the ISO keeps (metadata only: a quick indexed read)."""
+        marks = await self._use(feed, self.store.marks, feed.name, series, days)
+        # A day the ISO no longer keeps is the archive's to answer, settled or not: asking the ISO
+        # again could only get nothing (a feed kept two days is never past a week's revisions).
+        gone = None if feed.retention is None else now - feed.retention
+        return {
+            key
+            for key, mark in marks.items()
+            if mark.settled
+            or now - mark.fetched_at < feed.cadence
+            or (gone is not None and day_window(key[1], key[1], self.tz).end <= gone)
+        }
 
     async def read(self, feed: Feed[Any], series: Sequence[str], days: Sequence[date]) -> dict[Key, list[Any]]:
-        return await asyncio.to_thread(self.store.read, feed.name, series, days)
+        return await self._use(feed, self.store.read, feed.name, series, days)
+
+    async def extents(self) -> dict[str, Extent]:
+        """What the archive holds, by feed name, as of at most `EXTENTS_SECONDS` ago; during an
+        outage, what it held when last read."""
+        if time.monotonic() >= self._extents_until and time.monotonic() >= self._down_until:
+            try:
+                held = await asyncio.to_thread(self.store.extents)
+            except ArchiveUnavailable:
+                self._down_until = time.monotonic() + RETRY_SECONDS
+            else:
+                self._extents = {extent.feed: extent for extent in held}
+                self._extents_until = time.monotonic() + EXTENTS_SECONDS
+        return self._extents
 
     def settled(self, feed: Feed[Any], day: date, now: datetime) -> bool:
         return day_window(day, day, self.tz).end + feed.revisions <= now
@@ -74,7 +128,7 @@ class Archive:
     async def keep(self, feed: Feed[Any], records: Sequence[Any], now: datetime) -> None:
         """Store what a piece fetched, every series of it, by operating day. Grouping a month of
         every node is CPU work: it runs off the event loop with the writes."""
-        await asyncio.to_thread(self.keep_now, feed, records, now)
+        await self._dropping(feed, self.keep_now, feed, records, now)
 
     def keep_now(self, feed: Feed[Any], records: Sequence[Any], now: datetime) -> None:
         """`keep`, blocking: for callers outside the event loop (the sandbox's documents)."""
@@ -90,7 +144,16 @@ class Archive:
             got = {key for records in answered for key in self.by_day(records)}
             self._write(feed, {k: [] for k in asked if k not in got and self.settled(feed, k[1], now)}, now)
 
-        await asyncio.to_thread(empty)
+        await self._dropping(feed, empty)
+
+    async def _dropping(self, feed: Feed[Any], call: Callable[..., None], *args: Any) -> None:
+        """A write; dropped, with a warning, when the store cannot be reached: what was fetched
+        is still answered, and fetched again once the archive is back."""
+        try:
+            await self._use(feed, call, *args)
+        except ArchiveUnavailable:
+            self.dropped += 1
+            log.warning("%s: not archived (the archive is unavailable); it will be fetched again", feed.name)
 
     def _write(self, feed: Feed[Any], bodies: dict[Key, list[Any]], now: datetime) -> None:
         if bodies:

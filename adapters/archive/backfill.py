@@ -56,16 +56,21 @@ async def backfill(
     progress = Progress(0, total, 0, 0, 0.0, [])
     # Planned once: re-planning every remaining week after each one is quadratic over years.
     seconds = [
-        adapter.pipeline.upstream_seconds(feed, Ask(day_window(lo, hi, tz), adapter.clock(), tuple(nodes)))
+        await adapter.pipeline.upstream_seconds(feed, Ask(day_window(lo, hi, tz), adapter.clock(), tuple(nodes)))
         for lo, hi in chunks
     ]
+    archive = adapter.pipeline.archive
     for done, (lo, hi) in enumerate(chunks):
         window = day_window(lo, hi, tz)
         progress.seconds_left = sum(seconds[done:])
+        dropped = archive.dropped
         try:
             progress.rows += await _fetch(adapter, feed, window, nodes)
         except UpstreamError as exc:
             progress.failed.append((lo, str(exc)))
+        else:
+            if archive.dropped > dropped:  # fetched, but not kept: running again fetches it again
+                progress.failed.append((lo, "the archive could not be reached: not archived"))
         progress.days += (hi - lo).days + 1
         progress.requests = sum(u.sent for u in adapter.upstreams) - sent
         report(progress)

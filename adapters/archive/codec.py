@@ -3,7 +3,9 @@
 A body is JSON (orjson) of columns: `{"kind": "PriceRecord", "columns": {"start": [...], ...}}`.
 Instants are UTC epoch seconds, enums their names. Columns, not objects: a day of 288 intervals
 reads back in one `orjson.loads`, and a year of one node's 5-minute prices is 366 bodies. JSON
-rather than pickle: a shared store (PostgreSQL) must not be able to run code in a replica.
+rather than pickle: a shared store (PostgreSQL, Redis) must not be able to run code in a replica.
+Replicas share fetched pieces through Redis in the same columns (`columns`, `from_columns`): node
+lists and FTR congestion prices too, which are not archived.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ KINDS: dict[str, type] = {
         model.InterfaceFlowRecord,
         model.TransmissionRightRecord,
         model.CapacityPriceRecord,
+        model.FtrCongestionRecord,
+        model.Node,
     )
 }
 
@@ -87,28 +91,44 @@ def _written(value: Any, kind: Any) -> Any:
     return value.name
 
 
-def encode(records: Sequence[Any]) -> bytes:
-    """Records of one kind -> a body; an empty list is a body too (the ISO had no data)."""
+def columns(records: Sequence[Any]) -> dict[str, Any]:
+    """Records of one kind -> their kind and columns, as JSON takes them. Raises KeyError for a
+    kind the codec does not know."""
     if not records:
-        return orjson.dumps({"kind": None, "columns": {}})
+        return {"kind": None, "columns": {}}
     cls = type(records[0])
     names, _, writers = _LAYOUTS[cls]
-    columns = {
-        name: [_written(getattr(r, name), kind) for r in records] for name, kind in zip(names, writers, strict=True)
+    return {
+        "kind": cls.__name__,
+        "columns": {
+            name: [_written(getattr(r, name), kind) for r in records] for name, kind in zip(names, writers, strict=True)
+        },
     }
-    return orjson.dumps({"kind": cls.__name__, "columns": columns})
 
 
-def decode(body: bytes) -> list[Any]:
+def from_columns(data: Any) -> list[Any]:
+    """`columns`' output, read back from JSON. Raises CorruptBody for anything else."""
     try:
-        data = orjson.loads(body)
         kind = data["kind"]
         if kind is None:
             return []
         cls = KINDS[kind]
         names, readers, _ = _LAYOUTS[cls]
         stamps: dict[int, datetime] = {}  # a body repeats each stamp once per series and in `end`
-        columns = [_read(data["columns"][name], reader, stamps) for name, reader in zip(names, readers, strict=True)]
-        return [cls(*row) for row in zip(*columns, strict=True)]
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        values = [_read(data["columns"][name], reader, stamps) for name, reader in zip(names, readers, strict=True)]
+        return [cls(*row) for row in zip(*values, strict=True)]
+    except (KeyError, TypeError, ValueError) as exc:
         raise CorruptBody(f"an archived body does not decode: {exc}") from exc
+
+
+def encode(records: Sequence[Any]) -> bytes:
+    """Records of one kind -> a body; an empty list is a body too (the ISO had no data)."""
+    return orjson.dumps(columns(records))
+
+
+def decode(body: bytes) -> list[Any]:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptBody(f"an archived body does not decode: {exc}") from exc
+    return from_columns(data)

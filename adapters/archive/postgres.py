@@ -6,24 +6,27 @@ series, day, revision) is the index every read walks: a series' days, latest rev
 
 The schema is versioned (`gridql_schema`) and migrated only by `gridql archive migrate`: a
 replica that finds it out of date refuses to start, rather than several replicas changing one
-shared schema as they come up. Two connections, each behind a lock: reads (the planner's marks,
-on the event loop) never wait behind a month of writes. The calls block; the pipeline runs them
-off the event loop.
+shared schema as they come up. Two connections, each behind a lock: reads (the planner's marks)
+never wait behind a month of writes. The calls block; the archive runs every one of them off the
+event loop, so a database slow to answer holds up the queries waiting on it, not the server.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import codec
 from .migrations import Migration, out_of_date, pending
-from .store import ArchiveError, Extent, Key, Mark
+from .store import ArchiveError, ArchiveUnavailable, Extent, Key, Mark
+
+T = TypeVar("T")
 
 MIGRATIONS = (
     Migration(
@@ -53,11 +56,18 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())  # libpq's messages run over lines, with hints
 
 
+# Seconds to wait for a connection when the URL sets none: a database host that has gone silent
+# must fail over to the ISO in seconds, not after TCP's minutes.
+CONNECT_TIMEOUT = 5
+
+
 def _connect(url: str, where: str) -> psycopg.Connection[Any]:
     try:
+        if "connect_timeout" not in conninfo_to_dict(url):
+            url = make_conninfo(url, connect_timeout=CONNECT_TIMEOUT)
         return psycopg.connect(url, autocommit=True)
     except psycopg.Error as exc:
-        raise ArchiveError(f"cannot reach the archive {where}: {_one_line(exc)}") from None
+        raise ArchiveUnavailable(f"cannot reach the archive {where}: {_one_line(exc)}") from None
 
 
 class _Connection:
@@ -68,18 +78,20 @@ class _Connection:
         self._lock = threading.Lock()
         self._conn = _connect(url, where)
 
-    def __enter__(self) -> psycopg.Connection[Any]:
-        self._lock.acquire()
-        if self._conn.closed or self._conn.broken:
-            try:
-                self._conn = _connect(self._url, self._where)
-            except BaseException:
-                self._lock.release()
-                raise
-        return self._conn
-
-    def __exit__(self, *_: object) -> None:
-        self._lock.release()
+    def run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """`work` done on the connection; done again on a new one if the server had dropped this
+        one (a restart: the first statement after it finds out). ArchiveUnavailable when the
+        server cannot be reached or fails the connection again."""
+        with self._lock:
+            for retry in (False, True):
+                if self._conn.closed or self._conn.broken:
+                    self._conn = _connect(self._url, self._where)
+                try:
+                    return work(self._conn)
+                except psycopg.OperationalError as exc:
+                    if retry or not self._conn.broken:
+                        raise ArchiveUnavailable(f"the archive {self._where}: {_one_line(exc)}") from None
+        raise AssertionError("unreachable: the retry returns or raises")
 
     def close(self) -> None:
         with self._lock:
@@ -132,9 +144,8 @@ class PostgresStore:
             raise
         self._months: set[str] = set()  # partitions known to exist
         try:
-            with self._writes as conn:
-                self.applied = _migrate(conn, where) if migrate else []
-                found = _version(conn)
+            self.applied = self._writes.run(lambda conn: _migrate(conn, where) if migrate else [])
+            found = self._writes.run(_version)
             pending(found, MIGRATIONS, where)  # newer than this gridql: refused
             if found < MIGRATIONS[-1].version:
                 raise out_of_date(found, MIGRATIONS, where)
@@ -163,8 +174,8 @@ class PostgresStore:
             "WHERE feed = %s AND series = ANY(%s) AND day BETWEEN %s AND %s AND day = ANY(%s) "
             "ORDER BY series, day, revision DESC"
         )
-        with self._reads as conn:
-            rows = conn.execute(query, (feed, list(series), min(days), max(days), list(days))).fetchall()
+        args = (feed, list(series), min(days), max(days), list(days))
+        rows = self._reads.run(lambda conn: conn.execute(query, args).fetchall())
         return {(name, day): tuple(rest) for name, day, *rest in rows}
 
     def write(
@@ -172,40 +183,43 @@ class PostgresStore:
     ) -> None:
         if not bodies:
             return
-        done = set(settled)
         encoded = {key: codec.encode(records) for key, records in bodies.items()}
+        done = set(settled)
+        self._writes.run(lambda conn: self._write(conn, feed, encoded, fetched_at, done))
+
+    def _write(
+        self, conn: psycopg.Connection[Any], feed: str, encoded: dict[Key, bytes], fetched_at: datetime, done: set[date]
+    ) -> None:
+        """`write` in one transaction: done again whole if the connection was found dropped."""
         names, days = [name for name, _ in encoded], [day for _, day in encoded]
-        with self._writes as conn:
-            self._ensure_months(conn, days)
-            with conn.transaction(), conn.cursor() as cursor:
-                # One writer per feed across replicas: the latest revision read below is still the
-                # latest when the next one is inserted.
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (feed,))
-                cursor.execute(
-                    "SELECT DISTINCT ON (b.series, b.day) b.series, b.day, b.revision, sha256(b.body) "
-                    "FROM bodies AS b JOIN unnest(%s::text[], %s::date[]) AS k(series, day) USING (series, day) "
-                    "WHERE b.feed = %s AND b.day BETWEEN %s AND %s ORDER BY b.series, b.day, b.revision DESC",
-                    (names, days, feed, min(days), max(days)),
+        self._ensure_months(conn, days)
+        with conn.transaction(), conn.cursor() as cursor:
+            # One writer per feed across replicas: the latest revision read below is still the
+            # latest when the next one is inserted.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (feed,))
+            cursor.execute(
+                "SELECT DISTINCT ON (b.series, b.day) b.series, b.day, b.revision, sha256(b.body) "
+                "FROM bodies AS b JOIN unnest(%s::text[], %s::date[]) AS k(series, day) USING (series, day) "
+                "WHERE b.feed = %s AND b.day BETWEEN %s AND %s ORDER BY b.series, b.day, b.revision DESC",
+                (names, days, feed, min(days), max(days)),
+            )
+            latest = {(name, day): (revision, digest) for name, day, revision, digest in cursor.fetchall()}
+            same, new = [], []
+            for (name, day), body in encoded.items():
+                revision, digest = latest.get((name, day), (0, b""))
+                if revision and digest == hashlib.sha256(body).digest():
+                    same.append((fetched_at, day in done, feed, name, day, revision))
+                else:
+                    new.append((feed, name, day, revision + 1, fetched_at, day in done, body))
+            if same:
+                cursor.executemany(
+                    "UPDATE bodies SET fetched_at = %s, settled = %s "
+                    "WHERE feed = %s AND series = %s AND day = %s AND revision = %s",
+                    same,
                 )
-                latest = {(name, day): (revision, digest) for name, day, revision, digest in cursor.fetchall()}
-                same, new = [], []
-                for (name, day), body in encoded.items():
-                    revision, digest = latest.get((name, day), (0, b""))
-                    if revision and digest == hashlib.sha256(body).digest():
-                        same.append((fetched_at, day in done, feed, name, day, revision))
-                    else:
-                        new.append((feed, name, day, revision + 1, fetched_at, day in done, body))
-                if same:
-                    cursor.executemany(
-                        "UPDATE bodies SET fetched_at = %s, settled = %s "
-                        "WHERE feed = %s AND series = %s AND day = %s AND revision = %s",
-                        same,
-                    )
-                with cursor.copy(
-                    "COPY bodies (feed, series, day, revision, fetched_at, settled, body) FROM STDIN"
-                ) as copy:
-                    for row in new:
-                        copy.write_row(row)
+            with cursor.copy("COPY bodies (feed, series, day, revision, fetched_at, settled, body) FROM STDIN") as copy:
+                for row in new:
+                    copy.write_row(row)
 
     def _ensure_months(self, conn: psycopg.Connection[Any], days: Iterable[date]) -> None:
         """Create the month partitions `days` fall in that do not exist yet. In a transaction of
@@ -226,11 +240,12 @@ class PostgresStore:
         self._months.update(name for name, _, _ in missing)
 
     def extents(self) -> list[Extent]:
-        with self._reads as conn:
-            rows = conn.execute(
+        rows = self._reads.run(
+            lambda conn: conn.execute(
                 "SELECT feed, min(day), max(day), count(DISTINCT (series, day)), count(DISTINCT series), count(*) "
                 "FROM bodies GROUP BY feed ORDER BY feed"
             ).fetchall()
+        )
         return [Extent(*row) for row in rows]
 
     def close(self) -> None:

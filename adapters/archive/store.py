@@ -27,6 +27,11 @@ class ArchiveError(Exception):
     reads. One line for the operator (graph.cli prints it), never a traceback."""
 
 
+class ArchiveUnavailable(ArchiveError):
+    """The archive cannot be reached now (its PostgreSQL is down, restarting, failing over): the
+    pipeline answers from the ISO meanwhile and drops what it would have stored."""
+
+
 @dataclass(frozen=True, slots=True)
 class Mark:
     """When the latest revision of one series' day was fetched, and whether it was settled then."""

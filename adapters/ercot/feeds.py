@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from ..feed import Clock, Dataset, Feed, NodeList, Prices, QueueSnapshot, market
+from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, QueueSnapshot, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, DatasetKind, MarketRun
-from . import parse, parse_datasets, queue
+from . import crr, parse, parse_datasets, queue
 from .parse import Table
 
 
@@ -190,6 +190,11 @@ FORECAST_ZONE_AREAS = tuple(area for _, area in parse_datasets.FORECAST_ZONES)
 # the dashboard's fuel types (gridstatus' ERCOT fuel-mix columns)
 FUELS = ("Coal and Lignite", "Hydro", "Natural Gas", "Nuclear", "Other", "Power Storage", "Solar", "Wind")
 AS_PRODUCTS = ("REGUP", "REGDN", "RRS", "NSPIN", "ECRS")  # ECRS from 06/10/2023
+# Real-time co-optimization with batteries (RTC+B) went live for operating day 12/05/2025: ERCOT's
+# real-time AS clearing prices (NP6-331-CD, NP6-332-CD) begin with it (ERCOT's data product pages).
+RTC = date(2025, 12, 5)
+# The first SCED system lambda posting (NP6-322-CD data product page, first run 12/11/2013).
+SCED_LAMBDA_FIRST = date(2013, 12, 11)
 WIND_AREAS = tuple(area for _, _, area in parse_datasets.WIND.areas if area is not None)
 
 # Typical time from an interval's start to its posting on the public API, which trails ERCOT's
@@ -208,6 +213,37 @@ QUEUE: Feed[MisDocuments] = Feed(
     Clock.UTC,  # no intervals
     None,
     timedelta(days=30),
+)
+
+# CRR auction results: a zip MIS posts after each auction (about 35 MB a month), its awarded CRRs and
+# settlement point shadow prices read when imported (`gridql import`), never fetched.
+CRR_WHERE = "www.ercot.com/misapp/GetReports.do?reportTypeId="
+CRR_MONTHLY: Feed[Document] = Feed(
+    ISO.ERCOT,
+    "NP7-803-M",
+    "Monthly CRR auction results: awarded CRRs by path, time of use, hedge type (OPT/OBL) and side with MW, and "
+    "each settlement point's shadow price by month and time of use, $/MWh (the auction's results zip from MIS, "
+    "imported with `gridql import`)",
+    Document(f"{CRR_WHERE}11201: <MON><YYYY>MonthlyCRRAuctionResults zip"),
+    partial(crr.parse, source="NP7-803-M"),
+    Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+    Clock.LOCAL_START,
+    timedelta(days=31),
+    timedelta(days=30),
+    revisions=timedelta(0),
+)
+CRR_LONG_TERM: Feed[Document] = Feed(
+    ISO.ERCOT,
+    "NP7-802-M",
+    "Long-term CRR auction sequence results, the monthly results' layout: one zip per auction year, six-month "
+    "strip and sequence (imported with `gridql import`)",
+    Document(f"{CRR_WHERE}11203: <YYYY><1st|2nd>6AnnualAuctionSeq<N>CRRAuctionResults zip"),
+    partial(crr.parse, source="NP7-802-M"),
+    Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+    Clock.LOCAL_START,
+    timedelta(days=184),  # a six-month strip
+    timedelta(days=30),
+    revisions=timedelta(0),
 )
 
 FEEDS: tuple[Feed[Any], ...] = (
@@ -339,6 +375,57 @@ FEEDS: tuple[Feed[Any], ...] = (
         {"product": AS_PRODUCTS},
     ),
     _report(
+        # One posting per settlement interval, five AS types each (ERCOT api-specs issue #146: a
+        # whole day is 480 rows).
+        Report("np6-331-cd/rt_clear_price_cap", delivery_days, "NP6-331-CD", EVERY_QUARTER, 96 * 5),
+        "Real-time clearing prices for capacity (RT MCPC) by 15-minute settlement interval, since RTC+B "
+        "(12/05/2025): REGUP, REGDN, RRS, ECRS, NSPIN",
+        parse_datasets.rt_ancillary_prices,
+        Dataset(DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_15_MIN),
+        Clock.LOCAL_HOUR_ENDING,
+        QUARTER,
+        QUARTER,
+        QUARTER + API_LAG,
+        RTC,
+        {"product": AS_PRODUCTS},
+    ),
+    _report(
+        Report("np6-332-cd/rt_clear_price_cap_sced", sced_times, "NP6-332-CD", EVERY_SCED_RUN, 288 * 5),
+        "Real-time clearing prices for capacity (RT MCPC) of every SCED run, each holding until the next run, "
+        "since RTC+B (12/05/2025): REGUP, REGDN, RRS, ECRS, NSPIN; from 08/27/2026 the capped MCPC",
+        parse_datasets.sced_ancillary_prices,
+        Dataset(DatasetKind.ANCILLARY_PRICES, MarketRun.REAL_TIME_5_MIN),
+        Clock.LOCAL_START,
+        SCED_LONGEST,
+        FIVE_MINUTES,
+        FIVE_MINUTES + API_LAG,
+        RTC,
+        {"product": AS_PRODUCTS},
+    ),
+    _report(
+        Report("np6-322-cd/sced_system_lambda", sced_times, "NP6-322-CD", EVERY_SCED_RUN, 288),
+        "SCED system lambda, $/MWh, of every SCED run, each holding until the next run; from 08/27/2026 the "
+        "capped system lambda",
+        parse_datasets.sced_system_lambda,
+        Dataset(DatasetKind.SYSTEM_LAMBDA, MarketRun.REAL_TIME_5_MIN),
+        Clock.LOCAL_START,
+        SCED_LONGEST,
+        FIVE_MINUTES,
+        FIVE_MINUTES + API_LAG,
+        SCED_LAMBDA_FIRST,
+    ),
+    _report(
+        Report("np4-523-cd/dam_system_lambda", delivery_days, "NP4-523-CD", DAY_BEFORE, 24),
+        "DAM system lambda, $/MWh, hourly",
+        parse_datasets.dam_system_lambda,
+        Dataset(DatasetKind.SYSTEM_LAMBDA, MarketRun.DAY_AHEAD_HOURLY),
+        Clock.LOCAL_HOUR_ENDING,
+        HOUR,
+        DAY,
+        -DAY,
+        None,
+    ),
+    _report(
         Report("np6-86-cd/shdw_prices_bnd_trns_const", sced_times, "NP6-86-CD", EVERY_SCED_RUN, 288 * 20),
         "SCED shadow prices and binding transmission constraints, each run until the next (at most 5 minutes)",
         parse_datasets.sced_constraints,
@@ -397,6 +484,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         DAY,
         delay=2 * DAY,  # disclosed two days after the operating day
     ),
+    CRR_MONTHLY,
+    CRR_LONG_TERM,
     QUEUE,
 )
 

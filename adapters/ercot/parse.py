@@ -209,7 +209,7 @@ def hour_span(day: Any, hour_ending: Any, dst: Any) -> tuple[datetime, datetime]
     return start, start + HOUR
 
 
-def _quarter(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime, datetime]:
+def quarter_span(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime, datetime]:
     ending, quarter = int(hour), int(interval)  # hour ending 1..24, quarter 1..4
     if not (1 <= ending <= 24 and 1 <= quarter <= 4):
         raise ValueError(f"hour {hour!r} / interval {interval!r} is out of range")
@@ -217,8 +217,13 @@ def _quarter(day: Any, hour: Any, interval: Any, dst: Any) -> tuple[datetime, da
     return start, start + QUARTER
 
 
-def _sced(stamp: Any, repeated: Any) -> tuple[datetime, datetime]:
-    start = central_to_utc(parse_stamp(stamp), parse_flag(repeated))
+def sced_span(stamp: Any, repeated: Any) -> tuple[datetime, datetime]:
+    naive, flag = parse_stamp(stamp), parse_flag(repeated)
+    midnight = _midnight(naive.date())
+    if midnight is None:  # a DST day: the time zone decides
+        start = central_to_utc(naive, flag)
+    else:  # a 24-hour day: a stamp is as far from midnight in UTC as on the wall clock, no lookup per stamp
+        start = midnight + (naive - naive.replace(hour=0, minute=0, second=0, microsecond=0))
     return start, start + SCED_NOMINAL
 
 
@@ -287,7 +292,7 @@ def rt_prices(table: Table) -> Series:
     i_interval, i_dst = table.index("deliveryInterval"), table.index("DSTFlag")
     i_point = table.index("settlementPoint", "settlementPointName")
     i_type, i_price = table.index("settlementPointType"), table.index("settlementPointPrice")
-    span = cache(_quarter)  # rows share their intervals: convert each stamp once
+    span = cache(quarter_span)  # rows share their intervals: convert each stamp once
     out = _Collector()
 
     def step(row: Sequence[Any]) -> None:
@@ -310,7 +315,7 @@ def sced_lmps(table: Table) -> Series:
     """
     i_stamp, i_point = table.index("SCEDTimestamp"), table.index("settlementPoint")
     i_repeat, i_lmp = table.index("repeatHourFlag", "RepeatedHourFlag"), table.index("LMP")
-    span = cache(_sced)  # rows share their intervals: convert each stamp once
+    span = cache(sced_span)  # rows share their intervals: convert each stamp once
     out = _Collector()
 
     def step(row: Sequence[Any]) -> None:

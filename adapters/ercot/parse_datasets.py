@@ -14,6 +14,7 @@ import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from ..model import (
@@ -25,6 +26,7 @@ from ..model import (
     LoadForecastRecord,
     LoadRecord,
     RenewableRecord,
+    SystemLambdaRecord,
 )
 from ..timeutil import FoldByOrder, to_utc
 from .parse import (
@@ -37,8 +39,10 @@ from .parse import (
     parse_day,
     parse_flag,
     parse_stamp,
+    quarter_span,
     read_json,
     read_table,
+    sced_span,
     zip_tables,
 )
 
@@ -297,6 +301,100 @@ def ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
         if not product:
             raise ValueError("empty ancillary type")
         kept.add((start, product), AncillaryPriceRecord(product, None, start, end, _number(row[i_price])))
+
+    convert_rows(table, step)
+    return kept.records()
+
+
+# --- real-time ancillary service clearing prices (RTC+B, from 12/05/2025) ----------------------
+
+
+def rt_ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
+    """Real-time MCPC per AS type and 15-minute settlement interval, ERCOT-wide (area None). The
+    API names the columns deliveryInt and repeatHourFlag, the MIS CSV DeliveryInterval and
+    RepeatedHourFlag; the flag marks the second pass through a repeated hour, as DSTFlag does."""
+    i_day, i_hour = table.index("deliveryDate"), table.index("deliveryHour")
+    i_interval = table.index("deliveryInterval", "deliveryInt")
+    i_flag, i_type, i_price = (
+        table.index("repeatHourFlag", "repeatedHourFlag"),
+        table.index("ASType"),
+        table.index("MCPC"),
+    )
+    span = cache(quarter_span)  # five products share each interval
+    kept: _Kept[AncillaryPriceRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = span(row[i_day], row[i_hour], row[i_interval], row[i_flag])
+        product = _product(row[i_type])
+        kept.add((start, product), AncillaryPriceRecord(product, None, start, end, _number(row[i_price])))
+
+    convert_rows(table, step)
+    return kept.records()
+
+
+def sced_ancillary_prices(table: Table) -> list[AncillaryPriceRecord]:
+    """Real-time MCPC per AS type of every SCED run, each holding until the product's next run
+    (as SCED LMPs do); the last run in the body gets the nominal 5 minutes. From 08/27/2026 ERCOT
+    heads the price CappedMCPC (beside UncappedMCPC): the capped price is the one read."""
+    i_stamp, i_flag = table.index("SCEDTimestamp"), table.index("repeatHourFlag", "repeatedHourFlag")
+    i_type, i_price = table.index("ASType"), table.index("MCPC", "cappedMCPC")
+    span = cache(sced_span)
+    kept: _Kept[AncillaryPriceRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = span(row[i_stamp], row[i_flag])
+        product = _product(row[i_type])
+        kept.add((start, product), AncillaryPriceRecord(product, None, start, end, _number(row[i_price])))
+
+    convert_rows(table, step)
+    records = kept.records()
+    by_product: dict[str, list[AncillaryPriceRecord]] = {}
+    for record in records:
+        by_product.setdefault(record.product, []).append(record)
+    for series in by_product.values():
+        for current, following in itertools.pairwise(series):
+            current.end = following.start
+    return records
+
+
+def _product(value: Any) -> str:
+    product = str(value).strip()
+    if not product:
+        raise ValueError("empty AS type")
+    return product
+
+
+# --- system lambda, SCED and DAM ------------------------------------------------------------------
+
+
+def sced_system_lambda(table: Table) -> list[SystemLambdaRecord]:
+    """The system lambda of every SCED run, holding until the next run; the last run in the body
+    gets the nominal 5 minutes. The MIS CSV heads the stamp SCEDTimeStamp; from 08/27/2026 ERCOT
+    heads the value CappedSystemLambda (beside UncappedSystemLambda): the capped one is read."""
+    i_stamp, i_flag = table.index("SCEDTimestamp"), table.index("repeatHourFlag", "repeatedHourFlag")
+    i_value = table.index("systemLambda", "cappedSystemLambda")
+    kept: _Kept[SystemLambdaRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = sced_span(row[i_stamp], row[i_flag])
+        kept.add((start,), SystemLambdaRecord(start, end, _number(row[i_value])))
+
+    convert_rows(table, step)
+    records = kept.records()
+    for current, following in itertools.pairwise(records):
+        current.end = following.start
+    return records
+
+
+def dam_system_lambda(table: Table) -> list[SystemLambdaRecord]:
+    """The DAM system lambda of each hour."""
+    hours = _Hours(table)
+    i_value = table.index("systemLambda")
+    kept: _Kept[SystemLambdaRecord] = _Kept()
+
+    def step(row: Sequence[Any]) -> None:
+        start, end = hours(row)
+        kept.add((start,), SystemLambdaRecord(start, end, _number(row[i_value])))
 
     convert_rows(table, step)
     return kept.records()

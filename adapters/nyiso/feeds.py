@@ -36,7 +36,7 @@ from typing import Any
 from ..feed import Clock, Dataset, Document, Feed, NodeList, Prices, QueueSnapshot, market
 from ..model import DAY, FIVE_MINUTES, HOUR, ISO, RUN_LENGTH, DatasetKind, MarketRun, PriceRecord
 from ..queue import QueueFile
-from . import icap, queue
+from . import icap, queue, tcc
 from .grid import constraint_parser, parse_fuel_mix, parse_interface_flows
 from .load import TOTAL, parse_isolf, parse_pal, parse_pal_integrated
 from .nodes import ZONES, parse_generators
@@ -217,6 +217,39 @@ QUEUE: Feed[QueueFile] = Feed(
     timedelta(days=30),
 )
 
+
+# TCC auction results are downloads from tcc.nyiso.com (an auction's "Download CSV"), not MIS
+# reports: imported, never fetched (the site names an auction by an internal id, with no listing
+# a client can read). A term lasts at most two years (the two-year TCCs).
+TCC_TERM = timedelta(days=731)
+TCC_NODAL_PRICES: Feed[Document] = Feed(
+    ISO.NYISO,
+    "TCC-Nodal-Price",
+    "TCC auction clearing prices by PTID and term, $ per TCC (1 MW) for the term: the Nodal Price report of "
+    "each auction round, downloaded as CSV (import it with `gridql import`); a path's price is its POW's less "
+    "its POI's",
+    Document("https://tcc.nyiso.com/tcc/public/view_nodal_prices.do: the round's Download CSV"),
+    tcc.nodal_prices,
+    Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+    Clock.LOCAL_START,
+    TCC_TERM,
+    timedelta(days=30),  # a round or a balance-of-period auction every month
+    revisions=timedelta(0),
+)
+TCC_AWARDS: Feed[Document] = Feed(
+    ISO.NYISO,
+    "TCC-Summary-of-Awards",
+    "TCC auction awards by path (POI to POW), side (Bid/Offer), TCCs awarded (MW) and clearing price, $ per TCC "
+    "for the term: the Summary of Awards of each auction round, downloaded as CSV (import it with `gridql import`)",
+    Document("https://tcc.nyiso.com/tcc/public/view_awards_summary.do: the round's Download CSV"),
+    tcc.awards,
+    Dataset(DatasetKind.TRANSMISSION_RIGHTS),
+    Clock.LOCAL_START,
+    TCC_TERM,
+    timedelta(days=30),
+    revisions=timedelta(0),
+)
+
 FEEDS: tuple[Feed[Any], ...] = (
     _prices(
         "damlbmp",
@@ -362,6 +395,8 @@ FEEDS: tuple[Feed[Any], ...] = (
         rows=CONSTRAINTS,
     ),
     ICAP_REPORT,
+    TCC_NODAL_PRICES,
+    TCC_AWARDS,
     QUEUE,
 )
 

@@ -43,14 +43,23 @@ def credentials(settings: Settings) -> Settings:
 
 
 def documents(iso: ISO, now: datetime) -> dict[str, bytes]:
-    """The reports the ISO publishes as documents (workbooks), as the sandbox's ISO would post them
+    """The reports the ISO publishes as documents (workbooks, downloads), as the sandbox's ISO would post them
     by `now`, by the name of the feed that reads them: what `gridql import` would be given."""
     if iso is ISO.PJM:
         from .pjm.rpm import workbook as rpm
 
         return {"rpm-auctions-resource-clearing-price-summary": rpm(now.year)}
     if iso is ISO.NYISO:
+        from .nyiso import tcc
         from .nyiso.icap import workbook as icap
 
-        return {"ICAP-Market-Report": icap(now.date())}
+        return {
+            "ICAP-Market-Report": icap(now.date()),
+            "TCC-Nodal-Price": tcc.nodal_prices(now.date()),
+            "TCC-Summary-of-Awards": tcc.awards(now.date()),
+        }
+    if iso is ISO.ERCOT:
+        from .ercot.crr import monthly_results
+
+        return {"NP7-803-M": monthly_results(now.date())}
     return {}

@@ -312,9 +312,10 @@ def _day(emil: str, day: date, filters: tuple[tuple[str, str], ...] = ()) -> tup
         posting = _posting_at(wall.replace(tzinfo=TZ).astimezone(UTC), wall, False)
         return ((posting, rows),)
     grouped: dict[Any, Rows] = {}
-    if schedule.kind == "quarter":  # deliveryHour, deliveryInterval, DSTFlag
+    if schedule.kind == "quarter":  # deliveryHour, deliveryInterval and the repeated-hour flag
+        flag = next(i for i, (name, _, _) in enumerate(report.fields) if name in ("DSTFlag", "repeatHourFlag"))
         for row in rows:
-            grouped.setdefault((row[1], row[2], row[6]), []).append(row)
+            grouped.setdefault((row[1], row[2], row[flag]), []).append(row)
         out = []
         for start in steps(day, timedelta(minutes=15)):
             local = start.astimezone(TZ)

@@ -1,5 +1,6 @@
-"""The sandbox's ERCOT reports beyond prices: load, load forecast, AS prices, wind, solar,
-constraints and the fuel-mix dashboard, as deterministic rows in ERCOT's own field layout.
+"""The sandbox's ERCOT reports beyond prices: load, load forecast, DAM and real-time AS prices,
+system lambda, wind, solar, constraints and the fuel-mix dashboard, as deterministic rows in
+ERCOT's own field layout.
 
 Values follow plausible Texas shapes (zone loads in MW by ERCOT's weather zones, solar zero at
 night, wind stronger at night) with a per-interval wobble; the same query gives the same bytes.
@@ -230,6 +231,67 @@ def _as_price_hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
     ]
 
 
+# --- real-time ancillary service clearing prices and system lambda ----------------------------
+
+# ERCOT's real-time co-optimization (RTC+B) went live for operating day 12/05/2025: no real-time
+# MCPC is posted for earlier days.
+RTC_LIVE = date(2025, 12, 5)
+RT_AS_PRODUCTS = {"REGUP": 4.0, "REGDN": 2.5, "RRS": 3.0, "ECRS": 2.0, "NSPIN": 1.0}  # $/MW, typical
+
+
+def _rt_as_price(product: str, base: float, start: datetime) -> float:
+    local = start.astimezone(TZ)
+    evening = 1.0 + 2.0 * math.exp(-(((local.hour + local.minute / 60) - 19) ** 2) / 4)
+    return _round(max(0.0, base * evening * (1 + wobble(f"rt{product}", start))))
+
+
+def _rt_as_rows(query: dict[str, str]) -> Rows | str:
+    span = date_range(query, "deliveryDate")
+    if isinstance(span, str):
+        return span
+    rows: Rows = []
+    for day in days_between(*span):
+        if day < RTC_LIVE:
+            continue
+        for start in steps(day, timedelta(minutes=15)):
+            local = start.astimezone(TZ)
+            hour, interval, repeated = local.hour + 1, local.minute // 15 + 1, local.fold == 1
+            rows += [
+                [day.isoformat(), hour, interval, repeated, product, _rt_as_price(product, base, start)]
+                for product, base in RT_AS_PRODUCTS.items()
+            ]
+    return rows
+
+
+def _sced_as_rows(query: dict[str, str]) -> Rows | str:
+    runs = sced_runs(query)
+    if isinstance(runs, str):
+        return runs
+    return [
+        [f"{wall:%Y-%m-%dT%H:%M:%S}", repeated, product, _rt_as_price(product, base, slot)]
+        for slot, _, wall, repeated in runs
+        if wall.date() >= RTC_LIVE
+        for product, base in RT_AS_PRODUCTS.items()
+    ]
+
+
+def _system_lambda(run: str, start: datetime) -> float:
+    local = start.astimezone(TZ)
+    daily = 1.0 + 0.6 * math.sin((local.hour + local.minute / 60 - 11) / 24 * 2 * math.pi)
+    return round(28.0 * daily * (1 + 0.3 * wobble(f"lambda{run}", start)), 5)
+
+
+def _sced_lambda_rows(query: dict[str, str]) -> Rows | str:
+    runs = sced_runs(query)
+    if isinstance(runs, str):
+        return runs
+    return [[f"{wall:%Y-%m-%dT%H:%M:%S}", repeated, _system_lambda("sced", slot)] for slot, _, wall, repeated in runs]
+
+
+def _dam_lambda_hour(day: date, start: datetime, ending: int, dst: bool) -> Rows:
+    return [[day.isoformat(), f"{ending:02d}:00", _system_lambda("dam", start), dst]]
+
+
 # --- wind and solar -----------------------------------------------------------------------------
 
 WIND_AREAS = {"SystemWide": 1.0, "LoadZoneSouthHouston": 0.22, "LoadZoneWest": 0.63, "LoadZoneNorth": 0.15}
@@ -446,6 +508,59 @@ REPORTS: dict[str, Report] = {
         ),
         lambda query: hourly(query, "deliveryDate", _as_price_hour),
         ("DeliveryDate", "HourEnding", "AncillaryType", "MCPC", "DSTFlag"),
+        DAY_BEFORE,
+    ),
+    "np6-331-cd/rt_clear_price_cap": Report(
+        "NP6-331-CD",
+        "Real-Time Clearing Prices for Capacity by 15-Minute Settlement Interval",
+        (
+            ("deliveryDate", "Delivery Date", _D),
+            ("deliveryHour", "Delivery Hour", _I),
+            ("deliveryInt", "Delivery Interval", _I),
+            ("repeatHourFlag", "Repeated Hour Flag", _B),
+            ("ASType", "AS Type", _S),
+            ("MCPC", "MCPC", _N),
+        ),
+        _rt_as_rows,
+        ("DeliveryDate", "DeliveryHour", "DeliveryInterval", "RepeatedHourFlag", "ASType", "MCPC"),
+        QUARTERLY,
+    ),
+    "np6-332-cd/rt_clear_price_cap_sced": Report(
+        "NP6-332-CD",
+        "Real-Time Clearing Prices for Capacity by SCED Interval",
+        (
+            ("SCEDTimestamp", "SCED Timestamp", _T),
+            ("repeatHourFlag", "Repeated Hour Flag", _B),
+            ("ASType", "AS Type", _S),
+            ("MCPC", "MCPC", _N),
+        ),
+        _sced_as_rows,
+        ("SCEDTimestamp", "RepeatedHourFlag", "ASType", "MCPC"),
+        PER_SCED_RUN,
+    ),
+    "np6-322-cd/sced_system_lambda": Report(
+        "NP6-322-CD",
+        "SCED System Lambda",
+        (
+            ("SCEDTimestamp", "SCED Time Stamp", _T),
+            ("repeatHourFlag", "Repeated Hour Flag", _B),
+            ("systemLambda", "System Lambda", _N),
+        ),
+        _sced_lambda_rows,
+        ("SCEDTimeStamp", "RepeatedHourFlag", "SystemLambda"),
+        PER_SCED_RUN,
+    ),
+    "np4-523-cd/dam_system_lambda": Report(
+        "NP4-523-CD",
+        "DAM System Lambda",
+        (
+            ("deliveryDate", "Delivery Date", _D),
+            ("hourEnding", "Hour Ending", _S),
+            ("systemLambda", "System Lambda", _N),
+            ("DSTFlag", "DST Flag", _B),
+        ),
+        lambda query: hourly(query, "deliveryDate", _dam_lambda_hour),
+        ("DeliveryDate", "HourEnding", "SystemLambda", "DSTFlag"),
         DAY_BEFORE,
     ),
     "np4-732-cd/wpp_hrly_avrg_actl_fcast": Report(
