@@ -28,6 +28,7 @@ DATASET_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "FTR_CONGESTION_PRICES": ("node", "timeOfUse", "price", "simulated"),
     "CAPACITY_PRICES": ("auction", "area", "price", "unit", "product"),
+    "SYSTEM_LAMBDA": ("price",),
 }
 
 # Columns of ISO 8601 instants, read into UTC timestamps.

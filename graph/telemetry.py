@@ -1,4 +1,4 @@
-"""What an operator sees of each /graphql request: its duration and cost in /metrics, its log line
+"""What an operator sees of each /graphql and /export request: its duration and cost in /metrics, its log line
 (graph/logs.py) under a request id echoed in the `X-Request-Id` response header, and its
 OpenTelemetry span (adapters/tracing.py) when the `otel` extra is installed."""
 
@@ -18,6 +18,7 @@ from gridql.resolvers.context import Context
 from . import graphiql, logs, metrics
 from .metrics import Metrics
 
+OBSERVED = ("/graphql", "/export")  # /export runs its query through the /graphql view
 # A refusal's body is a short JSON error (graph/app.py `error_response`): read for its codes, up to this.
 _REFUSAL_BYTES = 65_536
 
@@ -32,7 +33,8 @@ class Observed:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/graphql" or self._page(scope):
+        path = scope.get("path")  # a lifespan scope has none
+        if scope["type"] != "http" or path not in OBSERVED or self._page(scope):
             await self.app(scope, receive, send)
             return
         # The view keeps the request's Context and error codes here (request.state).
@@ -54,8 +56,8 @@ class Observed:
             await send(message)
 
         method = scope["method"]
-        attributes = {"http.request.method": method, "url.path": "/graphql", "gridql.request_id": rid}
-        with tracing.server(f"{method} /graphql", headers, attributes) as span:
+        attributes = {"http.request.method": method, "url.path": path, "gridql.request_id": rid}
+        with tracing.server(f"{method} {path}", headers, attributes) as span:
             try:
                 await self.app(scope, receive, sending)
             finally:
@@ -63,7 +65,7 @@ class Observed:
                 fields = {
                     "requestId": rid,
                     "method": method,
-                    "path": "/graphql",
+                    "path": path,
                     "status": status,
                     **fields,
                     "errors": state.get("codes") or (_codes(bytes(refusal)) if refusal else []),

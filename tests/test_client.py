@@ -228,3 +228,14 @@ def test_the_readme_example_gives_the_graphql_answers_values(stack: Stack, monke
     assert table.to_dict() == {"NYISO:61761": dict(zip(table.index, [28.75, 34.13, 44.41], strict=True))} | {
         "PJM:51288": dict(zip(table.index, [28.94, 34.44, 45.06], strict=True))
     }
+
+
+def test_ercots_system_lambda_equals_the_graphql_answer(gridql: Client) -> None:
+    frame = gridql.series("ERCOT", "SYSTEM_LAMBDA", run="DAY_AHEAD_HOURLY", date="2025-07-01")
+    answer = gridql.query(
+        '{ market(iso: ERCOT) { series(dataset: SYSTEM_LAMBDA, run: DAY_AHEAD_HOURLY, date: "2025-07-01") '
+        "{ start price } } }"
+    )
+    series = answer["market"]["series"]
+    assert list(frame.columns) == ["end", "price"] and len(frame) == 24
+    assert list(frame.index) == utc(series["start"]) and values(frame["price"]) == series["price"]

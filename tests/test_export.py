@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import orjson
 import pytest
 
 from gridql.adapters.model import ISO
+from gridql.graph import logs
 from gridql.graph.access import add_key
 from gridql.graph.export import MAX_HEADER_BYTES, ROWS_PER_CHUNK, extensions_header
 
@@ -335,3 +338,38 @@ async def test_a_key_over_its_budget_is_throttled_with_retry_after(tmp_path: Pat
     assert second.status_code == 429
     assert error(second)["extensions"]["code"] == "THROTTLED"
     assert int(second.headers["retry-after"]) >= 1
+
+
+async def test_an_export_is_logged_and_timed_as_graphql_requests_are() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logs.JsonFormatter())
+    logger = logging.getLogger("gridql")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        async with Stack().client() as client:
+            response = await client.post("/export?format=csv", json={"query": MONTH}, headers={"x-request-id": "r-1"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+    assert response.status_code == 200 and response.headers["x-request-id"] == "r-1"
+    [line] = [json.loads(text) for text in stream.getvalue().splitlines() if '"gridql.request"' in text]
+    assert line["path"] == "/export" and line["status"] == 200 and line["requestId"] == "r-1"
+    assert line["cost"] > 0 and line["upstream"]["PJM"]["requests"] == 1
+
+
+async def test_the_apps_lifespan_still_starts_and_stops() -> None:
+    """Middleware that looks at a request's path must let a lifespan scope, which has none, through."""
+    events = [{"type": "lifespan.shutdown"}, {"type": "lifespan.startup"}]
+    sent: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        return events.pop()
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+
+    await Stack().app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)  # type: ignore[arg-type]
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
