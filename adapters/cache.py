@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -54,6 +54,10 @@ class Level(Protocol[V]):
 
     async def put(self, key: Hashable, value: V) -> None: ...
 
+    async def holding(self, keys: Sequence[Hashable]) -> set[Hashable]:
+        """Which of `keys` it holds: what asking for costs no upstream request."""
+        ...
+
 
 class RecordCache:
     """Bounded by estimated bytes (`max_bytes`), not entry count: one entry may be a year of one
@@ -88,6 +92,14 @@ class RecordCache:
     def __contains__(self, key: Hashable) -> bool:
         """Fresh in the cache, or being fetched: asking for it costs no new upstream request."""
         return key in self._fresh or key in self._inflight
+
+    async def holding(self, keys: Sequence[Hashable]) -> set[Hashable]:
+        """Which of `keys` are fresh here or being fetched, or held by the shared level behind."""
+        here = {key for key in keys if key in self}
+        rest = [key for key in keys if key not in here]
+        if self.shared is None or not rest:
+            return here
+        return here | await self.shared.holding(rest)
 
     async def get(
         self, key: Hashable, fetch: Callable[[], Awaitable[V]], *, keep: bool = False, stale_for: float | None = None

@@ -20,7 +20,7 @@ import math
 import secrets
 import time
 import zlib
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Hashable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from enum import Enum
@@ -141,6 +141,16 @@ class Pieces:
             log.warning("a shared cache entry does not decode, asking the ISO: %s", exc)
             return None
         return groups, max(0.0, self.ttl - left / 1000)
+
+    async def holding(self, keys: Sequence[Hashable]) -> set[Hashable]:
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.exists(self._key(key))
+                found = await pipe.execute()
+        except RedisError:
+            return set()  # get says why
+        return {key for key, held in zip(keys, found, strict=True) if held}
 
     async def put(self, key: Hashable, value: Groups) -> None:
         if self.ttl <= 0:
