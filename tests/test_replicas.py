@@ -31,6 +31,16 @@ async def test_two_replicas_asked_the_same_at_once_make_one_upstream_request(arc
     assert first == second and len(first["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
 
 
+async def test_two_replicas_without_an_archive_asked_the_same_at_once_make_one_upstream_request(
+    redis_url: str,
+) -> None:
+    replicas = [Stack(redis_url=redis_url, sandbox_latency=0.3) for _ in range(2)]  # a fetch takes a while
+    answers = await asyncio.gather(*(replica.query(QUERY) for replica in replicas))
+    assert sum(sum(replica.counts.values()) for replica in replicas) == 1  # the other took what it shared
+    first, second = (answer["data"] for answer in answers)
+    assert first == second and len(first["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+
+
 async def test_the_spacing_of_an_iso_holds_across_replicas(redis_url: str) -> None:
     sent: list[float] = []
 
