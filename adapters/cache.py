@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -54,6 +55,15 @@ class Level(Protocol[V]):
 
     async def put(self, key: Hashable, value: V) -> None: ...
 
+    async def holding(self, keys: Sequence[Hashable]) -> set[Hashable]:
+        """Which of `keys` it holds: what asking for costs no upstream request."""
+        ...
+
+    def flight(self, key: Hashable) -> AbstractAsyncContextManager[bool]:
+        """Held while `key` is fetched: True when taken at once, False when another process held
+        it (and has since put what it fetched, or failed)."""
+        ...
+
 
 class RecordCache:
     """Bounded by estimated bytes (`max_bytes`), not entry count: one entry may be a year of one
@@ -92,6 +102,14 @@ class RecordCache:
     def __contains__(self, key: Hashable) -> bool:
         """Fresh in the cache, or being fetched: asking for it costs no new upstream request."""
         return key in self._fresh or key in self._inflight
+
+    async def holding(self, keys: Sequence[Hashable]) -> set[Hashable]:
+        """Which of `keys` are fresh here or being fetched, or held by the shared level behind."""
+        here = {key for key in keys if key in self}
+        rest = [key for key in keys if key not in here]
+        if self.shared is None or not rest:
+            return here
+        return here | await self.shared.holding(rest)
 
     async def get(
         self, key: Hashable, fetch: Callable[[], Awaitable[V]], *, keep: bool = False, stale_for: float | None = None
@@ -155,9 +173,7 @@ class RecordCache:
         try:
             entry = await self._shared_entry(key)
             if entry is None:
-                entry = _Entry(await fetch(), time.monotonic())
-                if self.shared is not None:
-                    await self.shared.put(key, entry.value)
+                entry = await self._fetched(key, fetch)
         except UpstreamError:
             old = self._standing_in(key, stale_for)
             if old is None:
@@ -170,6 +186,19 @@ class RecordCache:
         except ValueError:  # larger than the whole bound: served once, never kept
             self._fresh.pop(key, None)
         return entry, False
+
+    async def _fetched(self, key: Hashable, fetch: Callable[[], Awaitable[V]]) -> _Entry[V]:
+        """Fetched, and put in the shared level; under its lock, so other processes missing `key`
+        at once wait for this fetch and take what it put rather than fetch it too."""
+        if self.shared is None:
+            return _Entry(await fetch(), time.monotonic())
+        async with self.shared.flight(key) as first:
+            held = None if first else await self._shared_entry(key)
+            if held is not None:
+                return held
+            entry = _Entry(await fetch(), time.monotonic())
+            await self.shared.put(key, entry.value)
+            return entry
 
     async def _shared_entry(self, key: Hashable) -> _Entry[Any] | None:
         """What another process fetched for `key`, of the age it has there."""

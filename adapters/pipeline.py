@@ -266,7 +266,12 @@ class Pipeline:
         _, rest = await self._split(feed, ask)
         if rest is None:
             return []
-        return [p for p in self._plan(feed, rest) if (feed.name, p) not in self.cache]
+        return await self._uncached(feed, self._plan(feed, rest))
+
+    async def _uncached(self, feed: Feed[Any], pieces: list[Piece]) -> list[Piece]:
+        """The pieces neither this process's cache nor the replicas' shared one holds."""
+        held = await self.cache.holding([(feed.name, piece) for piece in pieces])
+        return [piece for piece in pieces if (feed.name, piece) not in held]
 
     def _plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
         """The source's pieces; none for a document, which only the archive answers."""
@@ -344,6 +349,8 @@ class Pipeline:
     async def _fetched(self, feed: Feed[Any], ask: Ask) -> Groups:
         pieces = self._plan(feed, ask)
         upstream = sum(p.seconds for p in pieces if (feed.name, p) not in self.cache)
+        if upstream > self.deadline:  # unless the replicas' shared cache holds enough of it
+            upstream = sum(p.seconds for p in await self._uncached(feed, pieces))
         if upstream > self.deadline:
             raise UpstreamTooSlow(
                 feed.iso,

@@ -13,6 +13,7 @@ replica that waited on it finds what the holder fetched in the shared archive, n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -20,8 +21,8 @@ import math
 import secrets
 import time
 import zlib
-from collections.abc import AsyncIterator, Hashable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Hashable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -85,9 +86,24 @@ class Shared:
     @asynccontextmanager
     async def flight(self, what: str) -> AsyncIterator[bool]:
         """Hold the lock on fetching `what`; yields whether it was taken at once (False: another
-        replica held it, and has since fetched and archived what it holds or died)."""
+        replica held it, and has since fetched and shared or archived what it holds, or died).
+        With Redis unreachable, yields True holding nothing: the fetch goes ahead alone."""
         key = f"{PREFIX}flight:{hashlib.sha256(what.encode()).hexdigest()}"
         token = secrets.token_hex(16)
+        try:
+            first = await self._take(key, token)
+        except RedisError as exc:
+            log.warning("Redis is unavailable, fetching without the replicas' lock: %s", exc)
+            yield True
+            return
+        try:
+            yield first
+        finally:
+            # Let go even when the fetch was cancelled: the others should not wait for the lapse.
+            with contextlib.suppress(RedisError):
+                await asyncio.shield(self._release(keys=[key], args=[token]))
+
+    async def _take(self, key: str, token: str) -> bool:
         first = True
         deadline = time.monotonic() + LOCK_SECONDS
         while not await self.redis.set(key, token, nx=True, px=int(LOCK_SECONDS * 1000)):
@@ -95,11 +111,7 @@ class Shared:
             if time.monotonic() > deadline:
                 break  # a holder that never lets go: fetch anyway rather than wait for ever
             await asyncio.sleep(POLL_SECONDS)
-        try:
-            yield first
-        finally:
-            # Let go even when the fetch was cancelled: the others should not wait for the lapse.
-            await asyncio.shield(self._release(keys=[key], args=[token]))
+        return first
 
     async def aclose(self) -> None:
         await self.redis.aclose()
@@ -112,13 +124,18 @@ Groups = dict[Hashable, list[Any]]
 class Pieces:
     """The hot cache of fetched pieces in Redis, behind each replica's own (`cache.Level`): zlib'd
     JSON columns (`archive.codec`, never pickle: Redis must not be able to run code in a
-    replica), kept `ttl` seconds from when they were fetched. Redis failing is a miss, not an
-    error: the ISO is asked instead."""
+    replica), kept `ttl` seconds from when they were fetched. A piece missing everywhere is
+    fetched under its lock, so replicas missing it at once make one request. Redis failing is a
+    miss, not an error: the ISO is asked instead."""
 
     def __init__(self, shared: Shared, iso: str, ttl: float) -> None:
+        self.shared = shared
         self.redis = shared.redis
         self.iso = iso
         self.ttl = ttl
+
+    def flight(self, key: Hashable) -> AbstractAsyncContextManager[bool]:
+        return self.shared.flight(f"piece|{self.iso}|{_spelled(key)}")
 
     def _key(self, key: Hashable) -> str:
         return f"{PREFIX}piece:{self.iso}:{hashlib.sha256(_spelled(key).encode()).hexdigest()}"
@@ -141,6 +158,16 @@ class Pieces:
             log.warning("a shared cache entry does not decode, asking the ISO: %s", exc)
             return None
         return groups, max(0.0, self.ttl - left / 1000)
+
+    async def holding(self, keys: Sequence[Hashable]) -> set[Hashable]:
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.exists(self._key(key))
+                found = await pipe.execute()
+        except RedisError:
+            return set()  # get says why
+        return {key for key, held in zip(keys, found, strict=True) if held}
 
     async def put(self, key: Hashable, value: Groups) -> None:
         if self.ttl <= 0:

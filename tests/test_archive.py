@@ -380,6 +380,28 @@ async def test_a_slow_postgresql_lookup_does_not_hold_up_the_server() -> None:
         assert len(body["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
 
 
+async def test_queries_held_up_by_a_slow_postgresql_leave_the_parsing_of_other_answers_alone() -> None:
+    import psycopg
+
+    with postgres_schema() as url:
+        open_store(url, migrate=True).close()
+        archived, plain = Stack(archive=url), Stack()
+        with psycopg.connect(url) as blocker:
+            blocker.execute("LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE")  # every archive lookup waits 2 s
+            release = threading.Timer(2.0, blocker.rollback)
+            began = time.perf_counter()
+            release.start()
+            held = [asyncio.create_task(archived.query(_day_ahead(f"2025-06-{day:02d}"))) for day in range(1, 11)]
+            await asyncio.sleep(0.2)
+            answer = await plain.query(_day_ahead("2025-06-02"))  # parsed off the loop, while ten lookups wait
+            took = time.perf_counter() - began
+            assert len(answer["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+            assert took < 1.2 and not any(task.done() for task in held), f"answered {took:.2f} s in"
+            bodies = await asyncio.gather(*held)
+            release.join()
+        assert all(len(body["data"]["node"]["priceSeries"]["lmp"]) == 24 for body in bodies)  # type: ignore[index]
+
+
 class Outage:
     """A port forwarding to PostgreSQL that can be shut: then it refuses connections, and the
     ones open through it are cut, as when the server stops. `restore` listens again."""

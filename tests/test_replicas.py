@@ -32,6 +32,16 @@ async def test_two_replicas_asked_the_same_at_once_make_one_upstream_request(arc
     assert first == second and len(first["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
 
 
+async def test_two_replicas_without_an_archive_asked_the_same_at_once_make_one_upstream_request(
+    redis_url: str,
+) -> None:
+    replicas = [Stack(redis_url=redis_url, sandbox_latency=0.3) for _ in range(2)]  # a fetch takes a while
+    answers = await asyncio.gather(*(replica.query(QUERY) for replica in replicas))
+    assert sum(sum(replica.counts.values()) for replica in replicas) == 1  # the other took what it shared
+    first, second = (answer["data"] for answer in answers)
+    assert first == second and len(first["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
+
+
 async def test_the_spacing_of_an_iso_holds_across_replicas(redis_url: str) -> None:
     sent: list[float] = []
 
@@ -122,10 +132,25 @@ async def test_a_replica_answers_from_what_another_fetched_with_no_upstream_requ
     assert sum(second.counts.values()) == 0  # nothing upstream: both pieces came from Redis
     assert answered["data"] == fetched["data"]
     assert len(answered["data"]["market"]["series"]["mw"]) == 288 * 12  # type: ignore[index]  # 12 areas, 5-minute
-    upstream = answered["extensions"]["gridql"]["upstream"]  # type: ignore[index]
-    assert upstream["PJM"]["requests"] == 0 and upstream["PJM"]["cacheHits"] >= 1
+    report = answered["extensions"]["gridql"]  # type: ignore[index]
+    assert report["upstream"]["PJM"]["requests"] == 0 and report["upstream"]["PJM"]["cacheHits"] >= 1
+    # What a query reads upstream counts what Redis holds as held: nothing, where the first read rows.
+    assert fetched["extensions"]["gridql"]["cost"]["readUpstream"] > 0 == report["cost"]["readUpstream"]  # type: ignore[index]
     again = await second.query(BOTH)  # now from its own process's cache, in front of Redis
     assert sum(second.counts.values()) == 0 and again["data"] == fetched["data"]
+
+
+async def test_a_window_too_slow_to_fetch_in_time_is_answered_when_another_replica_fetched_it(
+    redis_url: str,
+) -> None:
+    await Stack(redis_url=redis_url).query(QUERY)  # a day of PJM: one page, 10 s at PJM's pace
+    hurried = Stack(redis_url=redis_url, request_deadline=5)
+    alone = Stack(request_deadline=5)
+    refused = await alone.query(QUERY)
+    assert refused["errors"][0]["extensions"]["code"] == "UPSTREAM_TOO_SLOW"  # type: ignore[index]
+    answered = await hurried.query(QUERY)
+    assert "errors" not in answered and sum(hurried.counts.values()) == 0
+    assert len(answered["data"]["node"]["priceSeries"]["lmp"]) == 24  # type: ignore[index]
 
 
 async def test_a_shared_piece_is_compact_and_lives_as_long_as_the_cache_ttl(redis_url: str) -> None:

@@ -9,7 +9,8 @@ changed is kept as a new revision. A day the ISO answered with no rows is stored
 not asked again.
 
 The store (adapters/archive/store.py: SQLite or PostgreSQL) blocks; every call runs off the event
-loop, the planner's lookups too: a PostgreSQL that is slow to answer must not stall other requests.
+loop, the planner's lookups too, in threads of the archive's own: a PostgreSQL that is slow to
+answer holds up the queries waiting on it, not the loop, nor the parsing the others wait on.
 
 An archive that cannot be reached (`ArchiveUnavailable`: PostgreSQL down or restarting) fails no
 query: lookups raise it for the pipeline to answer from the ISO instead, writes are dropped with a
@@ -20,9 +21,12 @@ failure the store is not asked at all, so an outage costs each query no connecti
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -39,6 +43,9 @@ log = logging.getLogger("gridql.archive")
 RETRY_SECONDS = 5.0
 # What the archive holds is a scan of its index: `Dataset.coverage` reads it at most this often.
 EXTENTS_SECONDS = 60.0
+# Not the loop's default executor, which parses every ISO's answers: threads blocked on a slow
+# database would leave none for it.
+_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gridql-archive")
 T = TypeVar("T")
 
 
@@ -77,7 +84,8 @@ class Archive:
             stats.mark_archive_unavailable(feed.iso)
             raise ArchiveUnavailable("the archive could not be reached moments ago")
         try:
-            return await asyncio.to_thread(call, *args)
+            work = functools.partial(contextvars.copy_context().run, call, *args)
+            return await asyncio.get_running_loop().run_in_executor(_THREADS, work)
         except ArchiveUnavailable as exc:
             self._down_until = time.monotonic() + RETRY_SECONDS
             stats.mark_archive_unavailable(feed.iso)
@@ -107,7 +115,7 @@ class Archive:
         outage, what it held when last read."""
         if time.monotonic() >= self._extents_until and time.monotonic() >= self._down_until:
             try:
-                held = await asyncio.to_thread(self.store.extents)
+                held = await asyncio.get_running_loop().run_in_executor(_THREADS, self.store.extents)
             except ArchiveUnavailable:
                 self._down_until = time.monotonic() + RETRY_SECONDS
             else:
