@@ -235,6 +235,14 @@ Groups = dict[Hashable, list[Any]]
 _START = attrgetter("start")
 
 
+def _before_first_day(feed: Feed[Any], window: Window | None) -> bool:
+    # Midnight UTC of the first day: before every US market's local midnight of it, so no zone is needed.
+    if feed.earliest is None or window is None:
+        return False
+    first = feed.earliest
+    return window.end <= datetime(first.year, first.month, first.day, tzinfo=UTC)
+
+
 async def _off_loop(parser: Parser, body: bytes) -> list[Any]:
     return list(await asyncio.to_thread(parser, body))
 
@@ -274,8 +282,11 @@ class Pipeline:
         return [piece for piece in pieces if (feed.name, piece) not in held]
 
     def _plan(self, feed: Feed[Any], ask: Ask) -> list[Piece]:
-        """The source's pieces; none for a document, which only the archive answers."""
-        return [] if isinstance(feed.query, Document) else self.source.plan(feed, ask)
+        """The source's pieces; none for a document, which only the archive answers, nor for a
+        window that ends before the ISO first published the feed (answered OUTSIDE_RETENTION)."""
+        if isinstance(feed.query, Document) or _before_first_day(feed, ask.window):
+            return []
+        return self.source.plan(feed, ask)
 
     async def _split(self, feed: Feed[Any], ask: Ask) -> tuple[list[date] | None, Ask | None]:
         """The days the archive answers `ask` for (None: the archive is not asked: there is none,

@@ -232,6 +232,7 @@ async def test_a_day_before_rtc_went_live_is_empty_with_a_notice() -> None:
     notices = body["extensions"]["gridql"]["notices"]  # type: ignore[index]
     assert [(n["code"], n["path"]) for n in notices] == [("OUTSIDE_RETENTION", ["market", "ancillaryPrices"])]
     assert "2025-12-05T06:00:00Z" in notices[0]["message"]
+    assert sum(stack.counts.values()) == 0  # ERCOT is not asked for a report before it existed
 
 
 async def test_market_datasets_list_the_runs_feeds_and_labels() -> None:
