@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -288,6 +289,16 @@ class TransmissionRightRecord:
     period: str | None = None  # the ISO's label of the term, e.g. "FEB", "Q3"
     trade_type: str | None = None  # a bid's side: "BUY" / "SELL"
     bid_mw: float | None = None  # a bid's quantity, MW
+
+
+def add_bid(merged: dict[Any, TransmissionRightRecord], key: Any, record: TransmissionRightRecord) -> None:
+    """Keep `record` under `key`; bids alike in `key` (every column but their MW) are one bid of their
+    summed MW: the auction files name no bidder, and the bid stack is the same."""
+    held = merged.get(key)
+    if held is not None and held.bid_mw is not None and record.bid_mw is not None:
+        held.bid_mw += record.bid_mw
+    else:
+        merged[key] = record
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..model import TransmissionRightRecord
+from ..model import TransmissionRightRecord, add_bid
 from .parse import TZ, Table, bad_response, convert_rows, csv_table, parse_day, zip_tables
 
 MARKET_RESULTS = "Common_MarketResults_"
@@ -78,14 +78,10 @@ def _market_results(table: Table, auction: str) -> list[TransmissionRightRecord]
             raise ValueError(f"EndDate {row[i_end]!r} is before StartDate {row[i_start]!r}")
         tou, hedge, side = _text(row[i_tou]), _text(row[i_hedge]), _text(row[i_side])
         price, mw = _number(row[i_price]), _number(row[i_mw])
-        key = (source, sink, start, last, tou, hedge, side, price)
-        held = merged.get(key)
-        if held is not None and held.bid_mw is not None:
-            held.bid_mw += mw
-            return
-        merged[key] = TransmissionRightRecord(
+        record = TransmissionRightRecord(
             auction, f"{source}-{sink}", start, last, price, tou, hedge, source, sink, None, side, mw
         )
+        add_bid(merged, (source, sink, start, last, tou, hedge, side, price), record)
 
     convert_rows(table, step)
     return list(merged.values())

@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import UpstreamBadResponse
-from ..model import ISO, TransmissionRightRecord
+from ..model import ISO, TransmissionRightRecord, add_bid
 
 TZ = ZoneInfo("America/New_York")
 NODAL_PRICES = "Nodal Price"
@@ -137,12 +137,7 @@ def awards(body: bytes) -> list[Any]:
             price, mw = _number(mcp), _number(count)
         except (ValueError, IndexError) as exc:
             raise _bad(AWARDS, f"row {line}: {exc}") from None
-        key = (start, end, source, sink, side, price)
-        held = merged.get(key)
-        if held is not None and held.bid_mw is not None:
-            held.bid_mw += mw
-            continue
-        merged[key] = TransmissionRightRecord(
+        record = TransmissionRightRecord(
             auction,
             f"{source}-{sink}",
             start,
@@ -154,4 +149,5 @@ def awards(body: bytes) -> list[Any]:
             trade_type=side or None,
             bid_mw=mw,
         )
+        add_bid(merged, (start, end, source, sink, side, price), record)
     return list(merged.values())

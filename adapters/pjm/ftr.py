@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..model import FtrCongestionRecord, TransmissionRightRecord
+from ..model import FtrCongestionRecord, TransmissionRightRecord, add_bid
 from .nodes import name_key
 from .parse import Reader, Row, bad, finite, optional, stamp
 
@@ -127,12 +127,7 @@ def bids(reader: Reader, rows: Sequence[Row]) -> list[Any]:
         labels = (str(class_type or "").strip(), str(hedge or "").strip(), str(side or "").strip())
         quoted = finite(price, reader, "quoted_price", bools=False)
         amount = finite(mw, reader, "quoted_mw", bools=False)
-        key = (auction, start, end, src, snk, *labels, quoted)
-        held = merged.get(key)
-        if held is not None and held.bid_mw is not None:
-            held.bid_mw += amount
-            continue
-        merged[key] = TransmissionRightRecord(
+        record = TransmissionRightRecord(
             auction,
             f"{src}-{snk}",
             start,
@@ -146,6 +141,7 @@ def bids(reader: Reader, rows: Sequence[Row]) -> list[Any]:
             labels[2] or None,
             amount,
         )
+        add_bid(merged, (auction, start, end, src, snk, *labels, quoted), record)
     return list(merged.values())
 
 
