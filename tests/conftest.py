@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import io
+import json
+import logging
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+
+from gridql.graph import logs
 
 REPO = Path(__file__).resolve().parents[1]
 # The ISOs' own responses, copied from ../shared/iso-samples with their provenance (MANIFEST.md),
@@ -83,3 +89,34 @@ async def redis_url() -> str:
     await client.flushdb()
     await client.aclose()
     return REDIS_URL
+
+
+class Lines:
+    """What the gridql loggers write through the JSON formatter, each line parsed."""
+
+    def __init__(self, stream: io.StringIO) -> None:
+        self.stream = stream
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+    def all(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text.splitlines()]
+
+    def requests(self) -> list[dict[str, Any]]:
+        return [line for line in self.all() if line["logger"] == "gridql.request"]
+
+
+@pytest.fixture
+def lines() -> Iterator[Lines]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logs.JsonFormatter())
+    logger = logging.getLogger("gridql")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    yield Lines(stream)
+    logger.removeHandler(handler)
+    logger.setLevel(previous)

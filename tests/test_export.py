@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
-import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,10 +15,10 @@ import orjson
 import pytest
 
 from gridql.adapters.model import ISO
-from gridql.graph import logs
 from gridql.graph.access import add_key
 from gridql.graph.export import MAX_HEADER_BYTES, ROWS_PER_CHUNK, extensions_header
 
+from .conftest import Lines
 from .sandbox_app import Stack
 
 # PJM keeps 5-minute prices per node for 186 days: a month that ended a month ago.
@@ -340,22 +338,11 @@ async def test_a_key_over_its_budget_is_throttled_with_retry_after(tmp_path: Pat
     assert int(second.headers["retry-after"]) >= 1
 
 
-async def test_an_export_is_logged_and_timed_as_graphql_requests_are() -> None:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    logger = logging.getLogger("gridql")
-    logger.addHandler(handler)
-    previous = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        async with Stack().client() as client:
-            response = await client.post("/export?format=csv", json={"query": MONTH}, headers={"x-request-id": "r-1"})
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+async def test_an_export_is_logged_and_timed_as_graphql_requests_are(lines: Lines) -> None:
+    async with Stack().client() as client:
+        response = await client.post("/export?format=csv", json={"query": MONTH}, headers={"x-request-id": "r-1"})
     assert response.status_code == 200 and response.headers["x-request-id"] == "r-1"
-    [line] = [json.loads(text) for text in stream.getvalue().splitlines() if '"gridql.request"' in text]
+    [line] = lines.requests()
     assert line["path"] == "/export" and line["status"] == 200 and line["requestId"] == "r-1"
     assert line["cost"] > 0 and line["upstream"]["PJM"]["requests"] == 1
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,42 +19,12 @@ from gridql.adapters.model import ISO
 from gridql.graph import logs
 from gridql.graph.access import add_key
 
+from .conftest import Lines
 from .sandbox_app import Stack
 from .test_api import HUBS, errors, gridql
 from .test_cli import REPO, free_port
 
 NAMED = 'query Hubs($ids: [ID!]!) { nodes(ids: $ids) { prices(run: DAY_AHEAD_HOURLY, date: "2025-07-01") { lmp } } }'
-
-
-class Lines:
-    """What the gridql loggers write through the JSON formatter, each line parsed."""
-
-    def __init__(self, stream: io.StringIO) -> None:
-        self.stream = stream
-
-    @property
-    def text(self) -> str:
-        return self.stream.getvalue()
-
-    def all(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.text.splitlines()]
-
-    def requests(self) -> list[dict[str, Any]]:
-        return [line for line in self.all() if line["logger"] == "gridql.request"]
-
-
-@pytest.fixture
-def lines() -> Iterator[Lines]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    logger = logging.getLogger("gridql")
-    logger.addHandler(handler)
-    previous = logger.level
-    logger.setLevel(logging.INFO)
-    yield Lines(stream)
-    logger.removeHandler(handler)
-    logger.setLevel(previous)
 
 
 async def post(stack: Stack, body: dict[str, Any], **headers: str) -> httpx.Response:
